@@ -1,0 +1,7 @@
+/**
+ * multiproc — Python's `multiprocessing` for Node.js, in one import.
+ *
+ * @packageDocumentation
+ */
+export * from '@multiproc/wire';
+export * from '@multiproc/process';

@@ -1,0 +1,6 @@
+/**
+ * @multiproc/pool — placeholder: the API lands with its issue (see docs/architecture.md).
+ *
+ * @packageDocumentation
+ */
+export {};

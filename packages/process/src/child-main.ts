@@ -1,0 +1,100 @@
+/**
+ * The child's entry point (forked by spawn.ts). It has no exports.
+ *
+ * 1. starts the orphan watchdog;
+ * 2. reads the boot message from the parent channel (fd 4);
+ * 3. finds the target — importing its module with `bootstrapping` set, so a
+ *    module that starts processes at top level fails clearly instead of
+ *    forking without end — and rebuilds this child's Process object;
+ * 4. calls its `run()`. When it returns the child ends once its event loop is
+ *    empty, like any Node program; when it throws, the error is printed to
+ *    stderr with its stack and the child exits with code 1, as in Python.
+ *
+ * @module
+ */
+import { Socket } from 'node:net';
+import { inspect } from 'node:util';
+import { Channel, ProtocolError } from '@multiproc/wire';
+import { currentProcessObject, Process } from './process.js';
+import type { ChildMessage, FunctionRef, ParentMessage } from './protocol.js';
+import { explainSourceError, loadFunction } from './resolve-target.js';
+import { runtimeState } from './runtime-state.js';
+import { CHANNEL_FD } from './spawn.js';
+import { startWatchdog } from './watchdog.js';
+
+startWatchdog();
+// Node's IPC channel is only used for passing handles; it must not keep us alive.
+(process.channel as { unref?: () => void } | undefined)?.unref?.();
+
+let booted = false;
+const channel = new Channel<ParentMessage, ChildMessage>(new Socket({ fd: CHANNEL_FD, readable: true, writable: true }), {
+  name: 'channel to parent',
+  onMessage: (message) => {
+    if (message.t !== 'boot' || booted) {
+      throw new ProtocolError(`child ${process.pid}: unexpected message from the parent: ${inspect(message).slice(0, 200)}`);
+    }
+    booted = true;
+    // From here the child lives as long as its own work does.
+    channel.unref();
+    void boot(message);
+  },
+  onClose: (error) => {
+    if (!booted) fail('the parent channel closed before the boot message arrived', error);
+  },
+});
+
+async function boot(message: ParentMessage): Promise<void> {
+  const state = runtimeState();
+  state.identity = message.identity;
+  state.parentName = message.parentName;
+  const { target } = message;
+  let instance: Process;
+  let ref: FunctionRef | undefined;
+  let fromSource = false;
+  state.bootstrapping = true;
+  try {
+    const options = { name: message.name, daemon: message.daemon, identity: message.identity };
+    if (target.kind === 'subclass') {
+      ref = target.ref;
+      const loaded = await loadFunction(ref, { Process });
+      fromSource = loaded.fromSource;
+      instance = currentProcessObject(loaded.fn as typeof Process, options);
+      Object.assign(instance, target.fields);
+    } else if (target.kind === 'function') {
+      ref = target.ref;
+      const loaded = await loadFunction(ref, {});
+      fromSource = loaded.fromSource;
+      instance = currentProcessObject(Process, { ...options, target: loaded.fn as (...args: unknown[]) => unknown, args: target.args });
+    } else {
+      instance = currentProcessObject(Process, options);
+    }
+  } catch (error) {
+    return fail(`could not load the target`, error);
+  } finally {
+    state.bootstrapping = false;
+  }
+  state.current = instance;
+  try {
+    channel.send({ t: 'running' });
+    await instance.run();
+  } catch (error) {
+    await fail(undefined, ref ? explainSourceError(error, ref, fromSource) : error);
+  }
+}
+
+async function fail(what: string | undefined, error: unknown): Promise<void> {
+  const name = runtimeState().current?.name ?? `child ${process.pid}`;
+  process.stderr.write(`Process ${name}${what ? `: ${what}` : ''}:\n${inspect(error)}\n`);
+  process.exitCode = 1;
+  if (!channel.closed) {
+    try {
+      channel.send({ t: 'failed', error });
+    } catch {
+      channel.send({ t: 'failed', error: String(error) });
+    }
+    const timeout = setTimeout(() => channel.destroy(), 1000).unref();
+    await channel.close();
+    clearTimeout(timeout);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,42 @@
+/**
+ * The errors @multiproc/process throws, besides the shared ones from @multiproc/wire.
+ *
+ * @module
+ */
+import { MultiprocError, registerErrorClass, type MultiprocErrorOptions } from '@multiproc/wire';
+
+/**
+ * `ERR_PROCESS_BOOTSTRAP`: a child tried to start a process while it was still
+ * importing its target's module — the module starts processes at top level
+ * without a main-module guard, which would fork without end (Python raises a
+ * RuntimeError for the same mistake).
+ */
+export class BootstrapError extends MultiprocError {
+  constructor(options?: MultiprocErrorOptions) {
+    super(
+      'ERR_PROCESS_BOOTSTRAP',
+      'Process.start() was called while this child was still importing the module that defines its target. ' +
+        'That module starts processes at its top level, so every child would start another one. ' +
+        "Guard the code that starts processes: `if (isMainModule(import.meta)) { … }` (import isMainModule from '@multiproc/process').",
+      options,
+    );
+  }
+}
+
+/** `ERR_TARGET_NOT_FOUND`: the child could not find or rebuild the target it was given. */
+export class TargetNotFoundError extends MultiprocError {
+  constructor(message: string, options?: MultiprocErrorOptions) {
+    super('ERR_TARGET_NOT_FOUND', message, options);
+  }
+}
+
+/** `ERR_PROCESS_START`: the child process could not be started (fork failed). */
+export class ProcessStartError extends MultiprocError {
+  constructor(message: string, options?: MultiprocErrorOptions) {
+    super('ERR_PROCESS_START', message, options);
+  }
+}
+
+registerErrorClass(BootstrapError);
+registerErrorClass(TargetNotFoundError);
+registerErrorClass(ProcessStartError);

@@ -1,0 +1,59 @@
+/**
+ * Starts the child Node process and opens its private channel.
+ *
+ * stdio layout: 0 = /dev/null (as in Python), 1–2 inherited, 3 = Node's IPC
+ * channel (kept for passing socket handles with sendHandle), 4 = our framed
+ * msgpack channel (a Unix socketpair: faster than the IPC channel in either
+ * serialization mode, see docs/architecture.md).
+ *
+ * @module
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { ProcessStartError } from './errors.js';
+
+/** Where the child's channel to its parent is. */
+export const CHANNEL_FD = 4;
+/** Environment variable that tells the child's watchdog which pid its parent has. */
+export const PARENT_PID_ENV = 'MULTIPROC_PARENT_PID';
+
+const CHILD_MAIN = fileURLToPath(new URL('./child-main.js', import.meta.url));
+
+/** How to start the child's Node process. */
+export interface SpawnOptions {
+  /** Node flags for the child. @default process.execArgv (so `--import tsx` carries over to children) */
+  execArgv?: string[] | undefined;
+  /** The child's environment. @default process.env */
+  env?: NodeJS.ProcessEnv | undefined;
+  /** The child's working directory. @default process.cwd() */
+  cwd?: string | undefined;
+}
+
+/**
+ * Forks a child running child-main.js.
+ *
+ * @throws {ProcessStartError} `ERR_PROCESS_START` when the OS refuses to start it.
+ */
+export function forkChild(options: SpawnOptions): { child: ChildProcess; socket: Socket } {
+  let child: ChildProcess;
+  try {
+    child = fork(CHILD_MAIN, [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
+      serialization: 'json',
+      execArgv: options.execArgv ?? process.execArgv,
+      env: { ...(options.env ?? process.env), [PARENT_PID_ENV]: String(process.pid) },
+      cwd: options.cwd,
+    });
+  } catch (cause) {
+    throw new ProcessStartError(`Process.start(): could not fork a Node process: ${(cause as Error).message}`, { cause });
+  }
+  const socket = child.stdio[CHANNEL_FD] as Socket | null;
+  if (child.pid === undefined || !socket) {
+    child.on('error', () => {});
+    throw new ProcessStartError(
+      `Process.start(): the OS did not start a child (${process.execPath}); check the process limit (ulimit -u) and free memory.`,
+    );
+  }
+  return { child, socket };
+}

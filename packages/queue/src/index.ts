@@ -1,0 +1,6 @@
+/**
+ * @multiproc/queue — placeholder: the API lands with its issue (see docs/architecture.md).
+ *
+ * @packageDocumentation
+ */
+export {};

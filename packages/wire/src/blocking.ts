@@ -1,0 +1,84 @@
+/**
+ * `{ timeout, signal }` for every blocking call, in one place.
+ *
+ * @module
+ */
+import { AbortError, InvalidArgumentError, TimeoutError } from './errors.js';
+
+/** Options every blocking call accepts. */
+export interface BlockingOptions {
+  /** Milliseconds to wait at most; `undefined` or `Infinity` waits for ever. */
+  timeout?: number | undefined;
+  /** Aborts the wait; the call rejects with `ERR_ABORTED` and leaves nothing half-done. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Checks a `timeout` option and returns it as a number of milliseconds (Infinity for none).
+ *
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when it is negative, NaN or not a number.
+ */
+export function checkTimeout(call: string, timeout: unknown): number {
+  if (timeout === undefined || timeout === null) return Infinity;
+  if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0) {
+    throw new InvalidArgumentError(
+      `${call}: timeout must be a number of milliseconds ≥ 0 (or Infinity), got ${String(timeout)}.`,
+    );
+  }
+  return timeout;
+}
+
+/**
+ * A running deadline: `expired` rejects with a coded `TimeoutError` or `AbortError`
+ * when the timeout runs out or the signal aborts. Dispose it when the wait ends so
+ * no timer or listener outlives the call.
+ */
+export class Deadline implements Disposable {
+  /** Rejects with `ERR_TIMEOUT` or `ERR_ABORTED`; never resolves. */
+  readonly expired: Promise<never>;
+  #timer: NodeJS.Timeout | undefined;
+  #signal: AbortSignal | undefined;
+  #onAbort: (() => void) | undefined;
+
+  /**
+   * @param call - the call's name, for the error message (e.g. `"Process.join()"`).
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a bad timeout.
+   * @throws {AbortError} `ERR_ABORTED` synchronously if the signal is already aborted.
+   */
+  constructor(call: string, options: BlockingOptions | undefined) {
+    const timeout = checkTimeout(call, options?.timeout);
+    const signal = options?.signal;
+    if (signal?.aborted) throw new AbortError(call, signal.reason);
+    let reject!: (err: Error) => void;
+    this.expired = new Promise<never>((_, rej) => (reject = rej));
+    // A deadline nobody races against must not become an unhandled rejection.
+    this.expired.catch(() => {});
+    if (timeout !== Infinity) {
+      this.#timer = setTimeout(() => reject(new TimeoutError(call, timeout)), timeout);
+    }
+    if (signal) {
+      this.#signal = signal;
+      this.#onAbort = () => reject(new AbortError(call, signal.reason));
+      signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
+  }
+
+  /** Clears the timer and removes the abort listener. */
+  [Symbol.dispose](): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#timer = undefined;
+    this.#onAbort = undefined;
+  }
+}
+
+/**
+ * Waits for `work` under `{ timeout, signal }`; rejects with `ERR_TIMEOUT` or
+ * `ERR_ABORTED` if the deadline comes first. The deadline is always cleaned up.
+ * `work` is not cancelled: callers that must undo something do so on rejection.
+ */
+export async function withDeadline<T>(call: string, options: BlockingOptions | undefined, work: Promise<T>): Promise<T> {
+  if (options?.timeout === undefined && options?.signal === undefined) return work;
+  using deadline = new Deadline(call, options);
+  return await Promise.race([work, deadline.expired]);
+}

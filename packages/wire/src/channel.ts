@@ -1,0 +1,218 @@
+/**
+ * A message channel over a byte stream: msgpack values in length-prefixed frames.
+ *
+ * - Sends are encoded at once (so encode errors throw at the call site) and
+ *   written in one batch per microtask: a burst of sends costs one syscall.
+ * - Received frames are decoded straight from the read buffer.
+ * - `send()` returns false once the peer is not keeping up (Node's own
+ *   backpressure contract); `drained()` resolves when it is.
+ * - A frame that is too large, truncated or not decodable closes this channel
+ *   with a coded error; the process and every other channel keep running.
+ *
+ * @module
+ */
+import type { Duplex } from 'node:stream';
+import { Codec } from './codec.js';
+import { ChannelClosedError, type MultiprocError } from './errors.js';
+import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder } from './frame-decoder.js';
+
+/** Options of a {@link Channel}. */
+export interface ChannelOptions<In> {
+  /** Names the channel in error messages. @default "channel" */
+  name?: string;
+  /** Largest payload accepted from the peer, in bytes. @default 268435456 (256 MiB) */
+  maxFrameBytes?: number;
+  /** Bytes queued for writing above which `send()` returns false. @default 1048576 (1 MiB) */
+  highWaterMark?: number;
+  /** Called with each message, in order. A throw closes the channel with that error. */
+  onMessage: (message: In) => void;
+  /** Called once when the channel closes: `error` is undefined for a clean close by either side. */
+  onClose?: (error: MultiprocError | Error | undefined) => void;
+}
+
+const INITIAL_BATCH_BYTES = 16 * 1024;
+
+/**
+ * A bidirectional message channel. `In` is what the peer sends, `Out` what this side sends.
+ *
+ * @example
+ * ```ts
+ * const channel = new Channel<Reply, Request>(socket, { onMessage: (reply) => … });
+ * channel.send({ t: 'ping' });
+ * await channel.close();
+ * ```
+ */
+export class Channel<In = unknown, Out = unknown> {
+  readonly #socket: Duplex & { ref?: () => unknown; unref?: () => unknown };
+  readonly #codec = new Codec();
+  readonly #decoder: FrameDecoder;
+  readonly #name: string;
+  readonly #highWaterMark: number;
+  readonly #onMessage: (message: In) => void;
+  readonly #onClose: ((error: Error | undefined) => void) | undefined;
+  #batch: Buffer | undefined;
+  #batchBytes = 0;
+  #flushScheduled = false;
+  #closed = false;
+  #closeError: Error | undefined;
+  #drainWaiters: Array<() => void> = [];
+  #closeWaiters: Array<() => void> = [];
+  /** Bytes sent and received, for tests and stats. */
+  readonly counters = { bytesOut: 0, bytesIn: 0, messagesOut: 0, messagesIn: 0 };
+
+  constructor(socket: Duplex, options: ChannelOptions<In>) {
+    this.#socket = socket;
+    this.#name = options.name ?? 'channel';
+    this.#highWaterMark = options.highWaterMark ?? 1024 * 1024;
+    this.#onMessage = options.onMessage;
+    this.#onClose = options.onClose;
+    this.#decoder = new FrameDecoder(
+      (payload) => this.#receive(payload),
+      options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      this.#name,
+    );
+    socket.on('data', (chunk: Buffer) => {
+      if (this.#closed) return;
+      this.counters.bytesIn += chunk.length;
+      try {
+        this.#decoder.push(chunk);
+      } catch (error) {
+        this.destroy(error as Error);
+      }
+    });
+    socket.on('end', () => {
+      try {
+        this.#decoder.end();
+        this.#finish(undefined);
+      } catch (error) {
+        this.#finish(error as Error);
+      }
+    });
+    socket.on('error', (error: Error) => this.#finish(error));
+    socket.on('close', () => this.#finish(undefined));
+    socket.on('drain', () => this.#wakeDrainWaiters());
+  }
+
+  /** The channel's name, as used in error messages. */
+  get name(): string {
+    return this.#name;
+  }
+
+  /** True once closed or destroyed, by either side. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** True while the peer is not keeping up; `drained()` resolves when it catches up. */
+  get needsDrain(): boolean {
+    return this.#batchBytes > this.#highWaterMark || this.#socket.writableNeedDrain === true;
+  }
+
+  /**
+   * Queues a message; it is written with the others sent in the same tick.
+   *
+   * @returns false when the caller should wait for `drained()` before sending more.
+   * @throws {ChannelClosedError} `ERR_CHANNEL_CLOSED` when the channel is closed.
+   * @throws {EncodeError} `ERR_ENCODE` when the message cannot be encoded; nothing is queued.
+   */
+  send(message: Out): boolean {
+    if (this.#closed) {
+      throw new ChannelClosedError(`${this.#name}: send() after the channel closed.`, { cause: this.#closeError });
+    }
+    const payload = this.#codec.encode(message);
+    const frameBytes = FRAME_HEADER_BYTES + payload.length;
+    this.#reserve(frameBytes);
+    const batch = this.#batch!;
+    batch.writeUInt32BE(payload.length, this.#batchBytes);
+    batch.set(payload, this.#batchBytes + FRAME_HEADER_BYTES);
+    this.#batchBytes += frameBytes;
+    this.counters.messagesOut++;
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => this.#flush());
+    }
+    return !this.needsDrain;
+  }
+
+  /** Resolves when the peer has caught up (at once if it has), or rejects if the channel closes first. */
+  drained(): Promise<void> {
+    if (this.#closed) return Promise.reject(new ChannelClosedError(`${this.#name}: closed while waiting for drain.`, { cause: this.#closeError }));
+    if (!this.needsDrain) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#drainWaiters.push(() => (this.#closed ? reject(new ChannelClosedError(`${this.#name}: closed while waiting for drain.`, { cause: this.#closeError })) : resolve()));
+    });
+  }
+
+  /** Lets the event loop exit while this channel is open (see `ref()`). */
+  unref(): void {
+    this.#socket.unref?.();
+  }
+
+  /** Keeps the event loop alive while this channel is open (the default for sockets). */
+  ref(): void {
+    this.#socket.ref?.();
+  }
+
+  /** Flushes what is queued, ends the stream, and resolves once the channel is closed. */
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#flush();
+    const done = new Promise<void>((resolve) => this.#closeWaiters.push(resolve));
+    this.#socket.end();
+    return done;
+  }
+
+  /** Closes at once, dropping what is queued; `error` goes to `onClose`. */
+  destroy(error?: Error): void {
+    if (this.#closed) return;
+    this.#socket.destroy();
+    this.#finish(error);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #reserve(bytes: number): void {
+    const batch = this.#batch;
+    if (batch && batch.length - this.#batchBytes >= bytes) return;
+    const size = Math.max(INITIAL_BATCH_BYTES, (this.#batchBytes + bytes) * 2);
+    const grown = Buffer.allocUnsafe(size);
+    if (batch) batch.copy(grown, 0, 0, this.#batchBytes);
+    this.#batch = grown;
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#batchBytes === 0 || this.#closed) return;
+    const bytes = this.#batch!.subarray(0, this.#batchBytes);
+    // The socket keeps `bytes` until written; the next send starts a new batch.
+    this.#batch = undefined;
+    this.#batchBytes = 0;
+    this.counters.bytesOut += bytes.length;
+    this.#socket.write(bytes);
+  }
+
+  #receive(payload: Buffer): void {
+    if (this.#closed) return;
+    const message = this.#codec.decode(payload, this.#name) as In;
+    this.counters.messagesIn++;
+    this.#onMessage(message);
+  }
+
+  #finish(error: Error | undefined): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closeError = error;
+    this.#batch = undefined;
+    this.#batchBytes = 0;
+    if (error) this.#socket.destroy();
+    this.#wakeDrainWaiters();
+    for (const wake of this.#closeWaiters.splice(0)) wake();
+    this.#onClose?.(error);
+  }
+
+  #wakeDrainWaiters(): void {
+    for (const wake of this.#drainWaiters.splice(0)) wake();
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The msgpack codec (msgpackr) shared by every channel.
+ *
+ * One {@link Codec} per connection: msgpackr's `sequential` mode writes each
+ * record structure once per stream, so the encoder and decoder of one stream
+ * keep state and must not be shared between streams.
+ *
+ * What round-trips: JSON values, `undefined`, `Date`, `Map` (any keys), `Set`,
+ * `BigInt`, `Buffer` and typed arrays, `RegExp`, cycles, Errors (see
+ * error-codec.ts), and every class registered with `registerPassable`.
+ *
+ * @module
+ */
+import { addExtension, Packr, Unpackr, type Options } from 'msgpackr';
+import { decodeError, encodeError, registerErrorClass, type EncodedError } from './error-codec.js';
+import {
+  AbortError,
+  ChannelClosedError,
+  EncodeError,
+  FrameDecodeError,
+  FrameTooLargeError,
+  FrameTruncatedError,
+  InvalidArgumentError,
+  InvalidStateError,
+  MultiprocError,
+  ProtocolError,
+  TimeoutError,
+} from './errors.js';
+import { ERROR_EXT } from './extension-types.js';
+
+/** Fresh each time: msgpackr keeps per-stream structure state on the options object. */
+const options = (): Options => ({
+  moreTypes: true,
+  structuredClone: true,
+  useRecords: true,
+  mapsAsObjects: false,
+  sequential: true,
+  bundleStrings: false,
+});
+
+addExtension({
+  Class: Error,
+  type: ERROR_EXT,
+  write: (error: Error) => encodeError(error),
+  read: (encoded: EncodedError) => decodeError(encoded),
+});
+
+for (const Class of [
+  MultiprocError,
+  ChannelClosedError,
+  FrameTooLargeError,
+  FrameTruncatedError,
+  FrameDecodeError,
+  ProtocolError,
+  EncodeError,
+  TimeoutError,
+  AbortError,
+  InvalidArgumentError,
+  InvalidStateError,
+]) {
+  registerErrorClass(Class);
+}
+
+/** An encoder and decoder pair for one stream. */
+export class Codec {
+  readonly #packr = new Packr(options());
+  readonly #unpackr = new Unpackr(options());
+
+  /**
+   * Encodes one value. The returned bytes are valid until the next call; copy them to keep them.
+   *
+   * @throws {EncodeError} `ERR_ENCODE` when the value holds something that cannot cross a process boundary.
+   */
+  encode(value: unknown): Uint8Array {
+    try {
+      return this.#packr.pack(value);
+    } catch (cause) {
+      throw new EncodeError(
+        `cannot send this value to another process: ${(cause as Error).message}. ` +
+          'Functions, symbols and class instances do not cross process boundaries unless registered with registerPassable().',
+        { cause },
+      );
+    }
+  }
+
+  /**
+   * Decodes exactly one value from `bytes` (no copy of the input is made).
+   *
+   * @throws {FrameDecodeError} `ERR_FRAME_DECODE` when the bytes are not one whole msgpack value.
+   */
+  decode(bytes: Uint8Array, where: string): unknown {
+    try {
+      return this.#unpackr.unpack(bytes);
+    } catch (cause) {
+      throw new FrameDecodeError(where, { cause });
+    }
+  }
+}

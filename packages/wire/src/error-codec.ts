@@ -1,0 +1,81 @@
+/**
+ * Errors cross process boundaries as real errors: the same class where this
+ * process knows it (built-ins, multiproc's coded errors, registered classes),
+ * with the sender's `name`, `message`, `stack`, `code`, `cause` and own fields.
+ *
+ * @module
+ */
+import { MultiprocError } from './errors.js';
+
+/** The wire form of an Error. */
+export interface EncodedError {
+  name: string;
+  message: string;
+  stack: string | undefined;
+  /** Own enumerable fields (includes `code`). */
+  fields: Record<string, unknown>;
+  cause?: unknown;
+  hasCause: boolean;
+  /** AggregateError's inner errors. */
+  errors?: unknown[];
+}
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+const knownClasses = new Map<string, ErrorClass>([
+  ['Error', Error],
+  ['TypeError', TypeError],
+  ['RangeError', RangeError],
+  ['SyntaxError', SyntaxError],
+  ['ReferenceError', ReferenceError],
+  ['EvalError', EvalError],
+  ['URIError', URIError],
+  ['AggregateError', AggregateError],
+  ['MultiprocError', MultiprocError],
+]);
+
+/**
+ * Makes errors of `Class` arrive as instances of `Class` in every process that
+ * has registered it (matched by `Class.name`). multiproc registers its own
+ * coded errors; register yours at module scope in the module that defines them.
+ */
+export function registerErrorClass(Class: ErrorClass): void {
+  knownClasses.set(Class.name, Class);
+}
+
+/** Turns an Error into its wire form. */
+export function encodeError(error: Error): EncodedError {
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(error)) {
+    if (key === 'cause' || key === 'errors') continue;
+    fields[key] = (error as unknown as Record<string, unknown>)[key];
+  }
+  const encoded: EncodedError = {
+    name: error.name,
+    message: error.message,
+    stack: error.stack,
+    fields,
+    hasCause: 'cause' in error,
+  };
+  if (encoded.hasCause) encoded.cause = error.cause;
+  if (error instanceof AggregateError) encoded.errors = error.errors;
+  return encoded;
+}
+
+/** Rebuilds an Error from its wire form, as the most specific class this process knows. */
+export function decodeError(encoded: EncodedError): Error {
+  const Class = knownClasses.get(encoded.name) ?? knownClasses.get(String(encoded.fields['name'])) ?? Error;
+  // Built without calling the constructor: coded subclasses take arguments we do not have.
+  const error = Object.create(Class.prototype) as Error;
+  const define = (key: string, value: unknown) =>
+    Object.defineProperty(error, key, { value, writable: true, configurable: true, enumerable: false });
+  define('message', encoded.message);
+  define('stack', encoded.stack);
+  if (encoded.hasCause) define('cause', encoded.cause);
+  if (encoded.errors) define('errors', encoded.errors);
+  if (error.name !== encoded.name) define('name', encoded.name);
+  for (const [key, value] of Object.entries(encoded.fields)) {
+    (error as unknown as Record<string, unknown>)[key] = value;
+  }
+  return error;
+}

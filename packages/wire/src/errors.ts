@@ -1,0 +1,125 @@
+/**
+ * The coded errors every multiproc package throws.
+ *
+ * Each error has a stable `code` (match on it, never on the message), a message
+ * that names the call, the cause and the fix, and the original error as `cause`.
+ * Every code is listed in docs/errors.md; a test checks that the list is complete.
+ *
+ * @module
+ */
+
+/** Options accepted by every multiproc error constructor. */
+export interface MultiprocErrorOptions {
+  /** The error that caused this one. */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every multiproc error.
+ *
+ * @example
+ * ```ts
+ * try { await queue.get({ timeout: 100 }) }
+ * catch (err) { if (err instanceof MultiprocError && err.code === 'ERR_TIMEOUT') … }
+ * ```
+ */
+export class MultiprocError extends Error {
+  /** Stable, documented error code, e.g. `ERR_CHANNEL_CLOSED`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: MultiprocErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** `ERR_CHANNEL_CLOSED`: a message was sent on, or awaited from, a channel that is closed. */
+export class ChannelClosedError extends MultiprocError {
+  constructor(message: string, options?: MultiprocErrorOptions) {
+    super('ERR_CHANNEL_CLOSED', message, options);
+  }
+}
+
+/** `ERR_FRAME_TOO_LARGE`: a frame's length prefix exceeds the channel's `maxFrameBytes`. Nothing is allocated for it. */
+export class FrameTooLargeError extends MultiprocError {
+  /** The length the prefix announced. */
+  readonly length: number;
+  /** The channel's limit. */
+  readonly limit: number;
+
+  constructor(length: number, limit: number, where: string) {
+    super(
+      'ERR_FRAME_TOO_LARGE',
+      `${where}: a frame announced ${length} bytes, over the limit of ${limit} bytes; ` +
+        'the connection was closed. Send smaller messages, or raise maxFrameBytes on both ends.',
+    );
+    this.length = length;
+    this.limit = limit;
+  }
+}
+
+/** `ERR_FRAME_TRUNCATED`: the stream ended in the middle of a frame. */
+export class FrameTruncatedError extends MultiprocError {
+  constructor(where: string, missing: number) {
+    super(
+      'ERR_FRAME_TRUNCATED',
+      `${where}: the peer closed the stream ${missing} bytes short of the end of a frame; ` +
+        'the peer probably died while writing. The partial message was dropped.',
+    );
+  }
+}
+
+/** `ERR_FRAME_DECODE`: a frame's bytes are not a message this side can decode. */
+export class FrameDecodeError extends MultiprocError {
+  constructor(where: string, options?: MultiprocErrorOptions) {
+    super(
+      'ERR_FRAME_DECODE',
+      `${where}: a frame could not be decoded as msgpack; the connection was closed. ` +
+        'The peer is not a multiproc endpoint of a compatible version, or the stream was corrupted.',
+      options,
+    );
+  }
+}
+
+/** `ERR_PROTOCOL`: a decoded message is not one this side expects (unknown tag, wrong shape). */
+export class ProtocolError extends MultiprocError {
+  constructor(message: string, options?: MultiprocErrorOptions) {
+    super('ERR_PROTOCOL', message, options);
+  }
+}
+
+/** `ERR_ENCODE`: a value cannot be sent to another process (a function, a symbol, a class not registered as passable). */
+export class EncodeError extends MultiprocError {
+  constructor(message: string, options?: MultiprocErrorOptions) {
+    super('ERR_ENCODE', message, options);
+  }
+}
+
+/** `ERR_TIMEOUT`: a blocking call's `timeout` ran out. Nothing was left half-done. */
+export class TimeoutError extends MultiprocError {
+  constructor(call: string, timeout: number) {
+    super('ERR_TIMEOUT', `${call} timed out after ${timeout} ms.`);
+  }
+}
+
+/** `ERR_ABORTED`: a blocking call's `signal` was aborted. The signal's reason is the `cause`. */
+export class AbortError extends MultiprocError {
+  constructor(call: string, reason?: unknown) {
+    super('ERR_ABORTED', `${call} was aborted.`, { cause: reason });
+  }
+}
+
+/** `ERR_INVALID_ARGUMENT`: a call was given an argument it cannot use. */
+export class InvalidArgumentError extends MultiprocError {
+  constructor(message: string, options?: MultiprocErrorOptions) {
+    super('ERR_INVALID_ARGUMENT', message, options);
+  }
+}
+
+/** `ERR_INVALID_STATE`: a call was made on an object in a state that does not allow it (started twice, closed, …). */
+export class InvalidStateError extends MultiprocError {
+  constructor(message: string, options?: MultiprocErrorOptions) {
+    super('ERR_INVALID_STATE', message, options);
+  }
+}

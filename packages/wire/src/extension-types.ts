@@ -1,0 +1,20 @@
+/**
+ * msgpack extension type codes, all in one place.
+ *
+ * msgpackr itself uses 0x42 (BigInt), 0x65 (Error), 0x69/0x70 (references),
+ * 0x73 (Set), 0x74 (typed arrays), 0x78 (RegExp) and others above 0x40, so ours
+ * stay below that: 1–15 for multiproc's own types, 16–63 for users'.
+ *
+ * @module
+ */
+
+/** An Error with its name, message, stack, code, cause and own fields. */
+export const ERROR_EXT = 1;
+/** First type code of the range multiproc packages use for their passable objects (Queue, Lock, Pipe ends…). */
+export const FIRST_INTERNAL_EXT = 2;
+/** Last type code multiproc reserves for itself. */
+export const LAST_INTERNAL_EXT = 15;
+/** First type code open to users' passable classes. */
+export const FIRST_USER_EXT = 16;
+/** Last type code open to users' passable classes. */
+export const LAST_USER_EXT = 63;

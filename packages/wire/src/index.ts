@@ -1,0 +1,15 @@
+/**
+ * @multiproc/wire — the transport every multiproc package talks through:
+ * length-prefixed msgpack frames, a batched {@link Channel}, the codec with its
+ * passable-object registry, `{ timeout, signal }` deadlines, and the coded errors.
+ *
+ * @packageDocumentation
+ */
+export * from './errors.js';
+export * from './blocking.js';
+export { Codec } from './codec.js';
+export { registerErrorClass, encodeError, decodeError, type EncodedError } from './error-codec.js';
+export { registerPassable, registerInternalPassable, type PassableType } from './passable.js';
+export { FrameDecoder, FRAME_HEADER_BYTES, DEFAULT_MAX_FRAME_BYTES } from './frame-decoder.js';
+export { Channel, type ChannelOptions } from './channel.js';
+export { FIRST_USER_EXT, LAST_USER_EXT } from './extension-types.js';
