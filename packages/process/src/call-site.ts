@@ -4,10 +4,12 @@
  *
  * @module
  */
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const ownDir = dirname(fileURLToPath(import.meta.url));
+// Our own frames: dist/ when run as built, src/ when a source-map-aware loader (tsx) maps them back.
+const packageRoot = dirname(dirname(fileURLToPath(import.meta.url)));
+const ownDirs = [join(packageRoot, 'dist'), join(packageRoot, 'src')];
 const FRAME = /\(?((?:file:\/\/|\/)[^\s()]+?):\d+:\d+\)?$/;
 
 /** The file URL of the first stack frame outside @multiproc/process, or undefined. */
@@ -23,7 +25,7 @@ export function callerModule(): string | undefined {
     const location = match[1]!;
     const url = location.startsWith('file://') ? location : pathToFileURL(location).href;
     const path = fileURLToPath(url);
-    if (dirname(path) === ownDir) continue;
+    if (ownDirs.includes(dirname(path))) continue;
     return url;
   }
   return undefined;

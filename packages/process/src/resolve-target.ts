@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { runInThisContext } from 'node:vm';
 import { TargetNotFoundError } from './errors.js';
 import type { FunctionRef } from './protocol.js';
 
@@ -56,9 +55,10 @@ function evaluateSource(ref: FunctionRef, scope: SourceScope, misses: string[]):
   let lastError: unknown;
   for (const expression of attempts) {
     try {
-      const factory = runInThisContext(`(function (${names.join(', ')}) { return ${expression}; })`, {
-        filename: `${ref.callerModule ?? 'target'} [source of ${ref.name || 'anonymous function'}]`,
-      }) as (...args: unknown[]) => unknown;
+      // Indirect eval, not vm: code run by vm cannot use import(), which self-contained targets may need.
+      const label = `${ref.callerModule ?? 'target'} [source of ${ref.name || 'anonymous function'}]`;
+      const code = `(function (${names.join(', ')}) { return ${expression}; })\n//# sourceURL=${label}`;
+      const factory = (0, eval)(code) as (...args: unknown[]) => unknown;
       const fn = factory(...values);
       if (typeof fn === 'function') return fn;
     } catch (error) {

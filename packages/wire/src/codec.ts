@@ -36,6 +36,10 @@ const options = (): Options => ({
   mapsAsObjects: false,
   sequential: true,
   bundleStrings: false,
+  // msgpackr writes functions as undefined; losing an argument silently is worse than an error.
+  writeFunction: ((fn: Function) => {
+    throw new TypeError(`a function (${fn.name || 'anonymous'}) cannot be sent`);
+  }) as () => never,
 });
 
 addExtension({

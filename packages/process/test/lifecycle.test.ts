@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { Process } from '@multiproc/process';
+import { exitWith, ignoreSigterm, record, sleepFor } from './fixtures/targets.mjs';
+import { readJson, tempDir } from './helpers.js';
+
+const tmp = tempDir();
+after(() => tmp.cleanup());
+
+describe('Process lifecycle', () => {
+  it('sets pid when start() returns, runs the target with its args, and join() gives exit code 0', async () => {
+    const file = tmp.file('basic.json');
+    const p = new Process({ target: record, args: [file, 1, 'two', { three: 3 }] });
+    assert.equal(p.pid, undefined);
+    assert.equal(p.exitCode, null);
+    assert.equal(p.isAlive(), false);
+    assert.equal(p.start(), p);
+    assert.equal(typeof p.pid, 'number');
+    assert.equal(p.isAlive(), true);
+    await p.join();
+    assert.equal(p.exitCode, 0);
+    assert.equal(p.signalCode, null);
+    assert.equal(p.isAlive(), false);
+    const seen = readJson(file) as { pid: number; values: unknown[] };
+    assert.equal(seen.pid, p.pid);
+    assert.deepEqual(seen.values, [1, 'two', { three: 3 }]);
+  });
+
+  it('join({ timeout }) resolves while the child still runs, leaving exitCode null', async () => {
+    const p = new Process({ target: sleepFor, args: [60_000] }).start();
+    await p.join({ timeout: 50 });
+    assert.equal(p.exitCode, null);
+    assert.equal(p.isAlive(), true);
+    p.kill();
+    await p.join();
+    assert.equal(p.exitCode, -9);
+    assert.equal(p.signalCode, 'SIGKILL');
+  });
+
+  it('join({ signal }) rejects with ERR_ABORTED and leaves the child running', async () => {
+    const p = new Process({ target: sleepFor, args: [60_000] }).start();
+    const controller = new AbortController();
+    const joining = p.join({ signal: controller.signal });
+    controller.abort(new Error('stop waiting'));
+    await assert.rejects(joining, { code: 'ERR_ABORTED' });
+    assert.equal(p.isAlive(), true);
+    p.kill();
+    await p.join();
+  });
+
+  it('terminate() sends SIGTERM: exitCode -15, signalCode SIGTERM', async () => {
+    const p = new Process({ target: sleepFor, args: [60_000] }).start();
+    await sleepFor(300);
+    p.terminate();
+    await p.join();
+    assert.equal(p.exitCode, -15);
+    assert.equal(p.signalCode, 'SIGTERM');
+  });
+
+  it('terminate() escalates to SIGKILL when the child ignores SIGTERM', async () => {
+    const p = new Process({ target: ignoreSigterm, args: [60_000] }).start();
+    // Let the child install its SIGTERM handler.
+    await sleepFor(1000);
+    p.terminate({ graceMs: 200 });
+    await p.join({ timeout: 20_000 });
+    assert.equal(p.signalCode, 'SIGKILL');
+  });
+
+  it('process.exit(n) in the target gives exit code n', async () => {
+    const p = new Process({ target: exitWith, args: [7] }).start();
+    await p.join();
+    assert.equal(p.exitCode, 7);
+  });
+
+  it('refuses misuse with ERR_INVALID_STATE or ERR_INVALID_ARGUMENT', async () => {
+    const p = new Process({ target: sleepFor, args: [10] });
+    await assert.rejects(p.join(), { code: 'ERR_INVALID_STATE' });
+    assert.throws(() => p.terminate(), { code: 'ERR_INVALID_STATE' });
+    p.start();
+    assert.throws(() => p.start(), { code: 'ERR_INVALID_STATE', message: /only be started once/ });
+    assert.throws(() => (p.daemon = true), { code: 'ERR_INVALID_STATE' });
+    assert.throws(() => p.close(), { code: 'ERR_INVALID_STATE', message: /still running/ });
+    await p.join();
+    p.close();
+    assert.throws(() => new Process({ target: 42 as never }), { code: 'ERR_INVALID_ARGUMENT' });
+    assert.throws(() => new Process({ args: 'x' as never }), { code: 'ERR_INVALID_ARGUMENT' });
+    await assert.rejects(new Process({ target: sleepFor }).start().join({ timeout: -1 }), { code: 'ERR_INVALID_ARGUMENT' });
+  });
+
+  it('start() throws ERR_ENCODE for arguments that cannot be sent, and leaves no child behind', () => {
+    const p = new Process({ target: record, args: [() => 1] });
+    assert.throws(() => p.start(), { code: 'ERR_ENCODE' });
+    assert.equal(p.pid, undefined);
+    assert.equal(p.isAlive(), false);
+  });
+
+  it('names processes Process-N, and daemon defaults to false', () => {
+    const a = new Process();
+    const b = new Process({ name: 'worker', daemon: true });
+    assert.match(a.name, /^Process-\d+$/);
+    assert.equal(b.name, 'worker');
+    assert.equal(a.daemon, false);
+    assert.equal(b.daemon, true);
+    a.name = 'renamed';
+    assert.equal(a.name, 'renamed');
+    assert.match(String(b), /<Process name='worker' initial daemon>/);
+  });
+
+});

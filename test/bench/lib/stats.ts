@@ -1,0 +1,115 @@
+/**
+ * Benchmark helpers: run contestants interleaved (A B C A B C …) so that drift
+ * on a shared machine hits all of them alike, summarize samples as median and
+ * min–max, and format the results as markdown tables with a ratio column.
+ */
+
+/** One contestant: each call is one repetition and returns one value per metric it measures. */
+export interface Contestant {
+  name: string;
+  run: () => Promise<Record<string, number>> | Record<string, number>;
+}
+
+/** Samples per contestant, per metric: `samples[contestant][metric]`. */
+export type Samples = Record<string, Record<string, number[]>>;
+
+export interface InterleaveOptions {
+  /** Rounds run first and thrown away. */
+  warmup: number;
+  /** Rounds kept. */
+  reps: number;
+  /** Called after each kept round (progress output). */
+  onRound?: (round: number) => void;
+}
+
+/** Runs every contestant once per round, in the same order, `warmup + reps` rounds. */
+export async function interleave(contestants: Contestant[], options: InterleaveOptions): Promise<Samples> {
+  const samples: Samples = {};
+  for (const c of contestants) samples[c.name] = {};
+  for (let round = 0; round < options.warmup + options.reps; round++) {
+    for (const c of contestants) {
+      const result = await c.run();
+      if (round < options.warmup) continue;
+      for (const [metric, value] of Object.entries(result)) (samples[c.name]![metric] ??= []).push(value);
+    }
+    if (round >= options.warmup) options.onRound?.(round - options.warmup + 1);
+  }
+  return samples;
+}
+
+export interface Summary {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export function summarize(values: number[]): Summary {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return { median: NaN, min: NaN, max: NaN, n };
+  const median = n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[n - 1]!, n };
+}
+
+/** One line of a result table. */
+export interface Row extends Summary {
+  name: string;
+  /** median / the reference row's median (undefined when the scenario has no reference). */
+  ratio?: number | undefined;
+  samples?: number[] | undefined;
+  note?: string | undefined;
+}
+
+/** One table: a measure, its unit, and the rows compared. */
+export interface Scenario {
+  id: string;
+  title: string;
+  unit: string;
+  /** Whether a smaller or a larger value is better (for the reader; ratios are always row / reference). */
+  better: 'lower' | 'higher';
+  /** Name of the row every ratio is taken against. */
+  reference?: string | undefined;
+  rows: Row[];
+  goal?: { text: string; met: boolean } | undefined;
+  notes?: string[] | undefined;
+}
+
+/** Builds a row from samples. */
+export function row(name: string, values: number[], extra: Partial<Row> = {}): Row {
+  return { name, ...summarize(values), samples: values, ...extra };
+}
+
+/** Fills in every row's ratio to the reference row. */
+export function withRatios(scenario: Scenario): Scenario {
+  const ref = scenario.rows.find((r) => r.name === scenario.reference);
+  for (const r of scenario.rows) r.ratio = ref ? r.median / ref.median : undefined;
+  return scenario;
+}
+
+/** Rounds to 3 significant digits, with thousands separators for large values. */
+export function fmt(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  return Number(value.toPrecision(3)).toString();
+}
+
+/** The scenario as a markdown table (plus its goal and notes). */
+export function markdownTable(s: Scenario): string {
+  const lines = [
+    `### ${s.title}`,
+    '',
+    `Unit: ${s.unit} (${s.better} is better). Ratio: row median / median of “${s.reference ?? 'n/a'}”.`,
+    '',
+    '| | median | min–max | ratio | n |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const r of s.rows) {
+    const name = r.name === s.reference ? `**${r.name}** (reference)` : r.name;
+    const ratio = r.ratio === undefined ? '–' : `${r.ratio.toFixed(2)}×`;
+    lines.push(`| ${name}${r.note ? ` — ${r.note}` : ''} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${ratio} | ${r.n} |`);
+  }
+  if (s.goal) lines.push('', `Goal: ${s.goal.text} — **${s.goal.met ? 'met' : 'not met'}**.`);
+  for (const note of s.notes ?? []) lines.push('', note);
+  return lines.join('\n');
+}
