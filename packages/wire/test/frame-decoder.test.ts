@@ -1,0 +1,253 @@
+// FrameDecoder: splitting a byte stream into length-prefixed frames, whatever
+// the chunking, without copying whole frames and without trusting the prefix.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  FRAME_HEADER_BYTES,
+  FrameDecoder,
+  FrameTooLargeError,
+  FrameTruncatedError,
+  MultiprocError,
+} from '@multiproc/wire';
+
+/** One frame: a 4-byte big-endian length, then the payload. */
+function frame(payload: Uint8Array): Buffer {
+  const out = Buffer.alloc(FRAME_HEADER_BYTES + payload.length);
+  out.writeUInt32BE(payload.length, 0);
+  out.set(payload, FRAME_HEADER_BYTES);
+  return out;
+}
+
+/** Payloads of varied sizes, including an empty one and one whose length has a non-zero high byte. */
+const payloads: Buffer[] = [
+  Buffer.from('hello'),
+  Buffer.alloc(0),
+  Buffer.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+  Buffer.from('x'),
+  Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 7) % 256)),
+  Buffer.from('the end'),
+];
+const stream = Buffer.concat(payloads.map(frame));
+
+/** A decoder that copies every payload it is handed (views into a chunk may be reused by the caller). */
+function collector(maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {
+  const received: Buffer[] = [];
+  const decoder = new FrameDecoder((payload) => received.push(Buffer.from(payload)), maxFrameBytes, 'test stream');
+  return { decoder, received };
+}
+
+test('a stream of frames fed one byte at a time yields every payload, in order', () => {
+  const { decoder, received } = collector();
+  for (let i = 0; i < stream.length; i++) decoder.push(stream.subarray(i, i + 1));
+  decoder.end();
+  assert.deepEqual(received, payloads);
+  assert.equal(decoder.bufferedBytes, 0);
+});
+
+test('a stream of frames split in two at every possible byte boundary yields every payload, in order', () => {
+  for (let cut = 0; cut <= stream.length; cut++) {
+    const { decoder, received } = collector();
+    decoder.push(stream.subarray(0, cut));
+    decoder.push(stream.subarray(cut));
+    decoder.end();
+    assert.deepEqual(received, payloads, `split at byte ${cut}`);
+  }
+});
+
+test('a stream split in three at many pairs of boundaries yields every payload, in order', () => {
+  for (let first = 0; first <= stream.length; first += 3) {
+    for (let second = first; second <= stream.length; second += 5) {
+      const { decoder, received } = collector();
+      decoder.push(stream.subarray(0, first));
+      decoder.push(stream.subarray(first, second));
+      decoder.push(stream.subarray(second));
+      decoder.end();
+      assert.deepEqual(received, payloads, `split at bytes ${first} and ${second}`);
+    }
+  }
+});
+
+test('bufferedBytes counts the bytes held for an incomplete frame', () => {
+  const { decoder, received } = collector();
+  const one = frame(Buffer.from('abcdef'));
+  decoder.push(one.subarray(0, 2));
+  assert.equal(decoder.bufferedBytes, 2);
+  decoder.push(one.subarray(2, 7));
+  assert.equal(decoder.bufferedBytes, 7);
+  assert.equal(received.length, 0);
+  decoder.push(one.subarray(7));
+  assert.equal(decoder.bufferedBytes, 0);
+  assert.deepEqual(received, [Buffer.from('abcdef')]);
+});
+
+test('whole frames in one chunk are handed out as views of that chunk, not copies', () => {
+  const views: Buffer[] = [];
+  const decoder = new FrameDecoder((payload) => views.push(payload), DEFAULT_MAX_FRAME_BYTES, 'test stream');
+  // A chunk with its own ArrayBuffer, so "same buffer" can only mean "a view of this chunk".
+  const chunk = Buffer.from(new Uint8Array(stream));
+  decoder.push(chunk);
+  assert.equal(views.length, payloads.length);
+  let offset = 0;
+  for (const [i, view] of views.entries()) {
+    assert.equal(view.buffer, chunk.buffer, `payload ${i} is a view of the chunk`);
+    offset += FRAME_HEADER_BYTES;
+    assert.equal(view.byteOffset, chunk.byteOffset + offset, `payload ${i} starts right after its header`);
+    assert.deepEqual(Buffer.from(view), payloads[i]);
+    offset += view.length;
+  }
+  // A view, so writing through the chunk shows in the payload.
+  chunk[FRAME_HEADER_BYTES] = 'J'.charCodeAt(0);
+  assert.equal(views[0]!.toString(), 'Jello');
+});
+
+test('a frame completed from several chunks is delivered whole, and the frames after it in the last chunk are views of it', () => {
+  const views: Buffer[] = [];
+  const decoder = new FrameDecoder((payload) => views.push(payload), DEFAULT_MAX_FRAME_BYTES, 'test stream');
+  const first = frame(Buffer.from('split across chunks'));
+  const second = frame(Buffer.from('whole'));
+  decoder.push(Buffer.from(first.subarray(0, 9)));
+  const last = Buffer.concat([first.subarray(9), second]);
+  decoder.push(last);
+  assert.deepEqual(views.map((v) => v.toString()), ['split across chunks', 'whole']);
+  assert.equal(views[1]!.buffer, last.buffer);
+});
+
+test('a zero-length frame is delivered as an empty payload, alone, first, last or split', () => {
+  const empty = frame(Buffer.alloc(0));
+  assert.equal(empty.length, FRAME_HEADER_BYTES);
+
+  const alone = collector();
+  alone.decoder.push(empty);
+  alone.decoder.end();
+  assert.deepEqual(alone.received, [Buffer.alloc(0)]);
+
+  const between = collector();
+  between.decoder.push(Buffer.concat([empty, frame(Buffer.from('a')), empty]));
+  between.decoder.end();
+  assert.deepEqual(between.received, [Buffer.alloc(0), Buffer.from('a'), Buffer.alloc(0)]);
+
+  for (let cut = 1; cut < FRAME_HEADER_BYTES; cut++) {
+    const split = collector();
+    split.decoder.push(empty.subarray(0, cut));
+    assert.equal(split.received.length, 0);
+    split.decoder.push(empty.subarray(cut));
+    split.decoder.end();
+    assert.deepEqual(split.received, [Buffer.alloc(0)], `header split at ${cut}`);
+  }
+});
+
+test('a length prefix over maxFrameBytes throws ERR_FRAME_TOO_LARGE as soon as the prefix is read', () => {
+  const { decoder, received } = collector(1000);
+  const header = Buffer.alloc(FRAME_HEADER_BYTES);
+  header.writeUInt32BE(1001, 0);
+  // Only the header: the error comes before any of the frame's bytes.
+  assert.throws(
+    () => decoder.push(header),
+    (err: unknown) => {
+      assert.ok(err instanceof FrameTooLargeError);
+      assert.ok(err instanceof MultiprocError);
+      assert.equal(err.code, 'ERR_FRAME_TOO_LARGE');
+      assert.equal(err.length, 1001);
+      assert.equal(err.limit, 1000);
+      assert.match(err.message, /test stream/);
+      return true;
+    },
+  );
+  assert.equal(decoder.bufferedBytes, 0);
+  assert.equal(received.length, 0);
+});
+
+test('a length prefix equal to maxFrameBytes is accepted', () => {
+  const { decoder, received } = collector(8);
+  decoder.push(frame(Buffer.from('12345678')));
+  assert.deepEqual(received, [Buffer.from('12345678')]);
+});
+
+test('a bogus 4 GiB prefix (0xFFFFFFFF) is refused without allocating anything for it', () => {
+  const { decoder, received } = collector();
+  const before = process.memoryUsage().arrayBuffers;
+  assert.throws(
+    () => decoder.push(Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3])),
+    (err: unknown) => err instanceof FrameTooLargeError && err.code === 'ERR_FRAME_TOO_LARGE' && err.length === 0xffffffff,
+  );
+  assert.equal(decoder.bufferedBytes, 0);
+  // Far less than the 4 GiB announced (or even the 256 MiB limit) was set aside.
+  assert.ok(process.memoryUsage().arrayBuffers - before < 16 * 1024 * 1024);
+
+  // The decoder is now dead: further input is ignored, nothing is buffered, nothing delivered.
+  decoder.push(frame(Buffer.from('ignored')));
+  decoder.push(Buffer.from([0, 0]));
+  assert.equal(decoder.bufferedBytes, 0);
+  assert.equal(received.length, 0);
+  decoder.end(); // not a truncation: the stream was already refused
+});
+
+test('a bogus prefix split across chunks is refused when its last byte arrives', () => {
+  const { decoder, received } = collector();
+  decoder.push(Buffer.from([0xff, 0xff]));
+  assert.equal(decoder.bufferedBytes, 2);
+  assert.throws(() => decoder.push(Buffer.from([0xff, 0xff, 0])), { code: 'ERR_FRAME_TOO_LARGE' });
+  assert.equal(decoder.bufferedBytes, 0);
+  decoder.push(frame(Buffer.from('ignored')));
+  assert.equal(received.length, 0);
+  assert.equal(decoder.bufferedBytes, 0);
+});
+
+test('a bogus prefix after a good frame in the same chunk delivers the good frame, then throws', () => {
+  const { decoder, received } = collector(100);
+  const chunk = Buffer.concat([frame(Buffer.from('good')), Buffer.from([0, 0, 1, 0])]);
+  assert.throws(() => decoder.push(chunk), FrameTooLargeError);
+  assert.deepEqual(received, [Buffer.from('good')]);
+  assert.equal(decoder.bufferedBytes, 0);
+});
+
+test('end() in the middle of a split header throws ERR_FRAME_TRUNCATED', () => {
+  const { decoder } = collector();
+  decoder.push(Buffer.from([0, 0]));
+  assert.throws(
+    () => decoder.end(),
+    (err: unknown) => err instanceof FrameTruncatedError && err.code === 'ERR_FRAME_TRUNCATED' && /2 bytes short/.test(err.message),
+  );
+  assert.equal(decoder.bufferedBytes, 0);
+});
+
+test('end() with a payload cut short throws ERR_FRAME_TRUNCATED naming the missing bytes', () => {
+  const { decoder, received } = collector();
+  const one = frame(Buffer.from('0123456789'));
+  decoder.push(one.subarray(0, FRAME_HEADER_BYTES + 3));
+  assert.throws(
+    () => decoder.end(),
+    (err: unknown) => err instanceof FrameTruncatedError && err.code === 'ERR_FRAME_TRUNCATED' && /7 bytes short/.test(err.message),
+  );
+  assert.equal(received.length, 0);
+});
+
+test('end() with a complete header and no payload yet throws ERR_FRAME_TRUNCATED', () => {
+  const { decoder } = collector();
+  decoder.push(Buffer.from([0, 0, 0, 5]));
+  assert.throws(() => decoder.end(), { code: 'ERR_FRAME_TRUNCATED', name: 'FrameTruncatedError' });
+});
+
+test('end() on a frame boundary does not throw', () => {
+  const { decoder, received } = collector();
+  decoder.push(stream);
+  decoder.end();
+  assert.equal(received.length, payloads.length);
+});
+
+test('an error thrown by onFrame propagates out of push() and the decoder stays in sync for the next chunk', () => {
+  const seen: string[] = [];
+  const decoder = new FrameDecoder(
+    (payload) => {
+      seen.push(payload.toString());
+      if (payload.toString() === 'boom') throw new Error('handler failed');
+    },
+    DEFAULT_MAX_FRAME_BYTES,
+    'test stream',
+  );
+  assert.throws(() => decoder.push(Buffer.concat([frame(Buffer.from('boom')), frame(Buffer.from('dropped'))])), /handler failed/);
+  assert.deepEqual(seen, ['boom']);
+  decoder.push(frame(Buffer.from('next')));
+  assert.deepEqual(seen, ['boom', 'next']);
+});
