@@ -1,0 +1,70 @@
+// The article's programs (docs/examples), run as a user would run them; asserts what they print and in which order.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+function runExample(file: string): Promise<{ code: number | null; lines: string[]; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(`../docs/examples/${file}`, import.meta.url))], {
+      env: { ...process.env, MULTIPROC_EXAMPLE_WAIT: '0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${file} hung:\n${stdout}\n${stderr}`));
+    }, 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, lines: stdout.split('\n').filter(Boolean), stderr });
+    });
+  });
+}
+
+const CTIME = String.raw`\w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} \d{4}`;
+const parentRun = (pid: string) => new RegExp(`^Parent process run\\. subProcess is ${pid}$`);
+const parentEnd = new RegExp(`^Parent process end,${CTIME}$`);
+const childLine = (pid: string) => new RegExp(`^subProcess ${pid} run, ${CTIME}$`);
+
+function pidOf(lines: string[]): string {
+  const pid = lines.map((l) => /^Parent process run\. subProcess is (\d+)$/.exec(l)?.[1]).find(Boolean);
+  assert.ok(pid, `the parent printed the child's pid:\n${lines.join('\n')}`);
+  return pid;
+}
+
+describe('the article’s examples', () => {
+  it('1: the parent prints and ends first; the child prints three times after it', async () => {
+    const { code, lines, stderr } = await runExample('01-parent-ends-first.ts');
+    assert.equal(code, 0, stderr);
+    const pid = pidOf(lines);
+    assert.equal(lines.length, 5);
+    assert.match(lines[0]!, parentRun(pid));
+    assert.match(lines[1]!, parentEnd);
+    for (const line of lines.slice(2)) assert.match(line, childLine(pid));
+  });
+
+  it('2: with daemon = true the child is cut off: only the parent’s lines appear', async () => {
+    const { code, lines, stderr } = await runExample('02-daemon.ts');
+    assert.equal(code, 0, stderr);
+    const pid = pidOf(lines);
+    assert.equal(lines.length, 2, lines.join('\n'));
+    assert.match(lines[0]!, parentRun(pid));
+    assert.match(lines[1]!, parentEnd);
+  });
+
+  for (const file of ['03-daemon-join.ts', '04-subclass.ts']) {
+    it(`${file.slice(0, 2)}: join() makes the parent wait: three child lines, then the parent's`, async () => {
+      const { code, lines, stderr } = await runExample(file);
+      assert.equal(code, 0, stderr);
+      const pid = pidOf(lines);
+      assert.equal(lines.length, 5, lines.join('\n'));
+      for (const line of lines.slice(0, 3)) assert.match(line, childLine(pid));
+      assert.match(lines[3]!, parentRun(pid));
+      assert.match(lines[4]!, parentEnd);
+    });
+  }
+});
