@@ -10,6 +10,8 @@ import { MultiprocError } from './errors.js';
 /** The wire form of an Error. */
 export interface EncodedError {
   name: string;
+  /** The error's class (`error.constructor.name`), which is not always its `name`. */
+  className?: string;
   message: string;
   stack: string | undefined;
   /** Own enumerable fields (includes `code`). */
@@ -52,6 +54,7 @@ export function encodeError(error: Error): EncodedError {
   }
   const encoded: EncodedError = {
     name: error.name,
+    className: error.constructor?.name,
     message: error.message,
     stack: error.stack,
     fields,
@@ -64,7 +67,11 @@ export function encodeError(error: Error): EncodedError {
 
 /** Rebuilds an Error from its wire form, as the most specific class this process knows. */
 export function decodeError(encoded: EncodedError): Error {
-  const Class = knownClasses.get(encoded.name) ?? knownClasses.get(String(encoded.fields['name'])) ?? Error;
+  const Class =
+    (encoded.className === undefined ? undefined : knownClasses.get(encoded.className)) ??
+    knownClasses.get(encoded.name) ??
+    knownClasses.get(String(encoded.fields['name'])) ??
+    Error;
   // Built without calling the constructor: coded subclasses take arguments we do not have.
   const error = Object.create(Class.prototype) as Error;
   const define = (key: string, value: unknown) =>
