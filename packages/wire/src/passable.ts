@@ -67,9 +67,25 @@ function registerPassableType<T, Data>(definition: PassableType<T, Data>, low: n
     );
   }
   byType.set(type, definition as PassableType<unknown, unknown>);
+  addPassableExtension(definition);
+  // msgpackr tries the extension added last first, and matches subclasses too: re-add the
+  // registered subclasses of Class (ancestors before descendants) so each instance still
+  // uses the entry of its own most specific registered class.
+  const depth = (C: { prototype: unknown }) => {
+    let n = 0;
+    for (let p: unknown = C.prototype; p; p = Object.getPrototypeOf(p)) n++;
+    return n;
+  };
+  [...byType.values()]
+    .filter((other) => other.Class.prototype instanceof Class)
+    .sort((a, b) => depth(a.Class) - depth(b.Class))
+    .forEach(addPassableExtension);
+}
+
+function addPassableExtension<T, Data>(definition: PassableType<T, Data>): void {
   addExtension({
-    Class: Class as unknown as new () => T,
-    type,
+    Class: definition.Class as unknown as new () => T,
+    type: definition.type,
     write: (value: T) => definition.encode(value),
     read: (data: Data) => definition.decode(data),
   });
