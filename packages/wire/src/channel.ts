@@ -54,6 +54,8 @@ export class Channel<In = unknown, Out = unknown> {
   #batchBytes = 0;
   #flushScheduled = false;
   #closed = false;
+  /** close() was called: nothing more may be sent, though queued messages are still being written. */
+  #closing = false;
   #closeError: Error | undefined;
   #drainWaiters: Array<() => void> = [];
   #closeWaiters: Array<() => void> = [];
@@ -116,7 +118,7 @@ export class Channel<In = unknown, Out = unknown> {
    * @throws {EncodeError} `ERR_ENCODE` when the message cannot be encoded; nothing is queued.
    */
   send(message: Out): boolean {
-    if (this.#closed) {
+    if (this.#closed || this.#closing) {
       throw new ChannelClosedError(`${this.#name}: send() after the channel closed.`, { cause: this.#closeError });
     }
     const payload = this.#codec.encode(message);
@@ -157,6 +159,7 @@ export class Channel<In = unknown, Out = unknown> {
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#flush();
+    this.#closing = true;
     const done = new Promise<void>((resolve) => this.#closeWaiters.push(resolve));
     this.#socket.end();
     return done;
