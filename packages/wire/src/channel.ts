@@ -92,7 +92,7 @@ export class Channel<In = unknown, Out = unknown> {
     });
     socket.on('error', (error: Error) => this.#finish(error));
     socket.on('close', () => this.#finish(undefined));
-    socket.on('drain', () => this.#wakeDrainWaiters());
+    socket.on('drain', () => this.#onWritten());
   }
 
   /** The channel's name, as used in error messages. */
@@ -107,7 +107,7 @@ export class Channel<In = unknown, Out = unknown> {
 
   /** True while the peer is not keeping up; `drained()` resolves when it catches up. */
   get needsDrain(): boolean {
-    return this.#batchBytes > this.#highWaterMark || this.#socket.writableNeedDrain === true;
+    return this.#batchBytes + this.#socket.writableLength > this.#highWaterMark;
   }
 
   /**
@@ -193,7 +193,9 @@ export class Channel<In = unknown, Out = unknown> {
     this.#batch = undefined;
     this.#batchBytes = 0;
     this.counters.bytesOut += bytes.length;
-    this.#socket.write(bytes);
+    // The socket's own 'drain' only follows a write() that returned false, which a batch smaller
+    // than the socket's highWaterMark never does: check after every write completes instead.
+    this.#socket.write(bytes, () => this.#onWritten());
   }
 
   #receive(payload: Buffer): void {
@@ -213,6 +215,10 @@ export class Channel<In = unknown, Out = unknown> {
     this.#wakeDrainWaiters();
     for (const wake of this.#closeWaiters.splice(0)) wake();
     this.#onClose?.(error);
+  }
+
+  #onWritten(): void {
+    if (!this.needsDrain) this.#wakeDrainWaiters();
   }
 
   #wakeDrainWaiters(): void {
