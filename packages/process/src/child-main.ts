@@ -14,7 +14,7 @@
  */
 import { Socket } from 'node:net';
 import { inspect } from 'node:util';
-import { Channel, ProtocolError } from '@multiproc/wire';
+import { ProtocolError, runtime } from '@multiproc/wire';
 import { currentProcessObject, Process } from './process.js';
 import type { ChildMessage, FunctionRef, ParentMessage } from './protocol.js';
 import { explainSourceError, loadFunction } from './resolve-target.js';
@@ -27,24 +27,28 @@ startWatchdog();
 (process.channel as { unref?: () => void } | undefined)?.unref?.();
 
 let booted = false;
-const channel = new Channel<ParentMessage, ChildMessage>(new Socket({ fd: CHANNEL_FD, readable: true, writable: true }), {
+const socket = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });
+const parent = runtime().attach(socket, process.ppid, {
   name: 'channel to parent',
-  onMessage: (message) => {
+  onOther: (message) => {
     if (message.t !== 'boot' || booted) {
       throw new ProtocolError(`child ${process.pid}: unexpected message from the parent: ${inspect(message).slice(0, 200)}`);
     }
     booted = true;
     // From here the child lives as long as its own work does.
-    channel.unref();
-    void boot(message);
+    parent.release();
+    void boot(message as ParentMessage);
   },
   onClose: (error) => {
-    if (!booted) fail('the parent channel closed before the boot message arrived', error);
+    if (!booted) void fail('the parent channel closed before the boot message arrived', error);
   },
 });
+// Until the boot message arrives, the channel is all that keeps this process alive.
+parent.hold();
 
 async function boot(message: ParentMessage): Promise<void> {
   const state = runtimeState();
+  runtime().adoptSecret(message.secret);
   state.identity = message.identity;
   state.parentName = message.parentName;
   const { target } = message;
@@ -75,7 +79,7 @@ async function boot(message: ParentMessage): Promise<void> {
   }
   state.current = instance;
   try {
-    channel.send({ t: 'running' });
+    parent.send({ t: 'running' } satisfies ChildMessage);
     await instance.run();
   } catch (error) {
     await fail(undefined, ref ? explainSourceError(error, ref, fromSource) : error);
@@ -86,14 +90,15 @@ async function fail(what: string | undefined, error: unknown): Promise<void> {
   const name = runtimeState().current?.name ?? `child ${process.pid}`;
   process.stderr.write(`Process ${name}${what ? `: ${what}` : ''}:\n${inspect(error)}\n`);
   process.exitCode = 1;
-  if (!channel.closed) {
+  if (!parent.closed) {
+    const message = (error: unknown): ChildMessage => ({ t: 'failed', error });
     try {
-      channel.send({ t: 'failed', error });
+      parent.send(message(error));
     } catch {
-      channel.send({ t: 'failed', error: String(error) });
+      parent.send(message(String(error)));
     }
-    const timeout = setTimeout(() => channel.destroy(), 1000).unref();
-    await channel.close();
+    const timeout = setTimeout(() => parent.destroy(), 1000).unref();
+    await parent.close();
     clearTimeout(timeout);
   }
   process.exit(1);

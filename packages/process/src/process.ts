@@ -13,12 +13,15 @@ import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { inspect } from 'node:util';
 import {
-  Channel,
   InvalidArgumentError,
   InvalidStateError,
+  ProtocolError,
   TimeoutError,
+  runtime,
   withDeadline,
   type BlockingOptions,
+  type Peer,
+  type TaggedMessage,
 } from '@multiproc/wire';
 import { callerModule } from './call-site.js';
 import { BootstrapError } from './errors.js';
@@ -91,7 +94,7 @@ export class Process<Args extends unknown[] = any[]> {
   readonly #spawnOptions: SpawnOptions;
   readonly #caller: string | undefined;
   #child: ChildProcess | undefined;
-  #channel: Channel<ChildMessage, ParentMessage> | undefined;
+  #peer: Peer | undefined;
   #pid: number | undefined;
   #exitCode: number | null = null;
   #signalCode: NodeJS.Signals | null = null;
@@ -192,26 +195,28 @@ export class Process<Args extends unknown[] = any[]> {
     if (state.bootstrapping) throw new BootstrapError();
     const target = this.#targetSpec();
     const { child, socket } = forkChild(this.#spawnOptions);
-    const channel = new Channel<ChildMessage, ParentMessage>(socket, {
+    const peer = runtime().attach(socket, child.pid!, {
       name: `channel to ${this.#name}`,
-      onMessage: (message) => this.#onChildMessage(message),
+      onOther: (message) => this.#onChildMessage(message as ChildMessage),
     });
+    const boot: ParentMessage = {
+      t: 'boot',
+      name: this.#name,
+      daemon: this.#daemon,
+      identity: this.#identity,
+      parentName: (state.current ?? null)?.name ?? 'MainProcess',
+      secret: runtime().secret,
+      target,
+    };
     try {
-      channel.send({
-        t: 'boot',
-        name: this.#name,
-        daemon: this.#daemon,
-        identity: this.#identity,
-        parentName: (state.current ?? null)?.name ?? 'MainProcess',
-        target,
-      });
+      peer.send(boot);
     } catch (error) {
-      channel.destroy();
+      peer.destroy();
       child.kill('SIGKILL');
       throw error;
     }
     this.#child = child;
-    this.#channel = channel;
+    this.#peer = peer;
     this.#pid = child.pid;
     this.#state = 'started';
     this.#exited = new Promise<void>((resolve) => {
@@ -328,9 +333,9 @@ export class Process<Args extends unknown[] = any[]> {
     return this.toString();
   }
 
-  /** @internal The channel to the child, for the runtime that carries handles (issue #3). */
-  get _channel(): Channel<ChildMessage, ParentMessage> | undefined {
-    return this.#channel;
+  /** @internal The runtime peer for the child (its channel carries calls on shared objects both ways). */
+  get _peer(): Peer | undefined {
+    return this.#peer;
   }
 
   #signal(call: string, signal: NodeJS.Signals): boolean {
@@ -352,8 +357,11 @@ export class Process<Args extends unknown[] = any[]> {
     return { kind: 'function', ref: describeFunction(this.#target, locate, this.#caller, call), args: this.#args };
   }
 
-  #onChildMessage(_message: ChildMessage): void {
-    // 'running' and 'failed' are informational today; the pool (issue #4) listens for more.
+  #onChildMessage(message: ChildMessage): void {
+    // 'running' and 'failed' are informational today.
+    if (message.t !== 'running' && message.t !== 'failed') {
+      throw new ProtocolError(`channel to ${this.#name}: unknown message '${(message as TaggedMessage).t}' from the child.`);
+    }
   }
 
   /** A daemon child does not keep the parent alive, except while someone awaits join(). */
@@ -362,16 +370,15 @@ export class Process<Args extends unknown[] = any[]> {
     if (!child || this.#state !== 'started') return;
     if (!this.#daemon || this.#joiners > 0) child.ref();
     else child.unref();
-    // The child handle alone decides; the channel and the IPC pipe never keep the parent alive.
-    this.#channel?.unref();
+    // The child handle alone decides; the IPC pipe never keeps the parent alive (the peer only while it awaits a reply).
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
   }
 
   #releaseChannel(): void {
-    const channel = this.#channel;
-    if (!channel || channel.closed) return;
-    const linger = setTimeout(() => channel.destroy(), CHANNEL_LINGER_MS).unref();
-    void channel.close().then(() => clearTimeout(linger));
+    const peer = this.#peer;
+    if (!peer || peer.closed) return;
+    const linger = setTimeout(() => peer.destroy(), CHANNEL_LINGER_MS).unref();
+    void peer.close().then(() => clearTimeout(linger));
   }
 }
 

@@ -34,6 +34,8 @@ export type ParentMessage = {
   /** Position in the process tree, as in Python: `[1, 3]` is the third child of the first child. */
   identity: number[];
   parentName: string;
+  /** The process tree's secret, for authenticating direct connections between owners (see the wire runtime). */
+  secret: Uint8Array;
   target: TargetSpec;
 };
 

@@ -15,7 +15,9 @@ import { addExtension, Packr, Unpackr, type Options } from 'msgpackr';
 import { decodeError, encodeError, registerErrorClass, type EncodedError } from './error-codec.js';
 import {
   AbortError,
+  AuthenticationError,
   ChannelClosedError,
+  ClosedError,
   EncodeError,
   FrameDecodeError,
   FrameTooLargeError,
@@ -23,6 +25,7 @@ import {
   InvalidArgumentError,
   InvalidStateError,
   MultiprocError,
+  OwnerGoneError,
   ProtocolError,
   TimeoutError,
 } from './errors.js';
@@ -61,6 +64,9 @@ for (const Class of [
   AbortError,
   InvalidArgumentError,
   InvalidStateError,
+  OwnerGoneError,
+  AuthenticationError,
+  ClosedError,
 ]) {
   registerErrorClass(Class);
 }

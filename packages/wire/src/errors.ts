@@ -123,3 +123,27 @@ export class InvalidStateError extends MultiprocError {
     super('ERR_INVALID_STATE', message, options);
   }
 }
+
+/**
+ * `ERR_OWNER_GONE`: the process that owns a Queue, Lock, Pipe end or other shared
+ * object has exited (or its connection broke), so the call cannot be served.
+ */
+export class OwnerGoneError extends MultiprocError {
+  constructor(message: string, options?: MultiprocErrorOptions) {
+    super('ERR_OWNER_GONE', message, options);
+  }
+}
+
+/** `ERR_AUTH`: a connection to an owner failed its HMAC challenge (wrong topology secret, or not a multiproc peer). */
+export class AuthenticationError extends MultiprocError {
+  constructor(message: string, options?: MultiprocErrorOptions) {
+    super('ERR_AUTH', message, options);
+  }
+}
+
+/** `ERR_CLOSED`: a call on a Queue, Lock, Connection or other object that was closed. */
+export class ClosedError extends MultiprocError {
+  constructor(message: string, options?: MultiprocErrorOptions) {
+    super('ERR_CLOSED', message, options);
+  }
+}

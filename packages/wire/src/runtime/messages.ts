@@ -1,0 +1,65 @@
+/**
+ * The runtime's messages between two peers. Other layers (the process boot
+ * protocol, the pool) share a peer's channel with their own tags; anything the
+ * runtime does not know goes to the peer's `onOther` handler, which must
+ * reject what it does not know either.
+ *
+ * @module
+ */
+
+/** A call on an object the receiving side owns. */
+export interface CallMessage {
+  t: 'call';
+  /** Request id, unique per peer and direction. */
+  id: number;
+  /** The owned object's id. */
+  obj: number;
+  /** The operation, e.g. `'get'`, `'acquire'`. */
+  op: string;
+  args: unknown[];
+}
+
+/** Asks the owner to give up on call `id` if it has not been served yet. */
+export interface CancelMessage {
+  t: 'cancel';
+  id: number;
+}
+
+/** The outcome of call `id`: a value, or an error. */
+export interface ReplyMessage {
+  t: 'reply';
+  id: number;
+  ok: boolean;
+  value: unknown;
+  /** Set when the owner needs a receipt: it keeps the value (a queue item) until the receipt arrives. */
+  r?: 1;
+}
+
+/** Receipt for a reply sent with `r`: the caller has it, the owner may forget it. */
+export interface ReceiptMessage {
+  t: 'receipt';
+  id: number;
+}
+
+/** A call whose reply is not wanted (fire-and-forget: `taskDone`, `release`, `close`). */
+export interface PostMessage {
+  t: 'post';
+  obj: number;
+  op: string;
+  args: unknown[];
+}
+
+/** Every message the runtime itself handles. */
+export type RuntimeMessage = CallMessage | CancelMessage | ReplyMessage | PostMessage | ReceiptMessage;
+
+/** Any message with a string tag `t`. */
+export interface TaggedMessage {
+  t: string;
+}
+
+const RUNTIME_TAGS = new Set(['call', 'cancel', 'reply', 'post', 'receipt']);
+
+/** True for the runtime's own messages. */
+export function isRuntimeMessage(message: TaggedMessage): message is RuntimeMessage {
+  return RUNTIME_TAGS.has(message.t);
+}

@@ -1,0 +1,278 @@
+/**
+ * A peer: another process this one talks to, over one Channel. Both sides can
+ * call objects the other owns, and serve calls on their own.
+ *
+ * Keep-alive: the channel keeps the event loop alive only while this side
+ * waits for a reply (or someone holds it open), so an idle child can exit and
+ * a child blocked in `queue.get()` cannot.
+ *
+ * @module
+ */
+import type { Duplex } from 'node:stream';
+import { Deadline, type BlockingOptions } from '../blocking.js';
+import { Channel } from '../channel.js';
+import { AbortError, OwnerGoneError, ProtocolError, type MultiprocError } from '../errors.js';
+import { isRuntimeMessage, type CallMessage, type ReplyMessage, type RuntimeMessage, type TaggedMessage } from './messages.js';
+import type { CallContext, Owned } from './owned.js';
+
+/** Finds the objects a peer may call; the runtime implements it. */
+export interface ObjectTable {
+  get(id: number): Owned | undefined;
+  /** Told once when a peer closes, after its pending calls were rejected. */
+  peerClosed(peer: Peer): void;
+}
+
+/** Options of a {@link Peer}. */
+export interface PeerOptions {
+  /** The other process's pid. */
+  pid: number;
+  /** Names the connection in errors. */
+  name: string;
+  /** Messages that are not the runtime's (process boot, pool traffic). A throw closes the peer. */
+  onOther?: ((message: TaggedMessage) => void) | undefined;
+  /** Called once when the peer closes. */
+  onClose?: ((error: Error | undefined) => void) | undefined;
+}
+
+/** Options of a call. */
+export interface CallOptions extends BlockingOptions {
+  /** The public call's name for errors, e.g. `"Queue.get()"`. */
+  call: string;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  call: string;
+  /** Set when this side gave up (timeout/abort) and asked the owner to cancel. */
+  cancelled?: Error | undefined;
+  deadline?: Deadline | undefined;
+}
+
+/** One connection to another process. */
+export class Peer {
+  /** The other process's pid. */
+  readonly pid: number;
+  readonly #channel: Channel<TaggedMessage, TaggedMessage>;
+  readonly #objects: ObjectTable;
+  readonly #onOther: ((message: TaggedMessage) => void) | undefined;
+  readonly #onClose: ((error: Error | undefined) => void) | undefined;
+  readonly #pending = new Map<number, Pending>();
+  /** Calls this side serves that can still be cancelled. */
+  readonly #serving = new Map<number, AbortController>();
+  /** Replies the caller has not yet confirmed receiving. */
+  readonly #unreceipted = new Map<number, () => void>();
+  #nextId = 0;
+  #holds = 0;
+  #closeError: Error | undefined;
+  #closed = false;
+
+  constructor(socket: Duplex, objects: ObjectTable, options: PeerOptions) {
+    this.pid = options.pid;
+    this.#objects = objects;
+    this.#onOther = options.onOther;
+    this.#onClose = options.onClose;
+    this.#channel = new Channel<TaggedMessage, TaggedMessage>(socket, {
+      name: options.name,
+      onMessage: (message) => this.#receive(message),
+      onClose: (error) => this.#closedBy(error),
+    });
+    this.#channel.unref();
+  }
+
+  /** True once the connection closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The underlying channel's byte and message counters. */
+  get counters(): Channel['counters'] {
+    return this.#channel.counters;
+  }
+
+  /**
+   * Calls `op` on object `obj` that the other process owns.
+   *
+   * @throws {OwnerGoneError} `ERR_OWNER_GONE` when the connection is or becomes closed before the reply.
+   * @throws {TimeoutError} `ERR_TIMEOUT` / {@link AbortError} `ERR_ABORTED` when the deadline comes first and the owner had not served the call yet.
+   */
+  call<T>(obj: number, op: string, args: unknown[], options: CallOptions): Promise<T> {
+    if (this.#closed) return Promise.reject(this.#goneError(options.call));
+    const id = ++this.#nextId;
+    let deadline: Deadline | undefined;
+    if (options.timeout !== undefined || options.signal !== undefined) {
+      deadline = new Deadline(options.call, options);
+    }
+    const promise = new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, call: options.call, deadline });
+    });
+    this.#send({ t: 'call', id, obj, op, args } satisfies CallMessage);
+    this.hold();
+    if (deadline) {
+      deadline.expired.catch((error: Error) => {
+        const pending = this.#pending.get(id);
+        if (!pending || pending.cancelled) return;
+        pending.cancelled = error;
+        // The owner decides: a call it has not served yet is cancelled; one it served keeps its result.
+        if (!this.#closed) this.#send({ t: 'cancel', id });
+      });
+    }
+    return promise;
+  }
+
+  /** Sends `op` to object `obj` without waiting for a reply (errors are the owner's to report). */
+  post(obj: number, op: string, args: unknown[]): void {
+    if (this.#closed) throw this.#goneError(`${op}()`);
+    this.#send({ t: 'post', obj, op, args });
+  }
+
+  /** Sends a message of another layer (boot, pool) on this peer's channel. */
+  send(message: TaggedMessage): boolean {
+    return this.#channel.send(message);
+  }
+
+  /** Keeps the event loop alive until `release()`: e.g. a child waiting for its boot message. */
+  hold(): void {
+    if (this.#holds++ === 0) this.#channel.ref();
+  }
+
+  /** Undoes one `hold()`. */
+  release(): void {
+    if (--this.#holds === 0) this.#channel.unref();
+  }
+
+  /** Flushes and closes the connection. */
+  close(): Promise<void> {
+    return this.#channel.close();
+  }
+
+  /** Closes at once; pending calls reject with `ERR_OWNER_GONE` whose cause is `error`. */
+  destroy(error?: Error): void {
+    this.#channel.destroy(error);
+  }
+
+  #send(message: RuntimeMessage | TaggedMessage): void {
+    this.#channel.send(message);
+  }
+
+  #receive(message: TaggedMessage): void {
+    if (typeof message !== 'object' || message === null || typeof message.t !== 'string') {
+      throw new ProtocolError(`${this.#channel.name}: received a message without a tag; closing the connection.`);
+    }
+    if (!isRuntimeMessage(message)) {
+      if (!this.#onOther) throw new ProtocolError(`${this.#channel.name}: unknown message tag '${message.t}'; closing the connection.`);
+      this.#onOther(message);
+      return;
+    }
+    switch (message.t) {
+      case 'reply':
+        return this.#reply(message);
+      case 'call':
+        return this.#serve(message.id, message.obj, message.op, message.args);
+      case 'post':
+        return this.#serve(0, message.obj, message.op, message.args);
+      case 'cancel':
+        this.#serving.get(message.id)?.abort(new AbortError('the caller cancelled'));
+        return;
+      case 'receipt':
+        this.#unreceipted.delete(message.id);
+        return;
+    }
+  }
+
+  #reply(message: ReplyMessage): void {
+    const pending = this.#pending.get(message.id);
+    if (!pending) throw new ProtocolError(`${this.#channel.name}: a reply to unknown call ${message.id}; closing the connection.`);
+    this.#pending.delete(message.id);
+    pending.deadline?.[Symbol.dispose]();
+    this.release();
+    // The receipt goes out before the caller's code runs, so even a process.exit() right after it gets sent.
+    if (message.r) this.#send({ t: 'receipt', id: message.id });
+    if (message.ok) pending.resolve(message.value);
+    else if (pending.cancelled && (message.value as { code?: string } | null)?.code === 'ERR_ABORTED') pending.reject(pending.cancelled);
+    else pending.reject(message.value);
+  }
+
+  #serve(id: number, objId: number, op: string, args: unknown[]): void {
+    const object = this.#objects.get(objId);
+    const respond = (ok: boolean, value: unknown, receipt?: () => void) => {
+      this.#serving.delete(id);
+      if (id === 0 || this.#closed) {
+        if (!ok && id === 0) process.emitWarning(value as Error);
+        return;
+      }
+      if (receipt) this.#unreceipted.set(id, receipt);
+      try {
+        this.#send({ t: 'reply', id, ok, value, ...(receipt ? { r: 1 as const } : {}) });
+      } catch (error) {
+        // The result could not be encoded: the caller gets that error instead.
+        this.#unreceipted.delete(id);
+        this.#send({ t: 'reply', id, ok: false, value: error });
+      }
+    };
+    if (!object) {
+      respond(false, new OwnerGoneError(`${op}(): the object no longer exists in process ${process.pid} (it was closed or released).`));
+      return;
+    }
+    let receipt: (() => void) | undefined;
+    const context = this.#context(id, (onLost) => (receipt = onLost));
+    let result: unknown;
+    try {
+      result = object.dispatch(op, args, context);
+    } catch (error) {
+      respond(false, error);
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (value) => respond(true, value, receipt),
+        (error) => respond(false, error),
+      );
+    } else {
+      respond(true, result, receipt);
+    }
+  }
+
+  #context(id: number, needReceipt: (onLost: () => void) => void): CallContext {
+    const serving = this.#serving;
+    let controller: AbortController | undefined;
+    const peer = this;
+    return {
+      peer,
+      get signal() {
+        if (!controller) {
+          controller = new AbortController();
+          if (id !== 0) serving.set(id, controller);
+        }
+        return controller.signal;
+      },
+      needReceipt,
+    };
+  }
+
+  #goneError(call: string, cause?: Error): MultiprocError {
+    return new OwnerGoneError(
+      `${call}: the connection to process ${this.pid} is closed, so the owner of this object is gone (it exited or was killed). ` +
+        'Keep the owning process alive while others use its objects.',
+      { cause: cause ?? this.#closeError },
+    );
+  }
+
+  #closedBy(error: Error | undefined): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closeError = error;
+    for (const pending of this.#pending.values()) {
+      pending.deadline?.[Symbol.dispose]();
+      pending.reject(this.#goneError(pending.call, error));
+    }
+    this.#pending.clear();
+    for (const controller of this.#serving.values()) controller.abort(this.#goneError('a call being served'));
+    this.#serving.clear();
+    for (const lost of this.#unreceipted.values()) lost();
+    this.#unreceipted.clear();
+    this.#holds = 0;
+    this.#objects.peerClosed(this);
+    this.#onClose?.(error);
+  }
+}

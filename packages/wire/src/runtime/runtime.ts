@@ -1,0 +1,184 @@
+/**
+ * The per-process runtime: the objects this process owns, the peers it talks
+ * to, and how it reaches an owner it has no connection to yet.
+ *
+ * - Parent and children are attached as peers over the channel they already
+ *   share (see @multiproc/process), so using a parent's queue needs no new connection.
+ * - Any other owner is reached directly through its transport address, after
+ *   the HMAC handshake on the process tree's secret.
+ * - An owner starts listening lazily, the first time it writes a handle.
+ *
+ * One runtime per process, kept on `globalThis` so that two copies of this
+ * package in one process share it.
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { InvalidArgumentError, OwnerGoneError } from '../errors.js';
+import { acceptHandshake, offerHandshake } from './handshake.js';
+import type { TaggedMessage } from './messages.js';
+import type { Handle, Owned, OwnerAddress } from './owned.js';
+import { Peer, type CallOptions, type ObjectTable } from './peer.js';
+import { UnixTransport, type Transport } from './transport.js';
+
+/** How to attach a peer over an existing connection. */
+export interface AttachOptions {
+  /** Names the connection in errors. */
+  name: string;
+  /** Messages of other layers on this connection. */
+  onOther?: ((message: TaggedMessage) => void) | undefined;
+  /** Called once when it closes. */
+  onClose?: ((error: Error | undefined) => void) | undefined;
+}
+
+/** See the module comment. */
+export class Runtime implements ObjectTable {
+  readonly #objects = new Map<number, Owned>();
+  readonly #peers = new Map<number, Peer>();
+  readonly #connecting = new Map<string, Promise<Peer>>();
+  readonly #transport: Transport;
+  #nextObjectId = 0;
+  #secret: Uint8Array | undefined;
+  #address: OwnerAddress | undefined;
+
+  constructor(transport: Transport = new UnixTransport()) {
+    this.#transport = transport;
+  }
+
+  /** The process tree's secret: made by the root process, inherited by every child in its boot message. */
+  get secret(): Uint8Array {
+    this.#secret ??= randomBytes(32);
+    return this.#secret;
+  }
+
+  /** Takes the secret a parent sent (children only, before any handle is used). */
+  adoptSecret(secret: Uint8Array): void {
+    if (!(secret instanceof Uint8Array) || secret.length < 16) {
+      throw new InvalidArgumentError('Runtime.adoptSecret(): the secret must be at least 16 bytes.');
+    }
+    this.#secret = secret;
+  }
+
+  /** Registers an object other processes may call; returns its id. */
+  own(object: Owned): number {
+    const id = ++this.#nextObjectId;
+    this.#objects.set(id, object);
+    return id;
+  }
+
+  /** Forgets an owned object; later calls on it fail with `ERR_OWNER_GONE`. */
+  disown(id: number): void {
+    this.#objects.delete(id);
+  }
+
+  /** The owned object with this id (ObjectTable). */
+  get(id: number): Owned | undefined {
+    return this.#objects.get(id);
+  }
+
+  /** A handle to owned object `id`, to write into a message. Starts listening if this process does not yet. */
+  handle(id: number): Handle {
+    return { owner: this.ownerAddress(), id };
+  }
+
+  /** True when `handle` points at an object this process owns. */
+  isLocal(handle: Handle): boolean {
+    return handle.owner.pid === process.pid;
+  }
+
+  /** This process's address as an owner. */
+  ownerAddress(): OwnerAddress {
+    if (!this.#address) {
+      const address = this.#transport.listen((socket) => this.#accept(socket));
+      this.#address = { pid: process.pid, address };
+      process.once('exit', () => this.#transport.close());
+    }
+    return this.#address;
+  }
+
+  /** Attaches a peer over a connection that already exists (parent ↔ child). */
+  attach(socket: Duplex, pid: number, options: AttachOptions): Peer {
+    const peer = new Peer(socket, this, { pid, ...options });
+    this.#peers.set(pid, peer);
+    return peer;
+  }
+
+  /** The peer for the process with this pid, if connected. */
+  peer(pid: number): Peer | undefined {
+    const peer = this.#peers.get(pid);
+    return peer && !peer.closed ? peer : undefined;
+  }
+
+  /** Calls `op` on the object a handle points at, connecting to its owner if needed. */
+  call<T>(handle: Handle, op: string, args: unknown[], options: CallOptions): Promise<T> {
+    const peer = this.peer(handle.owner.pid);
+    if (peer) return peer.call<T>(handle.id, op, args, options);
+    return this.#connect(handle.owner, options.call).then((p) => p.call<T>(handle.id, op, args, options));
+  }
+
+  /** Sends `op` without waiting for a reply, connecting first if needed. */
+  post(handle: Handle, op: string, args: unknown[]): void {
+    const peer = this.peer(handle.owner.pid);
+    if (peer) return peer.post(handle.id, op, args);
+    this.#connect(handle.owner, `${op}()`).then(
+      (p) => p.post(handle.id, op, args),
+      (error: Error) => process.emitWarning(error),
+    );
+  }
+
+  /** ObjectTable: a peer closed; every owned object releases what that process held. */
+  peerClosed(peer: Peer): void {
+    if (this.#peers.get(peer.pid) === peer) this.#peers.delete(peer.pid);
+    for (const object of this.#objects.values()) object.peerClosed?.(peer);
+  }
+
+  #connect(owner: OwnerAddress, call: string): Promise<Peer> {
+    let connecting = this.#connecting.get(owner.address);
+    if (!connecting) {
+      connecting = this.#dial(owner, call).finally(() => this.#connecting.delete(owner.address));
+      this.#connecting.set(owner.address, connecting);
+    }
+    return connecting;
+  }
+
+  async #dial(owner: OwnerAddress, call: string): Promise<Peer> {
+    let socket: Socket;
+    try {
+      socket = await this.#transport.connect(owner.address);
+    } catch (cause) {
+      throw new OwnerGoneError(`${call}: cannot reach process ${owner.pid}, the owner of this object; it has exited.`, { cause });
+    }
+    try {
+      const pid = await offerHandshake(socket, this.secret);
+      if (pid !== owner.pid) throw new OwnerGoneError(`${call}: process ${owner.pid}, the owner of this object, has exited.`);
+    } catch (error) {
+      socket.destroy();
+      throw error;
+    }
+    const peer = new Peer(socket, this, { pid: owner.pid, name: `connection to owner ${owner.pid}` });
+    if (!this.peer(owner.pid)) this.#peers.set(owner.pid, peer);
+    return peer;
+  }
+
+  #accept(socket: Socket): void {
+    socket.unref();
+    acceptHandshake(socket, this.secret).then(
+      (pid) => {
+        const peer = new Peer(socket, this, { pid, name: `connection from process ${pid}` });
+        if (!this.peer(pid)) this.#peers.set(pid, peer);
+      },
+      () => socket.destroy(),
+    );
+  }
+}
+
+const KEY = Symbol.for('multiproc.wire.runtime');
+
+/** This process's runtime. */
+export function runtime(): Runtime {
+  const holder = globalThis as unknown as Record<symbol, Runtime | undefined>;
+  holder[KEY] ??= new Runtime();
+  return holder[KEY];
+}

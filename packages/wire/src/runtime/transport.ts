@@ -1,0 +1,64 @@
+/**
+ * The transport seam: how an owner listens and how a peer reaches it.
+ *
+ * Today's transport is Unix domain sockets in a private 0700 directory. An
+ * authenticated TCP transport (objects shared across machines, as Python's
+ * managers allow) is a second implementation of this interface; the HMAC
+ * handshake and the Channel above it stay the same.
+ *
+ * @module
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Opens a listening endpoint and connects to others. */
+export interface Transport {
+  /** Starts listening; returns the address peers connect to. Synchronous: the address is needed while encoding a handle. */
+  listen(onConnection: (socket: Socket) => void): string;
+  /** Connects to an address another process's `listen` returned. */
+  connect(address: string): Promise<Socket>;
+  /** Stops listening and removes what `listen` created. Safe to call in an 'exit' handler. */
+  close(): void;
+}
+
+/** Unix domain sockets in a private directory (mode 0700) that only this user can enter. */
+export class UnixTransport implements Transport {
+  #server: Server | undefined;
+  #dir: string | undefined;
+  #address: string | undefined;
+
+  listen(onConnection: (socket: Socket) => void): string {
+    if (this.#address) return this.#address;
+    // mkdtemp creates the directory with mode 0700.
+    this.#dir = mkdtempSync(join(tmpdir(), 'multiproc-'));
+    this.#address = join(this.#dir, 's');
+    const server = createServer({ pauseOnConnect: false }, onConnection);
+    server.on('error', () => {});
+    // Binding a Unix socket is synchronous in libuv: connections made from now on wait in the backlog.
+    server.listen(this.#address);
+    server.unref();
+    this.#server = server;
+    return this.#address;
+  }
+
+  connect(address: string): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = createConnection(address);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        resolve(socket);
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  close(): void {
+    this.#server?.close();
+    this.#server = undefined;
+    if (this.#dir) rmSync(this.#dir, { recursive: true, force: true });
+    this.#dir = undefined;
+    this.#address = undefined;
+  }
+}
