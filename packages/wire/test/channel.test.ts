@@ -1,0 +1,461 @@
+// Channel over real Unix sockets: ordering, batching, backpressure, and what a
+// broken peer does to one channel (and not to the others).
+import { after, before, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import {
+  Channel,
+  ChannelClosedError,
+  EncodeError,
+  FRAME_HEADER_BYTES,
+  FrameDecodeError,
+  FrameTooLargeError,
+  FrameTruncatedError,
+  MultiprocError,
+  ProtocolError,
+  Codec,
+} from '@multiproc/wire';
+
+/** Bounds a test that would otherwise hang; never a claim about speed. */
+const HANG = { timeout: 30_000 };
+
+let dir: string;
+let server: net.Server;
+let socketPath: string;
+/** Connections accepted by `server`, in order, not yet claimed by `connect()`. */
+const accepted: net.Socket[] = [];
+const acceptWaiters: Array<(socket: net.Socket) => void> = [];
+
+before(async () => {
+  dir = mkdtempSync(os.tmpdir() + '/wire-');
+  socketPath = join(dir, 'channel.sock');
+  server = net.createServer((socket) => {
+    const waiter = acceptWaiters.shift();
+    if (waiter) waiter(socket);
+    else accepted.push(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, resolve);
+  });
+});
+
+after(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A connected pair of sockets: `client` (connected to the server) and `remote`
+ * (the server's end of the same connection). Both are destroyed when the test ends.
+ */
+async function connect(t: TestContext): Promise<{ client: net.Socket; remote: net.Socket }> {
+  const remote = new Promise<net.Socket>((resolve) => {
+    const ready = accepted.shift();
+    if (ready) resolve(ready);
+    else acceptWaiters.push(resolve);
+  });
+  const client = net.connect(socketPath);
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', resolve);
+    client.once('error', reject);
+  });
+  const pair = { client, remote: await remote };
+  t.after(() => {
+    pair.client.destroy();
+    pair.remote.destroy();
+  });
+  return pair;
+}
+
+/** Collects a channel's messages and its close; `received(n)` resolves once n messages are in. */
+function inbox<T = unknown>() {
+  const messages: T[] = [];
+  const closes: Array<Error | undefined> = [];
+  let countWaiter: { n: number; resolve: () => void } | undefined;
+  let closeWaiter: ((error: Error | undefined) => void) | undefined;
+  return {
+    messages,
+    closes,
+    onMessage: (message: T) => {
+      messages.push(message);
+      if (countWaiter && messages.length >= countWaiter.n) countWaiter.resolve();
+    },
+    onClose: (error: Error | undefined) => {
+      closes.push(error);
+      closeWaiter?.(error);
+    },
+    received(n: number): Promise<void> {
+      if (messages.length >= n) return Promise.resolve();
+      return new Promise((resolve) => (countWaiter = { n, resolve }));
+    },
+    closed(): Promise<Error | undefined> {
+      if (closes.length > 0) return Promise.resolve(closes[0]);
+      return new Promise((resolve) => (closeWaiter = resolve));
+    },
+  };
+}
+
+/** A Channel on each end of a fresh connection. */
+async function channelPair<AtoB = unknown, BtoA = unknown>(t: TestContext, options: { highWaterMark?: number } = {}) {
+  const { client, remote } = await connect(t);
+  const aBox = inbox<BtoA>();
+  const bBox = inbox<AtoB>();
+  const a = new Channel<BtoA, AtoB>(client, { name: 'a', ...options, onMessage: aBox.onMessage, onClose: aBox.onClose });
+  const b = new Channel<AtoB, BtoA>(remote, { name: 'b', onMessage: bBox.onMessage, onClose: bBox.onClose });
+  return { a, b, aBox, bBox, client, remote };
+}
+
+/** Deterministic pseudo-random bytes (mulberry32), so a failure can be replayed. */
+function randomBytes(seed: number, length: number): Buffer {
+  const out = Buffer.alloc(length);
+  let state = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let x = state;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    out[i] = ((x ^ (x >>> 14)) >>> 0) & 0xff;
+  }
+  return out;
+}
+
+const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+test('messages arrive in order, in both directions, with their types intact', HANG, async (t) => {
+  const { a, b, aBox, bBox } = await channelPair(t);
+  const sent: unknown[] = [];
+  for (let i = 0; i < 200; i++) {
+    const message = i % 4 === 0 ? { seq: i, when: new Date(i), tags: new Set([i]) } : i % 4 === 1 ? [i, `s${i}`] : i % 4 === 2 ? new Map([[i, { i }]]) : `plain ${i}`;
+    sent.push(message);
+    a.send(message);
+  }
+  await bBox.received(200);
+  assert.deepEqual(bBox.messages, sent);
+  b.send('reply 1');
+  b.send(new RangeError('reply 2'));
+  await aBox.received(2);
+  assert.equal(aBox.messages[0], 'reply 1');
+  assert.ok(aBox.messages[1] instanceof RangeError);
+  assert.equal(a.counters.messagesOut, 200);
+  assert.equal(b.counters.messagesIn, 200);
+  assert.equal(a.counters.bytesOut, b.counters.bytesIn);
+  assert.equal(a.counters.messagesIn, 2);
+});
+
+test('a message of several megabytes arrives whole (its frame spans many socket reads)', HANG, async (t) => {
+  const { a, bBox } = await channelPair(t);
+  const big = Buffer.from(randomBytes(1, 5 * 1024 * 1024));
+  a.send({ before: true });
+  a.send(big);
+  a.send({ after: true });
+  await bBox.received(3);
+  assert.deepEqual(bBox.messages[0], { before: true });
+  assert.ok(Buffer.isBuffer(bBox.messages[1]));
+  assert.ok(big.equals(bBox.messages[1] as Buffer));
+  assert.deepEqual(bBox.messages[2], { after: true });
+});
+
+test('10 000 sends in one synchronous loop cost at most 3 socket writes, and all arrive in order', HANG, async (t) => {
+  const { client, remote } = await connect(t);
+  let writes = 0;
+  const write = client.write;
+  client.write = function (this: net.Socket, ...args: unknown[]) {
+    writes++;
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof client.write;
+  const box = inbox<{ i: number }>();
+  const sender = new Channel(client, { onMessage: () => {} });
+  new Channel(remote, { onMessage: box.onMessage, onClose: box.onClose });
+
+  for (let i = 0; i < 10_000; i++) sender.send({ i });
+  assert.equal(sender.counters.messagesOut, 10_000);
+  assert.equal(writes, 0, 'nothing is written during the loop itself');
+
+  await box.received(10_000);
+  assert.ok(writes >= 1 && writes <= 3, `${writes} socket writes`);
+  assert.equal(box.messages.length, 10_000);
+  assert.ok(box.messages.every((message, i) => message.i === i), 'in order');
+  assert.equal(sender.counters.bytesOut, client.bytesWritten);
+});
+
+test('send() returns false once more than highWaterMark bytes are queued to a peer that does not read, and drained() resolves after it resumes', HANG, async (t) => {
+  const highWaterMark = 64 * 1024;
+  const { a, b, bBox, client, remote } = await channelPair<string>(t, { highWaterMark });
+  remote.pause(); // the peer stops reading: the kernel's buffers fill, then ours
+  const payload = 'p'.repeat(1000);
+  const frameBytes = FRAME_HEADER_BYTES + new Codec().encode(payload).length;
+  const queued = (sends: number) => client.writableLength + (sends * frameBytes - a.counters.bytesOut);
+
+  let sends = 0;
+  let accepted = true;
+  while (accepted) {
+    accepted = a.send(payload);
+    sends++;
+    if (accepted) {
+      assert.ok(queued(sends) <= highWaterMark, `send ${sends} returned true with ${queued(sends)} bytes queued`);
+      if (sends % 16 === 0) await macrotask(); // let batches reach the socket
+    }
+    assert.ok(sends < 100_000, 'the peer does not read, so send() must return false eventually');
+  }
+  const queuedWhenRefused = queued(sends);
+  assert.ok(queuedWhenRefused > highWaterMark, `${queuedWhenRefused} bytes queued`);
+  assert.ok(queuedWhenRefused <= highWaterMark + frameBytes, `${queuedWhenRefused} bytes queued: false as soon as the mark is passed`);
+  assert.equal(a.needsDrain, true);
+
+  let drained = false;
+  const drain = a.drained().then(() => (drained = true));
+  for (let i = 0; i < 5; i++) await macrotask();
+  assert.equal(drained, false, 'drained() waits while the peer does not read');
+
+  remote.resume();
+  await drain;
+  assert.equal(a.needsDrain, false);
+  assert.equal(a.send('after drain'), true);
+  await bBox.received(sends + 1);
+  assert.equal(bBox.messages.length, sends + 1);
+  assert.equal(bBox.messages.at(-1), 'after drain');
+  assert.equal(b.counters.messagesIn, sends + 1);
+});
+
+test('drained() resolves when a burst over a small highWaterMark has been written', HANG, async (t) => {
+  // A highWaterMark below the socket's own: the socket never reports backpressure for this burst.
+  const { a, bBox, client } = await channelPair(t, { highWaterMark: 1000 });
+  assert.ok(client.writableHighWaterMark > 1000);
+  const results: boolean[] = [];
+  for (let i = 0; i < 50; i++) results.push(a.send({ i, pad: 'x'.repeat(50) }));
+  assert.equal(results[0], true);
+  assert.equal(results.at(-1), false, 'the burst passed the mark');
+  await a.drained();
+  assert.equal(a.needsDrain, false);
+  await bBox.received(50);
+});
+
+test('drained() resolves at once when nothing is queued', HANG, async (t) => {
+  const { a } = await channelPair(t);
+  assert.equal(a.needsDrain, false);
+  await a.drained();
+});
+
+test('a bogus huge length prefix closes that channel with ERR_FRAME_TOO_LARGE; a channel on another connection keeps working', HANG, async (t) => {
+  const victim = await connect(t);
+  const victimBox = inbox();
+  const victimChannel = new Channel(victim.remote, { name: 'victim', onMessage: victimBox.onMessage, onClose: victimBox.onClose });
+  const healthy = await channelPair(t);
+
+  victim.client.on('error', () => {}); // the victim hangs up on it
+  victim.client.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x00, 0x01]));
+  const error = await victimBox.closed();
+  assert.ok(error instanceof FrameTooLargeError, String(error));
+  assert.equal(error.code, 'ERR_FRAME_TOO_LARGE');
+  assert.equal(error.length, 0xffffffff);
+  assert.match(error.message, /victim/);
+  assert.equal(victimChannel.closed, true);
+  assert.deepEqual(victimBox.messages, []);
+  assert.equal(victimBox.closes.length, 1);
+
+  healthy.a.send('still');
+  healthy.b.send('working');
+  await healthy.bBox.received(1);
+  await healthy.aBox.received(1);
+  assert.deepEqual(healthy.bBox.messages, ['still']);
+  assert.deepEqual(healthy.aBox.messages, ['working']);
+  assert.equal(healthy.a.closed, false);
+  assert.equal(healthy.b.closed, false);
+});
+
+test('a valid length prefix followed by undecodable bytes closes that channel with ERR_FRAME_DECODE, after the good messages before it', HANG, async (t) => {
+  const victim = await connect(t);
+  const victimBox = inbox();
+  new Channel(victim.remote, { name: 'victim', onMessage: victimBox.onMessage, onClose: victimBox.onClose });
+  const healthy = await channelPair(t);
+
+  // Random bytes without 0xc1 that no fresh decoder accepts as one msgpack value.
+  const garbage = randomBytes(7, 64).map((byte) => (byte === 0xc1 ? 0 : byte));
+  assert.throws(() => new Codec().decode(garbage, 'precondition'), { code: 'ERR_FRAME_DECODE' });
+  const good = new Codec().encode({ fine: 1 });
+  const frames = Buffer.alloc(2 * FRAME_HEADER_BYTES + good.length + garbage.length);
+  frames.writeUInt32BE(good.length, 0);
+  frames.set(good, FRAME_HEADER_BYTES);
+  frames.writeUInt32BE(garbage.length, FRAME_HEADER_BYTES + good.length);
+  frames.set(garbage, 2 * FRAME_HEADER_BYTES + good.length);
+
+  victim.client.on('error', () => {});
+  victim.client.write(frames);
+  const error = await victimBox.closed();
+  assert.ok(error instanceof FrameDecodeError, String(error));
+  assert.equal(error.code, 'ERR_FRAME_DECODE');
+  assert.deepEqual(victimBox.messages, [{ fine: 1 }]);
+
+  healthy.a.send({ after: 'the other channel died' });
+  await healthy.bBox.received(1);
+  assert.deepEqual(healthy.bBox.messages, [{ after: 'the other channel died' }]);
+});
+
+test('random bytes on a channel’s socket always close it with a coded multiproc error', HANG, async (t) => {
+  const healthy = await channelPair(t);
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    const victim = await connect(t);
+    const box = inbox();
+    new Channel(victim.remote, { name: `victim ${seed}`, onMessage: box.onMessage, onClose: box.onClose });
+    victim.client.on('error', () => {});
+    victim.client.end(randomBytes(seed, 256));
+    const error = await box.closed();
+    assert.ok(error instanceof MultiprocError, `seed ${seed}: ${String(error)}`);
+    assert.ok(['ERR_FRAME_DECODE', 'ERR_PROTOCOL', 'ERR_FRAME_TOO_LARGE', 'ERR_FRAME_TRUNCATED'].includes(error.code), `seed ${seed}: ${error.code}`);
+    assert.equal(box.closes.length, 1);
+  }
+  healthy.b.send('alive');
+  await healthy.aBox.received(1);
+  assert.deepEqual(healthy.aBox.messages, ['alive']);
+});
+
+test('a message the receiver rejects with ProtocolError closes the channel with ERR_PROTOCOL', HANG, async (t) => {
+  const { client, remote } = await connect(t);
+  const box = inbox();
+  const seen: unknown[] = [];
+  new Channel<{ t: string }>(remote, {
+    onMessage: (message) => {
+      if (message.t !== 'ping') throw new ProtocolError(`unexpected message ${JSON.stringify(message)}`);
+      seen.push(message);
+    },
+    onClose: box.onClose,
+  });
+  const sender = new Channel(client, { onMessage: () => {} });
+  sender.send({ t: 'ping' });
+  sender.send({ t: 'bogus' });
+  sender.send({ t: 'ping' });
+  const error = await box.closed();
+  assert.ok(error instanceof ProtocolError);
+  assert.equal(error.code, 'ERR_PROTOCOL');
+  assert.deepEqual(seen, [{ t: 'ping' }], 'nothing is delivered after the bad message');
+});
+
+test('the peer closing in the middle of a frame closes the channel with ERR_FRAME_TRUNCATED', HANG, async (t) => {
+  for (const cut of [2, FRAME_HEADER_BYTES + 3]) {
+    const { client, remote } = await connect(t);
+    const box = inbox();
+    new Channel(remote, { name: 'reader', onMessage: box.onMessage, onClose: box.onClose });
+    const payload = new Codec().encode({ text: 'never finished' });
+    const frame = Buffer.alloc(FRAME_HEADER_BYTES + payload.length);
+    frame.writeUInt32BE(payload.length, 0);
+    frame.set(payload, FRAME_HEADER_BYTES);
+    const whole = new Codec().encode('complete');
+    const first = Buffer.alloc(FRAME_HEADER_BYTES + whole.length);
+    first.writeUInt32BE(whole.length, 0);
+    first.set(whole, FRAME_HEADER_BYTES);
+    client.end(Buffer.concat([first, frame.subarray(0, cut)]));
+    const error = await box.closed();
+    assert.ok(error instanceof FrameTruncatedError, `cut at ${cut}: ${String(error)}`);
+    assert.equal(error.code, 'ERR_FRAME_TRUNCATED');
+    assert.deepEqual(box.messages, ['complete']);
+  }
+});
+
+test('a clean close by the peer gives onClose(undefined) exactly once on both sides', HANG, async (t) => {
+  const { a, b, aBox, bBox } = await channelPair(t);
+  a.send('last words');
+  await a.close();
+  assert.equal(await bBox.closed(), undefined);
+  assert.deepEqual(bBox.messages, ['last words']);
+  assert.deepEqual(aBox.closes, [undefined]);
+  assert.deepEqual(bBox.closes, [undefined]);
+  assert.equal(a.closed, true);
+  assert.equal(b.closed, true);
+  await a.close(); // closing again is a no-op
+  assert.equal(aBox.closes.length, 1);
+});
+
+test('send() after close throws ChannelClosedError ERR_CHANNEL_CLOSED, and drained() rejects with it', HANG, async (t) => {
+  const { a, b, bBox } = await channelPair(t);
+  await a.close();
+  const isClosed = (err: unknown) => {
+    assert.ok(err instanceof ChannelClosedError);
+    assert.equal(err.code, 'ERR_CHANNEL_CLOSED');
+    assert.match(err.message, /\ba\b/);
+    return true;
+  };
+  assert.throws(() => a.send('too late'), isClosed);
+  await assert.rejects(a.drained(), isClosed);
+  // The other side was closed by its peer.
+  await bBox.closed();
+  assert.throws(() => b.send('too late'), { code: 'ERR_CHANNEL_CLOSED' });
+});
+
+test('send() while close() is still in progress throws ERR_CHANNEL_CLOSED and the close stays clean', HANG, async (t) => {
+  const { a, aBox, bBox } = await channelPair(t);
+  a.send('before close');
+  const closing = a.close();
+  assert.throws(() => a.send('during close'), (err: unknown) => err instanceof ChannelClosedError && err.code === 'ERR_CHANNEL_CLOSED');
+  await closing;
+  assert.deepEqual(aBox.closes, [undefined]);
+  assert.equal(await bBox.closed(), undefined);
+  assert.deepEqual(bBox.messages, ['before close']);
+});
+
+test('send() after a channel was destroyed with an error throws ERR_CHANNEL_CLOSED with that error as cause', HANG, async (t) => {
+  const { a, aBox, bBox } = await channelPair(t);
+  const reason = new Error('gave up');
+  a.destroy(reason);
+  assert.deepEqual(aBox.closes, [reason]);
+  assert.throws(() => a.send('x'), (err: unknown) => err instanceof ChannelClosedError && err.cause === reason);
+  await bBox.closed();
+});
+
+test('a value that cannot be encoded makes send() throw ERR_ENCODE; nothing is sent and the channel stays usable', HANG, async (t) => {
+  const { a, b, bBox } = await channelPair(t);
+  a.send('first');
+  assert.throws(
+    () => a.send({ callback: () => 'functions do not cross processes' }),
+    (err: unknown) => err instanceof EncodeError && err.code === 'ERR_ENCODE',
+  );
+  assert.throws(() => a.send([Symbol('nor do symbols')]), { code: 'ERR_ENCODE' });
+  assert.equal(a.counters.messagesOut, 1);
+  assert.equal(a.closed, false);
+  a.send({ second: new Map([[1, 2]]) });
+  await bBox.received(2);
+  assert.deepEqual(bBox.messages, ['first', { second: new Map([[1, 2]]) }]);
+  assert.equal(b.counters.messagesIn, 2);
+  assert.equal(b.closed, false);
+});
+
+test('close() flushes every queued message before ending the stream', HANG, async (t) => {
+  const { a, bBox } = await channelPair(t);
+  for (let i = 0; i < 5000; i++) a.send({ i, text: `message ${i}` });
+  const closing = a.close(); // same tick: nothing has been written yet
+  await closing;
+  assert.equal(await bBox.closed(), undefined);
+  assert.equal(bBox.messages.length, 5000);
+  assert.ok((bBox.messages as Array<{ i: number }>).every((message, i) => message.i === i));
+});
+
+test('await using closes the channel at the end of the block, after flushing', HANG, async (t) => {
+  const { client, remote } = await connect(t);
+  const box = inbox();
+  const peer = new Channel(remote, { onMessage: box.onMessage, onClose: box.onClose });
+  let escaped: Channel | undefined;
+  {
+    await using channel = new Channel(client, { onMessage: () => {} });
+    escaped = channel;
+    channel.send('sent inside the block');
+  }
+  assert.equal(escaped.closed, true);
+  assert.throws(() => escaped!.send('x'), { code: 'ERR_CHANNEL_CLOSED' });
+  assert.equal(await box.closed(), undefined);
+  assert.deepEqual(box.messages, ['sent inside the block']);
+  assert.equal(peer.closed, true);
+});
+
+test('Symbol.asyncDispose is close(): it flushes, ends, and resolves once closed', HANG, async (t) => {
+  const { a, aBox, bBox } = await channelPair(t);
+  a.send(1);
+  a.send(2);
+  await a[Symbol.asyncDispose]();
+  assert.equal(a.closed, true);
+  assert.deepEqual(aBox.closes, [undefined]);
+  await bBox.closed();
+  assert.deepEqual(bBox.messages, [1, 2]);
+});
