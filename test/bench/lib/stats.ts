@@ -4,6 +4,14 @@
  * min–max, and format the results as markdown tables with a ratio column.
  */
 
+/** What run.ts passes to each benchmark's `run()`. */
+export interface BenchOptions {
+  /** Few repetitions and small sizes: a smoke run for CI. */
+  quick: boolean;
+  /** Progress output (stderr). */
+  log: (line: string) => void;
+}
+
 /** One contestant: each call is one repetition and returns one value per metric it measures. */
 export interface Contestant {
   name: string;

@@ -1,0 +1,176 @@
+/**
+ * Process start: time from `start()` to the target running, and to `join()`
+ * resolving, against a bare Node boot — the issue's goal is start-to-running
+ * ≤ 1.05 × a bare Node boot — plus a breakdown of where our start time goes,
+ * and Python's multiprocessing for comparison.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Process, type ProcessOptions } from '@multiproc/process';
+import { forkTimed, spawnTimed, wallNow } from './lib/clock.js';
+import { interleave, row, withRatios, type BenchOptions, type Contestant, type Scenario, type Samples } from './lib/stats.js';
+
+const node = process.execPath;
+const TARGETS = new URL('./fixtures/targets.mjs', import.meta.url);
+const BOOT_STEPS = fileURLToPath(new URL('./fixtures/boot-steps.mjs', import.meta.url));
+const PYTHON_SCRIPT = fileURLToPath(new URL('./python/process_start.py', import.meta.url));
+const WRITE_TIMESTAMP = 'process.stdout.write(String(performance.timeOrigin + performance.now()))';
+const GOAL = 1.05;
+
+/** Starts a Process whose target writes the time it began running to a file; returns the times in ms after start(). */
+async function timeProcess(dir: string, options: Omit<ProcessOptions, 'target' | 'module' | 'args'>): Promise<Record<string, number>> {
+  const path = join(dir, `running-${Math.random().toString(36).slice(2)}`);
+  const p = new Process({ target: 'reportRunning', module: TARGETS, args: [path], ...options });
+  const t0 = wallNow();
+  p.start();
+  const startCall = wallNow() - t0;
+  await p.join();
+  const joined = wallNow() - t0;
+  if (p.exitCode !== 0) throw new Error(`${p} did not exit with 0`);
+  const running = Number(readFileSync(path, 'utf8')) - t0;
+  rmSync(path);
+  return { startCall, running, join: joined };
+}
+
+const bootStep = (step: string, env?: NodeJS.ProcessEnv): Contestant => ({
+  name: `step:${step}`,
+  run: async () => ({ running: (await spawnTimed(node, [BOOT_STEPS, step], env ? { env } : {})).reported }),
+});
+
+function contestants(dir: string): Contestant[] {
+  const noNative = { ...process.env, MSGPACKR_NATIVE_ACCELERATION_DISABLED: 'true' };
+  return [
+    { name: 'node-empty', run: async () => ({ exit: (await spawnTimed(node, ['-e', ''], { stdio: ['ignore', 'ignore', 'inherit'] })).exit }) },
+    {
+      name: 'node-write',
+      run: async () => {
+        const t = await spawnTimed(node, ['-e', WRITE_TIMESTAMP]);
+        return { firstByte: t.firstByte ?? NaN, running: t.reported, exit: t.exit };
+      },
+    },
+    { name: 'process', run: () => timeProcess(dir, { execArgv: [] }) },
+    { name: 'process-tsx', run: () => timeProcess(dir, { execArgv: ['--import', import.meta.resolve('tsx')] }) },
+    { name: 'process-no-native', run: () => timeProcess(dir, { execArgv: [], env: noNative }) },
+    bootStep('none'),
+    bootStep('wire'),
+    bootStep('wire-js', noNative),
+    bootStep('process'),
+    bootStep('process+watchdog'),
+    { name: 'fork-ipc', run: async () => ({ running: (await forkTimed(BOOT_STEPS, ['none'])).reported }) },
+  ];
+}
+
+/** Runs the Python script; undefined (with a note) when python3 is missing. */
+function runPython(options: BenchOptions): { version: string; samples: Record<string, number[]> } | string {
+  const reps = options.quick ? ['--reps', '3', '--warmup', '1'] : ['--reps', '25', '--warmup', '3'];
+  const result = spawnSync('python3', [PYTHON_SCRIPT, '--node', node, ...reps], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (result.error) return `Python rows skipped: python3 could not be run (${result.error.message}).`;
+  if (result.status !== 0) return `Python rows skipped: ${PYTHON_SCRIPT} exited with ${result.status}.`;
+  const parsed = JSON.parse(result.stdout) as { python: string; samples: Record<string, number[]> };
+  return { version: parsed.python, samples: parsed.samples };
+}
+
+function nodeScenarios(s: Samples): Scenario[] {
+  const get = (name: string, metric: string) => s[name]![metric]!;
+  const running = withRatios({
+    id: 'process-start-running',
+    title: 'Process start: start() → target running',
+    unit: 'ms',
+    better: 'lower',
+    reference: 'bare Node boot: spawn → first stdout byte',
+    rows: [
+      row('bare Node boot: spawn → first stdout byte', get('node-write', 'firstByte'), { note: '`node -e \'process.stdout.write(…)\'`' }),
+      row('bare Node boot: spawn → its code runs', get('node-write', 'running'), { note: "child's own clock" }),
+      row('Process.start() → target runs', get('process', 'running'), { note: '`execArgv: []`' }),
+      row('Process.start() → target runs, child loads tsx', get('process-tsx', 'running'), { note: '`execArgv: [--import, tsx]`' }),
+    ],
+  });
+  const ours = running.rows[2]!;
+  running.goal = { text: `Process.start() → target runs ≤ ${GOAL} × bare Node boot (measured ${ours.ratio!.toFixed(2)}×)`, met: ours.ratio! <= GOAL };
+  const startCall = row('start() call', get('process', 'startCall'));
+  running.notes = [
+    `\`start()\` itself returns after ${startCall.median.toFixed(2)} ms (median; the synchronous fork). ` +
+      "“Target runs” is the target's own wall-clock timestamp (`performance.timeOrigin + performance.now()`), " +
+      "so it does not include the time for the parent to notice.",
+  ];
+  const exit = withRatios({
+    id: 'process-start-join',
+    title: 'Process start: start() → join() resolves (the target returns at once)',
+    unit: 'ms',
+    better: 'lower',
+    reference: "bare Node boot: spawn → exit (`node -e ''`)",
+    rows: [
+      row("bare Node boot: spawn → exit (`node -e ''`)", get('node-empty', 'exit')),
+      row('Process.start() → join() resolves', get('process', 'join'), { note: '`execArgv: []`' }),
+      row('Process.start() → join() resolves, child loads tsx', get('process-tsx', 'join')),
+    ],
+  });
+  const steps = withRatios({
+    id: 'process-start-breakdown',
+    title: 'Where the start time goes: spawn → code runs, booting a child up to each step',
+    unit: 'ms',
+    better: 'lower',
+    reference: 'bare Node, ESM entry (fixtures/boot-steps.mjs none)',
+    rows: [
+      row('bare Node, ESM entry (fixtures/boot-steps.mjs none)', get('step:none', 'running')),
+      row('… forked with the IPC channel and fd 4 pipe of a Process child', get('fork-ipc', 'running')),
+      row("… + import '@multiproc/wire'", get('step:wire', 'running')),
+      row("… + import '@multiproc/wire', msgpackr native extension off", get('step:wire-js', 'running'), { note: 'MSGPACKR_NATIVE_ACCELERATION_DISABLED=true' }),
+      row("… + import '@multiproc/process'", get('step:process', 'running')),
+      row("… + import '@multiproc/process' + start the watchdog worker", get('step:process+watchdog', 'running')),
+      row('Process.start() → target runs', get('process', 'running')),
+      row('Process.start() → target runs, msgpackr native extension off', get('process-no-native', 'running'), { note: 'same env var, given to the child' }),
+    ],
+    notes: [
+      'Each row is a separate child (measured interleaved with the tables above); the difference between two rows is what the added step costs. ' +
+        'A Process child does all of these and then waits for the boot message, imports the target module and calls the target.',
+    ],
+  });
+  return [running, exit, steps];
+}
+
+function pythonScenario(python: ReturnType<typeof runPython>): Scenario {
+  const scenario: Scenario = {
+    id: 'process-start-python',
+    title: 'Python multiprocessing.Process, for comparison',
+    unit: 'ms',
+    better: 'lower',
+    reference: 'bare Node boot: spawn → first stdout byte (timed from Python)',
+    rows: [],
+  };
+  if (typeof python === 'string') return { ...scenario, notes: [python] };
+  const get = (key: string) => python.samples[key]!;
+  scenario.rows = [
+    row(scenario.reference!, get('node_first_byte.first_byte')),
+    row("bare Node boot: spawn → exit (`node -e ''`, timed from Python)", get('node_exit.exit')),
+    row('bare Python boot: spawn → exit (`python3 -c pass`)', get('python_exit.exit')),
+    ...(['fork', 'spawn', 'forkserver'] as const).flatMap((method) => [
+      row(`${method}: start() → target runs`, get(`${method}.running`)),
+      row(`${method}: start() → join() returns`, get(`${method}.join`)),
+    ]),
+  ];
+  scenario.notes = [
+    `Python ${python.version}, run by test/bench/python/process_start.py after the Node contestants; it interleaves its own bare-Node reference, so its ratios are side by side.`,
+  ];
+  return withRatios(scenario);
+}
+
+export async function run(options: BenchOptions): Promise<Scenario[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'multiproc-bench-'));
+  try {
+    const reps = options.quick ? 3 : 25;
+    options.log(`process-start: ${reps} interleaved rounds of ${contestants(dir).length} contestants`);
+    const samples = await interleave(contestants(dir), {
+      warmup: options.quick ? 1 : 3,
+      reps,
+      onRound: (round) => options.log(`  round ${round}/${reps}`),
+    });
+    options.log('process-start: Python multiprocessing');
+    return [...nodeScenarios(samples), pythonScenario(runPython(options))];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
