@@ -5,3 +5,4 @@
  */
 export * from '@multiproc/wire';
 export * from '@multiproc/process';
+export * from '@multiproc/queue';

@@ -1,6 +1,13 @@
 /**
- * @multiproc/queue — placeholder: the API lands with its issue (see docs/architecture.md).
+ * @multiproc/queue — Python's `multiprocessing` queues for Node.js: Queue,
+ * JoinableQueue and SimpleQueue, shared by processes, passable as arguments.
  *
  * @packageDocumentation
  */
-export {};
+import './passable.js';
+
+export { Queue, type QueueOptions } from './queue.js';
+export { JoinableQueue, type JoinableQueueOptions } from './joinable-queue.js';
+export { SimpleQueue } from './simple-queue.js';
+export { EmptyError, FullError, TaskDoneError } from './errors.js';
+export type { ConsumerDeathPolicy, LostItems } from './queue-state.js';

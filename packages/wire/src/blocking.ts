@@ -39,6 +39,7 @@ export class Deadline implements Disposable {
   #timer: NodeJS.Timeout | undefined;
   #signal: AbortSignal | undefined;
   #onAbort: (() => void) | undefined;
+  #controller: AbortController | undefined;
 
   /**
    * @param call - the call's name, for the error message (e.g. `"Process.join()"`).
@@ -61,6 +62,19 @@ export class Deadline implements Disposable {
       this.#onAbort = () => reject(new AbortError(call, signal.reason));
       signal.addEventListener('abort', this.#onAbort, { once: true });
     }
+  }
+
+  /**
+   * An AbortSignal that aborts, with the same coded error as `expired`, when the
+   * deadline passes: for waiting code that takes a signal.
+   */
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      const controller = new AbortController();
+      this.#controller = controller;
+      this.expired.catch((error: unknown) => controller.abort(error));
+    }
+    return this.#controller.signal;
   }
 
   /** Clears the timer and removes the abort listener. */

@@ -13,7 +13,8 @@
  */
 import type { Duplex } from 'node:stream';
 import { Codec } from './codec.js';
-import { ChannelClosedError, type MultiprocError } from './errors.js';
+import { collectRequiredModules, RequireModules } from './required-modules.js';
+import { ChannelClosedError, FrameDecodeError, type MultiprocError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder } from './frame-decoder.js';
 
 /** Options of a {@link Channel}. */
@@ -56,6 +57,12 @@ export class Channel<In = unknown, Out = unknown> {
   #closed = false;
   /** close() was called: nothing more may be sent, though queued messages are still being written. */
   #closing = false;
+  /** Modules the last encoded message needs (reused array). */
+  readonly #needed: string[] = [];
+  /** Modules this side told the peer to import. */
+  readonly #announced = new Set<string>();
+  /** Frames received while modules a peer announced are being imported. */
+  #held: Buffer[] | undefined;
   #closeError: Error | undefined;
   #drainWaiters: Array<() => void> = [];
   #closeWaiters: Array<() => void> = [];
@@ -93,6 +100,9 @@ export class Channel<In = unknown, Out = unknown> {
     socket.on('error', (error: Error) => this.#finish(error));
     socket.on('close', () => this.#finish(undefined));
     socket.on('drain', () => this.#onWritten());
+    // A socket handed over paused (e.g. after a handshake read its first bytes) must flow:
+    // a new 'data' listener does not resume a stream that was paused explicitly.
+    socket.resume();
   }
 
   /** The channel's name, as used in error messages. */
@@ -121,13 +131,10 @@ export class Channel<In = unknown, Out = unknown> {
     if (this.#closed || this.#closing) {
       throw new ChannelClosedError(`${this.#name}: send() after the channel closed.`, { cause: this.#closeError });
     }
-    const payload = this.#codec.encode(message);
-    const frameBytes = FRAME_HEADER_BYTES + payload.length;
-    this.#reserve(frameBytes);
-    const batch = this.#batch!;
-    batch.writeUInt32BE(payload.length, this.#batchBytes);
-    batch.set(payload, this.#batchBytes + FRAME_HEADER_BYTES);
-    this.#batchBytes += frameBytes;
+    const needed = this.#needed;
+    const payload = collectRequiredModules(needed, () => this.#codec.encode(message));
+    if (needed.length > 0) this.#announce(needed);
+    this.#append(payload);
     this.counters.messagesOut++;
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
@@ -198,11 +205,66 @@ export class Channel<In = unknown, Out = unknown> {
     this.#socket.write(bytes, () => this.#onWritten());
   }
 
+  /** Sends a RequireModules frame for the modules in `needed` this channel has not announced yet. */
+  #announce(needed: string[]): void {
+    const fresh = needed.filter((module) => !this.#announced.has(module));
+    needed.length = 0;
+    if (fresh.length === 0) return;
+    for (const module of fresh) this.#announced.add(module);
+    // Encoded after the message but written before it; it holds only strings, so no record
+    // structure of the message's can be referenced out of order.
+    this.#append(this.#codec.encode(new RequireModules(fresh)));
+  }
+
+  #append(payload: Uint8Array): void {
+    const frameBytes = FRAME_HEADER_BYTES + payload.length;
+    this.#reserve(frameBytes);
+    const batch = this.#batch!;
+    batch.writeUInt32BE(payload.length, this.#batchBytes);
+    batch.set(payload, this.#batchBytes + FRAME_HEADER_BYTES);
+    this.#batchBytes += frameBytes;
+  }
+
   #receive(payload: Buffer): void {
     if (this.#closed) return;
-    const message = this.#codec.decode(payload, this.#name) as In;
+    if (this.#held) {
+      this.#held.push(payload);
+      return;
+    }
+    const message = this.#codec.decode(payload, this.#name);
+    if (message instanceof RequireModules) {
+      this.#importThenResume(message.modules);
+      return;
+    }
     this.counters.messagesIn++;
-    this.#onMessage(message);
+    this.#onMessage(message as In);
+  }
+
+  /** Holds the frames that follow until the modules are imported, then decodes them in order. */
+  #importThenResume(modules: string[]): void {
+    const held: Buffer[] = [];
+    this.#held = held;
+    Promise.all(modules.map((module) => import(module))).then(
+      () => {
+        this.#held = undefined;
+        for (let i = 0; i < held.length && !this.#closed; i++) {
+          try {
+            this.#receive(held[i]!);
+          } catch (error) {
+            this.destroy(error as Error);
+            return;
+          }
+          // A further RequireModules frame among them holds the rest again.
+          const again = this.#held as Buffer[] | undefined;
+          if (again) {
+            again.push(...held.slice(i + 1));
+            return;
+          }
+        }
+      },
+      (cause: unknown) =>
+        this.destroy(new FrameDecodeError(`${this.#name} (the peer needs ${modules.join(', ')} to decode what it sent, and it could not be imported)`, { cause })),
+    );
   }
 
   #finish(error: Error | undefined): void {

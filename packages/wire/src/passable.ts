@@ -10,7 +10,8 @@
  */
 import { addExtension } from 'msgpackr';
 import { InvalidArgumentError } from './errors.js';
-import { FIRST_INTERNAL_EXT, FIRST_USER_EXT, LAST_USER_EXT } from './extension-types.js';
+import { FIRST_INTERNAL_EXT, FIRST_USER_EXT, LAST_INTERNAL_EXT, LAST_USER_EXT } from './extension-types.js';
+import { noteRequiredModule } from './required-modules.js';
 
 /** How to pass instances of one class between processes. */
 export interface PassableType<T, Data> {
@@ -22,6 +23,13 @@ export interface PassableType<T, Data> {
   encode(value: T): Data;
   /** Rebuilds an instance, in the receiving process, from what `encode` returned. */
   decode(data: Data): T;
+  /**
+   * The module that registers this type (pass `import.meta.url`). A process that
+   * receives an instance imports it first, so it can decode it even if its own
+   * code never imported that module. Without it, the receiver must have imported
+   * the module itself before the message arrives.
+   */
+  module?: string | undefined;
 }
 
 const byType = new Map<number, PassableType<unknown, unknown>>();
@@ -49,7 +57,7 @@ export function registerPassable<T, Data>(definition: PassableType<T, Data>): vo
  * @internal
  */
 export function registerInternalPassable<T, Data>(definition: PassableType<T, Data>): void {
-  registerPassableType(definition, FIRST_INTERNAL_EXT, FIRST_USER_EXT - 1);
+  registerPassableType(definition, FIRST_INTERNAL_EXT, LAST_INTERNAL_EXT);
 }
 
 function registerPassableType<T, Data>(definition: PassableType<T, Data>, low: number, high: number): void {
@@ -86,7 +94,10 @@ function addPassableExtension<T, Data>(definition: PassableType<T, Data>): void 
   addExtension({
     Class: definition.Class as unknown as new () => T,
     type: definition.type,
-    write: (value: T) => definition.encode(value),
+    write: (value: T) => {
+      noteRequiredModule(definition.module);
+      return definition.encode(value);
+    },
     read: (data: Data) => definition.decode(data),
   });
 }

@@ -1,0 +1,284 @@
+/**
+ * A queue's state, in the process that owns it. Local calls use it directly;
+ * other processes reach it through the runtime (`dispatch`).
+ *
+ * Guarantees, all enforced here in one place:
+ * - an item goes to exactly one consumer: to the longest-waiting getter, or to
+ *   the buffer; a getter whose wait was cancelled (timeout, abort, its process
+ *   died) is skipped, never handed an item;
+ * - an item handed to a process that dies before it confirms receipt goes
+ *   back to the head of the queue;
+ * - JoinableQueue: items a process took and had not marked done when it died
+ *   go back to the head (or, with `onConsumerDeath: 'done'`, are counted done
+ *   and reported), so `join()` never hangs on a dead consumer.
+ *
+ * @module
+ */
+import { ClosedError, ProtocolError, type CallContext, type Owned, type Peer } from '@multiproc/wire';
+import { Deque } from './deque.js';
+import { EmptyError, FullError, TaskDoneError } from './errors.js';
+
+/** What a JoinableQueue does with the unfinished items of a consumer that died. */
+export type ConsumerDeathPolicy = 'requeue' | 'done';
+
+interface Waiter<V> {
+  resolve: (value: V) => void;
+  reject: (error: unknown) => void;
+  /** Served or cancelled: skip it. */
+  done: boolean;
+  cleanup: (() => void) | undefined;
+}
+
+interface Getter<T> extends Waiter<T> {
+  peer: Peer | undefined;
+  context: CallContext | undefined;
+}
+
+interface Putter<T> extends Waiter<void> {
+  item: T;
+}
+
+/** Items lost with a consumer that died, reported under the 'done' policy. */
+export interface LostItems<T> {
+  pid: number;
+  items: T[];
+}
+
+/** See the module comment. */
+export class QueueState<T> implements Owned {
+  readonly maxsize: number;
+  readonly joinable: boolean;
+  readonly #policy: ConsumerDeathPolicy;
+  readonly #onLost: ((lost: LostItems<T>) => void) | undefined;
+  readonly #items = new Deque<T>();
+  readonly #getters = new Deque<Getter<T>>();
+  readonly #putters = new Deque<Putter<T>>();
+  readonly #joiners = new Set<Waiter<void>>();
+  /** JoinableQueue: items each remote consumer took and has not marked done, oldest first. */
+  readonly #taken = new Map<Peer, T[]>();
+  #unfinished = 0;
+  #closed = false;
+  /** Cancelled waiters still in the deques, for #sweep. */
+  #cancelled = 0;
+
+  constructor(options: { maxsize: number; joinable: boolean; policy?: ConsumerDeathPolicy; onLost?: (lost: LostItems<T>) => void }) {
+    this.maxsize = options.maxsize;
+    this.joinable = options.joinable;
+    this.#policy = options.policy ?? 'requeue';
+    this.#onLost = options.onLost;
+  }
+
+  /** Items buffered (not counting items handed to getters). */
+  get size(): number {
+    return this.#items.length;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Adds an item, waiting for room when the queue is bounded and full. */
+  put(item: T, signal?: AbortSignal): void | Promise<void> {
+    this.#checkOpen('put()');
+    if (!this.#isFull()) return this.#add(item);
+    return this.#wait<void>(this.#putters as Deque<Waiter<void>>, signal, { item } as Partial<Putter<T>>);
+  }
+
+  /** Adds an item at once, or throws `ERR_QUEUE_FULL`. */
+  putNowait(item: T): void {
+    this.#checkOpen('putNowait()');
+    if (this.#isFull()) throw new FullError('Queue.putNowait()', this.maxsize);
+    this.#add(item);
+  }
+
+  /** Takes the oldest item, waiting for one; after close, throws `ERR_CLOSED` once drained. */
+  get(signal?: AbortSignal, peer?: Peer, context?: CallContext): T | Promise<T> {
+    if (this.#items.length > 0) return this.#take(this.#items.shift()!, peer, context);
+    if (this.#closed) throw new ClosedError('Queue.get(): the queue is closed and has no items left.');
+    return this.#wait<T>(this.#getters as Deque<Waiter<T>>, signal, { peer, context } as Partial<Getter<T>>);
+  }
+
+  /** Takes the oldest item at once, or throws `ERR_QUEUE_EMPTY` (`ERR_CLOSED` once closed and drained). */
+  getNowait(peer?: Peer, context?: CallContext): T {
+    if (this.#items.length > 0) return this.#take(this.#items.shift()!, peer, context);
+    if (this.#closed) throw new ClosedError('Queue.getNowait(): the queue is closed and has no items left.');
+    throw new EmptyError('Queue.getNowait()');
+  }
+
+  /** Closes the queue: puts fail from now on, waiting getters and putters are woken with `ERR_CLOSED`. Items already in it can still be taken. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const error = new ClosedError('Queue: the queue was closed while this call waited.');
+    for (let w = this.#getters.shift(); w; w = this.#getters.shift()) this.#settle(w, error);
+    for (let w = this.#putters.shift(); w; w = this.#putters.shift()) this.#settle(w, error);
+  }
+
+  /** JoinableQueue: marks one taken item done. */
+  taskDone(peer?: Peer): void {
+    if (this.#unfinished === 0) throw new TaskDoneError();
+    this.#unfinished--;
+    if (peer) this.#taken.get(peer)?.shift();
+    if (this.#unfinished === 0) this.#wakeJoiners();
+  }
+
+  /** JoinableQueue: resolves when every item put has been marked done. */
+  join(signal?: AbortSignal): void | Promise<void> {
+    if (this.#unfinished === 0) return;
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter<void> = { resolve, reject, done: false, cleanup: undefined };
+      this.#joiners.add(waiter);
+      this.#watch(waiter, signal, () => this.#joiners.delete(waiter));
+    });
+  }
+
+  dispatch(op: string, args: unknown[], context: CallContext): unknown {
+    switch (op) {
+      case 'put':
+        return this.put(args[0] as T, context.signal);
+      case 'putNowait':
+        return this.putNowait(args[0] as T);
+      case 'get':
+        return this.get(context.signal, context.peer, context);
+      case 'getNowait':
+        return this.getNowait(context.peer, context);
+      case 'size':
+        return this.#items.length;
+      case 'close':
+        return this.close();
+      case 'taskDone':
+        return this.taskDone(context.peer);
+      case 'join':
+        return this.join(context.signal);
+      default:
+        throw new ProtocolError(`Queue: unknown operation '${op}'.`);
+    }
+  }
+
+  peerClosed(peer: Peer): void {
+    const taken = this.#taken.get(peer);
+    if (!taken) return;
+    this.#taken.delete(peer);
+    if (taken.length === 0) return;
+    if (this.#policy === 'done') {
+      this.#unfinished -= taken.length;
+      if (this.#unfinished === 0) this.#wakeJoiners();
+      this.#onLost?.({ pid: peer.pid, items: taken });
+      return;
+    }
+    // Back to the head, oldest first, so they are the next to be taken.
+    for (let i = taken.length - 1; i >= 0; i--) this.#requeue(taken[i]!);
+  }
+
+  #isFull(): boolean {
+    return this.maxsize > 0 && this.#items.length >= this.maxsize;
+  }
+
+  #checkOpen(call: string): void {
+    if (this.#closed) throw new ClosedError(`Queue.${call}: the queue is closed.`);
+  }
+
+  #add(item: T): void {
+    if (this.joinable) this.#unfinished++;
+    if (!this.#handToGetter(item)) this.#items.push(item);
+  }
+
+  /** Puts an item back at the head: it was taken by a process that died. */
+  #requeue(item: T): void {
+    if (!this.#handToGetter(item)) this.#items.unshift(item);
+  }
+
+  #handToGetter(item: T): boolean {
+    for (let getter = this.#getters.shift(); getter; getter = this.#getters.shift()) {
+      if (getter.done) continue;
+      getter.done = true;
+      getter.cleanup?.();
+      getter.resolve(this.#take(item, getter.peer, getter.context));
+      return true;
+    }
+    return false;
+  }
+
+  #take(item: T, peer: Peer | undefined, context: CallContext | undefined): T {
+    if (peer) {
+      if (this.joinable) {
+        let taken = this.#taken.get(peer);
+        if (!taken) this.#taken.set(peer, (taken = []));
+        taken.push(item);
+      }
+      context?.needReceipt(() => this.#lostInFlight(item, peer));
+    }
+    this.#admitPutter();
+    return item;
+  }
+
+  /** The consumer died with the item on its way: take it off its list and put it back. */
+  #lostInFlight(item: T, peer: Peer): void {
+    const taken = this.#taken.get(peer);
+    if (taken) {
+      const at = taken.lastIndexOf(item);
+      if (at >= 0) taken.splice(at, 1);
+    }
+    this.#requeue(item);
+  }
+
+  #admitPutter(): void {
+    while (!this.#isFull()) {
+      const putter = this.#putters.shift();
+      if (!putter) return;
+      if (putter.done) continue;
+      putter.done = true;
+      putter.cleanup?.();
+      this.#add(putter.item);
+      putter.resolve();
+    }
+  }
+
+  #wait<V>(waiters: Deque<Waiter<V>>, signal: AbortSignal | undefined, extra: object): Promise<V> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<V>((resolve, reject) => {
+      const waiter = Object.assign({ resolve, reject, done: false, cleanup: undefined }, extra) as Waiter<V>;
+      waiters.push(waiter);
+      // A cancelled waiter stays in the deque, marked done, and is skipped when reached;
+      // many of them (a consumer polling an empty queue with short timeouts) are swept out.
+      this.#watch(waiter, signal, () => {
+        if (++this.#cancelled > 64 && this.#cancelled > waiters.length / 2) this.#sweep(waiters);
+      });
+    });
+  }
+
+  #watch<V>(waiter: Waiter<V>, signal: AbortSignal | undefined, onCancel: () => void): void {
+    if (!signal) return;
+    const onAbort = () => {
+      if (waiter.done) return;
+      waiter.done = true;
+      onCancel();
+      waiter.reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    waiter.cleanup = () => signal.removeEventListener('abort', onAbort);
+  }
+
+  #sweep<V>(waiters: Deque<Waiter<V>>): void {
+    const live: Waiter<V>[] = [];
+    for (let w = waiters.shift(); w; w = waiters.shift()) if (!w.done) live.push(w);
+    for (const w of live) waiters.push(w);
+    this.#cancelled = 0;
+  }
+
+  #settle<V>(waiter: Waiter<V>, error: Error): void {
+    if (waiter.done) return;
+    waiter.done = true;
+    waiter.cleanup?.();
+    waiter.reject(error);
+  }
+
+  #wakeJoiners(): void {
+    for (const joiner of this.#joiners) {
+      joiner.done = true;
+      joiner.cleanup?.();
+      joiner.resolve();
+    }
+    this.#joiners.clear();
+  }
+}

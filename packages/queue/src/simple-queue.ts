@@ -1,0 +1,21 @@
+/**
+ * `SimpleQueue<T>`: Python's `multiprocessing.SimpleQueue`, the minimal unbounded
+ * queue: `put`, `get`, `empty`, `close`. It is a Queue with no bound.
+ *
+ * @module
+ */
+import { Queue, type QueueInternals } from './queue.js';
+
+/**
+ * @example
+ * ```ts
+ * const results = new SimpleQueue<number>();
+ * await results.put(42);
+ * await results.get(); // 42
+ * ```
+ */
+export class SimpleQueue<T = unknown> extends Queue<T> {
+  constructor(internals: QueueInternals<T> = {}) {
+    super({ ...internals, maxsize: 0 } as object);
+  }
+}

@@ -1,0 +1,134 @@
+// Queues used across real processes: producers, consumers, deaths.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { JoinableQueue, Process, Queue, SimpleQueue } from 'multiproc';
+import {
+  blockInGet,
+  consume,
+  describeArgs,
+  finishTasks,
+  produce,
+  putThenExit,
+  takeAndDie,
+  viaGrandchild,
+} from './fixtures/queue-workers.mjs';
+
+type Item = { tag: string; i: number };
+
+async function drain<T>(queue: Queue<T>, count: number): Promise<T[]> {
+  const items: T[] = [];
+  for (let i = 0; i < count; i++) items.push(await queue.get({ timeout: 30_000 }));
+  return items;
+}
+
+describe('Queue across processes', () => {
+  it('arrives in a child as a live Queue of the same class', async () => {
+    const results = new Queue<string[]>();
+    const p = new Process({ target: describeArgs, args: [results, new Queue(), new JoinableQueue(), new SimpleQueue()] }).start();
+    assert.deepEqual(await results.get({ timeout: 30_000 }), ['Queue', 'JoinableQueue', 'SimpleQueue']);
+    await p.join();
+  });
+
+  it('several producers and consumers in different processes: nothing lost, nothing duplicated, FIFO per producer', async () => {
+    const queue = new Queue<Item>({ maxsize: 50 });
+    const results = new Queue<Item>();
+    const producers = ['a', 'b', 'c'].map((tag) => new Process({ target: produce, args: [queue, tag, 300] }).start());
+    const consumers = [1, 2].map(() => new Process({ target: consume, args: [queue, results] }).start());
+    const items = await drain(results, 900);
+    await Promise.all(producers.map((p) => p.join()));
+    await queue.close();
+    await Promise.all(consumers.map((p) => p.join()));
+    assert.equal(items.length, 900);
+    const seen = new Set(items.map((x) => `${x.tag}${x.i}`));
+    assert.equal(seen.size, 900, 'no duplicates');
+    // Each consumer forwards in the order it took items; per producer, the owner's order is FIFO.
+    for (const tag of ['a', 'b', 'c']) {
+      const mine = items.filter((x) => x.tag === tag).map((x) => x.i);
+      assert.deepEqual([...mine].sort((x, y) => x - y), Array.from({ length: 300 }, (_, i) => i));
+    }
+    assert.equal(await results.qsize(), 0);
+  });
+
+  it('with one consumer, items of one producer arrive in the order they were put', async () => {
+    const queue = new Queue<Item>();
+    const results = new Queue<Item>();
+    const producer = new Process({ target: produce, args: [queue, 'x', 500] }).start();
+    const consumer = new Process({ target: consume, args: [queue, results] }).start();
+    const items = await drain(results, 500);
+    assert.deepEqual(items.map((x) => x.i), Array.from({ length: 500 }, (_, i) => i));
+    await producer.join();
+    await queue.close();
+    await consumer.join();
+  });
+
+  it('a producer that exits right after put() loses nothing', async () => {
+    const queue = new Queue<string>();
+    const p = new Process({ target: putThenExit, args: [queue, 'last words'] }).start();
+    await p.join();
+    assert.equal(p.exitCode, 0);
+    assert.equal(await queue.get({ timeout: 10_000 }), 'last words');
+  });
+
+  it('a consumer SIGKILLed while blocked in get() takes nothing with it', async () => {
+    const queue = new Queue<string>();
+    const ready = new Queue<string>();
+    const victim = new Process({ target: blockInGet, args: [queue, ready] }).start();
+    await ready.get({ timeout: 30_000 });
+    // The victim's get() is now waiting in the owner.
+    victim.kill();
+    await queue.put('must not be lost');
+    await victim.join();
+    assert.equal(victim.signalCode, 'SIGKILL');
+    assert.equal(await queue.get({ timeout: 10_000 }), 'must not be lost');
+  });
+
+  it('a queue passed on to a grandchild reaches the same owner', async () => {
+    const queue = new Queue<Item>();
+    const p = new Process({ target: viaGrandchild, args: [queue, 'g'] }).start();
+    const items = await drain(queue, 3);
+    assert.deepEqual(items, [0, 1, 2].map((i) => ({ tag: 'g', i })));
+    await p.join();
+  });
+});
+
+describe('JoinableQueue across processes', () => {
+  it('join() resolves when consumers in other processes have marked every item done', async () => {
+    const tasks = new JoinableQueue<number>();
+    const results = new Queue<number>();
+    for (let i = 0; i < 50; i++) await tasks.put(i);
+    const workers = [1, 2].map(() => new Process({ target: finishTasks, args: [tasks, results] }).start());
+    await tasks.join({ timeout: 60_000 });
+    assert.equal(await results.qsize(), 50);
+    await tasks.close();
+    await Promise.all(workers.map((w) => w.join()));
+  });
+
+  it('a consumer killed between get() and taskDone(): its item goes back, and join() still resolves', async () => {
+    const tasks = new JoinableQueue<string>();
+    const taken = new Queue<string>();
+    await tasks.put('fragile');
+    const victim = new Process({ target: takeAndDie, args: [tasks, taken] }).start();
+    assert.equal(await taken.get({ timeout: 30_000 }), 'fragile');
+    await victim.join();
+    assert.equal(victim.signalCode, 'SIGKILL');
+    // The item is back at the head; someone else finishes it.
+    const results = new Queue<string>();
+    const rescuer = new Process({ target: finishTasks, args: [tasks, results] }).start();
+    await tasks.join({ timeout: 30_000 });
+    assert.equal(await results.get(), 'fragile');
+    await tasks.close();
+    await rescuer.join();
+  });
+
+  it("with onConsumerDeath: 'done', a dead consumer's items count as done and are reported", async () => {
+    const lost: Array<{ pid: number; items: string[] }> = [];
+    const tasks = new JoinableQueue<string>({ onConsumerDeath: 'done', onLostItems: (l) => lost.push(l) });
+    const taken = new Queue<string>();
+    await tasks.put('gone');
+    const victim = new Process({ target: takeAndDie, args: [tasks, taken] }).start();
+    await tasks.join({ timeout: 30_000 });
+    await victim.join();
+    assert.deepEqual(lost, [{ pid: victim.pid, items: ['gone'] }]);
+    assert.equal(await tasks.qsize(), 0);
+  });
+});
