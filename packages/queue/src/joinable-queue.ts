@@ -46,11 +46,11 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * @throws {TaskDoneError} `ERR_TASK_DONE_TOO_MANY` when called more times than items were taken.
    */
   taskDone(): Promise<void> {
-    return this._run('taskDone', [], undefined, (state) => state.taskDone());
+    return this._op('taskDone', [], undefined, (state) => state.taskDone());
   }
 
   /** Resolves when every item ever put has been marked done (at once if none is pending). */
   join(options?: BlockingOptions): Promise<void> {
-    return this._run('join', [], options, (state, signal) => state.join(signal));
+    return this._op('join', [], options, (state, signal) => state.join(signal));
   }
 }

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { registerInternalPassable, runtime, type Handle } from '@multiproc/wire';
+import { fromHandle, registerInternalPassable, type Handle } from '@multiproc/wire';
 import { JoinableQueue } from './joinable-queue.js';
-import { PROXY, Queue, ownedQueue } from './queue.js';
+import { Queue } from './queue.js';
 import { SimpleQueue } from './simple-queue.js';
 
 /** Type code of queues in messages (see wire's extension-types.ts). */
@@ -30,14 +30,11 @@ registerInternalPassable<Queue<unknown>, QueueData>({
     h: queue.handle,
     m: queue.maxsize,
   }),
-  decode: ({ k, h, m }) => {
-    if (runtime().isLocal(h)) {
-      const own = ownedQueue(h);
-      if (own) return own;
-    }
-    const internals = { [PROXY]: h, maxsize: m };
-    if (k === 'joinable') return new JoinableQueue(internals);
-    if (k === 'simple') return new SimpleQueue(internals);
-    return new Queue(internals);
-  },
+  decode: ({ k, h, m }) =>
+    fromHandle<Queue<unknown>>(h, (proxy) => {
+      const options = { ...proxy, maxsize: m };
+      if (k === 'joinable') return new JoinableQueue(options);
+      if (k === 'simple') return new SimpleQueue(options);
+      return new Queue(options);
+    }),
 });

@@ -8,13 +8,7 @@
  *
  * @module
  */
-import {
-  Deadline,
-  InvalidArgumentError,
-  runtime,
-  type BlockingOptions,
-  type Handle,
-} from '@multiproc/wire';
+import { InvalidArgumentError, PROXY, SharedObject, type BlockingOptions, type ProxyOptions } from '@multiproc/wire';
 import { QueueState, type ConsumerDeathPolicy, type LostItems } from './queue-state.js';
 
 /** Options of a {@link Queue}. */
@@ -23,18 +17,11 @@ export interface QueueOptions {
   maxsize?: number;
 }
 
-/** The two ways a queue object is backed: the owner's state, or a handle to it. */
-type Backing<T> = { state: QueueState<T>; id: number } | { handle: Handle };
-
-/** @internal Builds a proxy instead of a new queue. */
-export const PROXY = Symbol('multiproc.queue.proxy');
-
-/** @internal Options every queue class passes down to {@link Queue}. */
-export interface QueueInternals<T> {
+/** @internal Options the queue classes pass down to {@link Queue}. */
+export interface QueueInternals<T> extends ProxyOptions {
   joinable?: boolean;
   policy?: ConsumerDeathPolicy;
   onLost?: (lost: LostItems<T>) => void;
-  [PROXY]?: Handle;
 }
 
 /**
@@ -47,10 +34,9 @@ export interface QueueInternals<T> {
  * console.log(await queue.get());                             // 1
  * ```
  */
-export class Queue<T = unknown> {
+export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
   /** The most items it holds (0: unbounded). */
   readonly maxsize: number;
-  readonly #backing: Backing<T>;
 
   /**
    * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a negative or fractional maxsize.
@@ -61,15 +47,11 @@ export class Queue<T = unknown> {
     if (!Number.isInteger(maxsize) || maxsize < 0) {
       throw new InvalidArgumentError(`new ${new.target.name}(): maxsize must be a whole number ≥ 0, got ${String(maxsize)}.`);
     }
+    super(
+      internals[PROXY],
+      () => new QueueState<T>({ maxsize, joinable: internals.joinable ?? false, policy: internals.policy, onLost: internals.onLost }),
+    );
     this.maxsize = maxsize;
-    const handle = internals[PROXY];
-    if (handle) {
-      this.#backing = { handle };
-    } else {
-      const state = new QueueState<T>({ maxsize, joinable: internals.joinable ?? false, policy: internals.policy, onLost: internals.onLost });
-      this.#backing = { state, id: runtime().own(state) };
-      owners.set(state as QueueState<unknown>, this as Queue<unknown>);
-    }
   }
 
   /**
@@ -82,7 +64,7 @@ export class Queue<T = unknown> {
    * @throws {OwnerGoneError} `ERR_OWNER_GONE` when the owning process has exited.
    */
   put(item: T, options?: BlockingOptions): Promise<void> {
-    return this.#run('put', [item], options, (state, signal) => state.put(item, signal));
+    return this._op('put', [item], options, (state, signal) => state.put(item, signal));
   }
 
   /**
@@ -94,22 +76,22 @@ export class Queue<T = unknown> {
    * @throws {OwnerGoneError} `ERR_OWNER_GONE`.
    */
   get(options?: BlockingOptions): Promise<T> {
-    return this.#run('get', [], options, (state, signal) => state.get(signal));
+    return this._op('get', [], options, (state, signal) => state.get(signal));
   }
 
   /** Adds an item if there is room, else rejects with `ERR_QUEUE_FULL`. */
   putNowait(item: T): Promise<void> {
-    return this.#run('putNowait', [item], undefined, (state) => state.putNowait(item));
+    return this._op('putNowait', [item], undefined, (state) => state.putNowait(item));
   }
 
   /** Takes an item if there is one, else rejects with `ERR_QUEUE_EMPTY`. */
   getNowait(): Promise<T> {
-    return this.#run('getNowait', [], undefined, (state) => state.getNowait());
+    return this._op('getNowait', [], undefined, (state) => state.getNowait());
   }
 
   /** The number of items in the queue (a snapshot: other processes may change it at once). */
   qsize(): Promise<number> {
-    return this.#run('size', [], undefined, (state) => state.size);
+    return this._op('size', [], undefined, (state) => state.size);
   }
 
   /** True when the queue holds no items (a snapshot). */
@@ -127,7 +109,7 @@ export class Queue<T = unknown> {
    * and `for await` loops end once the items left are taken.
    */
   close(): Promise<void> {
-    return this.#run('close', [], undefined, (state) => state.close());
+    return this._op('close', [], undefined, (state) => state.close());
   }
 
   /** Takes items until the queue is closed and drained. */
@@ -144,51 +126,11 @@ export class Queue<T = unknown> {
 
   /** Closes the queue (in the owner); a proxy only lets go of its handle. */
   async [Symbol.asyncDispose](): Promise<void> {
-    if ('state' in this.#backing) await this.close();
+    if (this.isOwner) await this.close();
   }
 
-  /** `<Queue owner=123 id=4>`. */
-  toString(): string {
-    const handle = this.handle;
-    return `<${this.constructor.name} owner=${handle.owner.pid} id=${handle.id}${'state' in this.#backing ? ' local' : ''}>`;
+  /** Runs an operation here (owner) or in the owner (proxy). */
+  protected _op<R>(op: string, args: unknown[], options: BlockingOptions | undefined, local: (state: QueueState<T>, signal?: AbortSignal) => R | Promise<R>): Promise<R> {
+    return this._run(`${this.constructor.name}.${op === 'size' ? 'qsize' : op}()`, op, args, options, local);
   }
-
-  /** @internal The handle written when this queue is passed to another process. */
-  get handle(): Handle {
-    const backing = this.#backing;
-    return 'handle' in backing ? backing.handle : runtime().handle(backing.id);
-  }
-
-  /** @internal Runs an operation locally (owner) or through the runtime (proxy). */
-  protected _run<R>(op: string, args: unknown[], options: BlockingOptions | undefined, local: (state: QueueState<T>, signal?: AbortSignal) => R | Promise<R>): Promise<R> {
-    return this.#run(op, args, options, local);
-  }
-
-  #run<R>(op: string, args: unknown[], options: BlockingOptions | undefined, local: (state: QueueState<T>, signal?: AbortSignal) => R | Promise<R>): Promise<R> {
-    const call = `${this.constructor.name}.${op === 'size' ? 'qsize' : op}()`;
-    const backing = this.#backing;
-    if ('handle' in backing) return runtime().call<R>(backing.handle, op, args, { call, ...options });
-    if (options?.timeout === undefined && options?.signal === undefined) {
-      try {
-        return Promise.resolve(local(backing.state));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    return runWithDeadline(call, options, (signal) => local(backing.state, signal));
-  }
-}
-
-async function runWithDeadline<R>(call: string, options: BlockingOptions, work: (signal: AbortSignal) => R | Promise<R>): Promise<R> {
-  using deadline = new Deadline(call, options);
-  return await work(deadline.signal);
-}
-
-/** The public object of each owned state, so a handle decoded in the owner gives back the owner's own object. */
-const owners = new WeakMap<QueueState<unknown>, Queue<unknown>>();
-
-/** @internal The owner's object for a handle of this process, if it still exists. */
-export function ownedQueue(handle: Handle): Queue<unknown> | undefined {
-  const state = runtime().get(handle.id);
-  return state instanceof QueueState ? owners.get(state) : undefined;
 }

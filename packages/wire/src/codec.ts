@@ -11,7 +11,10 @@
  *
  * @module
  */
-import { addExtension, Packr, Unpackr, type Options } from 'msgpackr';
+// 'msgpackr/pack' is msgpackr's pure-JS build on Node: it skips probing for the optional native
+// extension, which cost a child ~10 ms of boot time (docs/benchmarks.md), for no gain on small messages.
+import { addExtension, Packr, Unpackr } from 'msgpackr/pack';
+import type { Options } from 'msgpackr';
 import { decodeError, encodeError, registerErrorClass, type EncodedError } from './error-codec.js';
 import {
   AbortError,

@@ -18,3 +18,4 @@ export { Peer, type CallOptions, type PeerOptions } from './runtime/peer.js';
 export type { Owned, CallContext, Handle, OwnerAddress } from './runtime/owned.js';
 export type { TaggedMessage } from './runtime/messages.js';
 export { UnixTransport, type Transport } from './runtime/transport.js';
+export { SharedObject, fromHandle, PROXY, type ProxyOptions } from './runtime/shared-object.js';

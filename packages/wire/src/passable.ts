@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { addExtension } from 'msgpackr';
+import { addExtension } from 'msgpackr/pack';
 import { InvalidArgumentError } from './errors.js';
 import { FIRST_INTERNAL_EXT, FIRST_USER_EXT, LAST_INTERNAL_EXT, LAST_USER_EXT } from './extension-types.js';
 import { noteRequiredModule } from './required-modules.js';

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { addExtension } from 'msgpackr';
+import { addExtension } from 'msgpackr/pack';
 import { REQUIRE_MODULES_EXT } from './extension-types.js';
 
 let collecting: string[] | undefined;

@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { AuthenticationError } from '../errors.js';
 
@@ -20,7 +19,11 @@ const PID = 4;
 /** A peer that does not answer in this time is dropped (it cannot hold the owner up). */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 
-const mac = (secret: Uint8Array, role: string, nonce: Buffer) => createHmac('sha256', secret).update(role).update(nonce).digest();
+// node:crypto is loaded on first use: a child that never connects to another owner never pays for it.
+const crypto = () => process.getBuiltinModule('node:crypto');
+const mac = (secret: Uint8Array, role: string, nonce: Buffer) => crypto().createHmac('sha256', secret).update(role).update(nonce).digest();
+const randomBytes = (n: number) => crypto().randomBytes(n);
+const timingSafeEqual = (a: Buffer, b: Buffer) => crypto().timingSafeEqual(a, b);
 
 /** Reads exactly `length` bytes, or fails on close/timeout. Leftover bytes are pushed back. */
 function readExactly(socket: Socket, length: number, what: string): Promise<Buffer> {

@@ -13,7 +13,6 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { InvalidArgumentError, OwnerGoneError } from '../errors.js';
@@ -49,7 +48,7 @@ export class Runtime implements ObjectTable {
 
   /** The process tree's secret: made by the root process, inherited by every child in its boot message. */
   get secret(): Uint8Array {
-    this.#secret ??= randomBytes(32);
+    this.#secret ??= process.getBuiltinModule('node:crypto').randomBytes(32);
     return this.#secret;
   }
 
