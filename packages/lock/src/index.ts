@@ -1,6 +1,17 @@
 /**
- * @multiproc/lock — placeholder: the API lands with its issue (see docs/architecture.md).
+ * @multiproc/lock — Python's `multiprocessing` synchronization primitives for
+ * Node.js: Lock, RLock, Semaphore, BoundedSemaphore, Event, Condition, Barrier.
+ * Shared by processes, passable as arguments, and released when a holder dies.
  *
  * @packageDocumentation
  */
-export {};
+import './passable.js';
+
+export { Lock } from './lock.js';
+export { RLock } from './rlock.js';
+export { Semaphore, BoundedSemaphore } from './semaphore.js';
+export { Event } from './event.js';
+export { Condition, type ConditionOptions } from './condition.js';
+export { Barrier, type BarrierOptions } from './barrier.js';
+export { Acquirable, type AcquireOptions } from './acquirable.js';
+export { LockNotHeldError, OverReleaseError, BrokenBarrierError } from './errors.js';

@@ -1,0 +1,123 @@
+/**
+ * What Lock, RLock, Semaphore and BoundedSemaphore share: acquire/release with
+ * `{ timeout, signal }`, the scoped forms, and the `ownerDied` flag.
+ *
+ * @module
+ */
+import {
+  AbortError,
+  SharedObject,
+  TimeoutError,
+  type BlockingOptions,
+  type Handle,
+} from '@multiproc/wire';
+import { SELF, type Acquired } from './holder.js';
+import { PermitsState, type PermitsKind } from './permits-state.js';
+
+/** Options of `acquire()`. */
+export interface AcquireOptions extends BlockingOptions {
+  /** false: take it only if it is free now, never wait. @default true */
+  blocking?: boolean;
+}
+
+/** @internal The owner's permits state of each owner-side object (for Condition). */
+export const permitsOf = new WeakMap<object, PermitsState>();
+
+/** See the module comment. */
+export abstract class Acquirable extends SharedObject<PermitsState> {
+  /**
+   * True when this process's last successful `acquire()` took the lock (or
+   * permit) from a holder process that died holding it: whatever it guarded
+   * may be half-updated, so repair it before going on.
+   */
+  ownerDied = false;
+  /** Permits this process holds, as far as it knows (for releasing without a round trip). */
+  #heldHere = 0;
+
+  protected constructor(kind: PermitsKind, initial: number, proxy: Handle | undefined) {
+    super(proxy, () => new PermitsState(kind, initial));
+    const state = this._state;
+    if (state) permitsOf.set(this, state);
+  }
+
+  /**
+   * Acquires it, waiting while it is taken (FIFO across processes).
+   *
+   * @returns true once acquired; false if `blocking` is false and it is taken, or `timeout` ran out (as Python).
+   * @throws {AbortError} `ERR_ABORTED` when `signal` aborts; nothing is left held.
+   * @throws {OwnerGoneError} `ERR_OWNER_GONE` when the owning process has exited.
+   */
+  async acquire(options: AcquireOptions = {}): Promise<boolean> {
+    const blocking = options.blocking ?? true;
+    let acquired: Acquired;
+    try {
+      acquired = await this._run(`${this.constructor.name}.acquire()`, 'acquire', [blocking], options, (state, signal) =>
+        state.acquire(SELF, blocking, signal),
+      );
+    } catch (error) {
+      if (error instanceof TimeoutError) return false;
+      throw error;
+    }
+    if (acquired === 0) return false;
+    this.ownerDied = acquired === 2;
+    this.#heldHere++;
+    return true;
+  }
+
+  /**
+   * Releases it. In the holder process this does not wait for the owner (calls from one process are served in order).
+   *
+   * @throws {LockNotHeldError} `ERR_LOCK_NOT_HELD` when it is not held (RLock: not by this process).
+   * @throws {OverReleaseError} `ERR_SEMAPHORE_OVER_RELEASE` (BoundedSemaphore).
+   */
+  release(): Promise<void> {
+    const call = `${this.constructor.name}.release()`;
+    if (this.#heldHere > 0 && !this.isOwner) {
+      this.#heldHere--;
+      this._post('release', [], () => {});
+      return Promise.resolve();
+    }
+    return this._run(call, 'release', [], undefined, (state) => state.release(SELF)).then(() => {
+      if (this.#heldHere > 0) this.#heldHere--;
+    });
+  }
+
+  /**
+   * Runs `fn` while holding it, and releases it however `fn` ends.
+   *
+   * @throws {TimeoutError} `ERR_TIMEOUT` when `timeout` ran out before it was acquired.
+   */
+  async runExclusive<R>(fn: () => R | Promise<R>, options?: BlockingOptions): Promise<R> {
+    await this.#acquireOrThrow(options);
+    try {
+      return await fn();
+    } finally {
+      await this.release();
+    }
+  }
+
+  /**
+   * Acquires it and returns a guard that releases it when disposed:
+   * `await using held = await lock.guard();`
+   *
+   * @throws {TimeoutError} `ERR_TIMEOUT` when `timeout` ran out before it was acquired.
+   */
+  async guard(options?: BlockingOptions): Promise<AsyncDisposable> {
+    await this.#acquireOrThrow(options);
+    let released = false;
+    return {
+      [Symbol.asyncDispose]: async () => {
+        if (released) return;
+        released = true;
+        await this.release();
+      },
+    };
+  }
+
+  async #acquireOrThrow(options: BlockingOptions | undefined): Promise<void> {
+    if (!(await this.acquire(options))) {
+      if (options?.signal?.aborted) throw new AbortError(`${this.constructor.name}.acquire()`, options.signal.reason);
+      throw new TimeoutError(`${this.constructor.name}.acquire()`, options?.timeout ?? 0);
+    }
+  }
+}

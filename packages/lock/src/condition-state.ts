@@ -1,0 +1,66 @@
+/**
+ * Owner-side state of a Condition: its lock (a Lock or RLock this process
+ * owns) and the processes waiting to be notified.
+ *
+ * `wait()` releases the lock, waits for a notify (or its timeout), and takes
+ * the lock back before it returns, whatever happened, as Python's does. A
+ * waiter whose process died is dropped without taking the lock back.
+ *
+ * @module
+ */
+import { ProtocolError, TimeoutError, type CallContext, type Owned, type Peer } from '@multiproc/wire';
+import { LockNotHeldError } from './errors.js';
+import { SELF, type Holder } from './holder.js';
+import type { PermitsState } from './permits-state.js';
+import { Waiters } from './waiters.js';
+
+/** See the module comment. */
+export class ConditionState implements Owned {
+  readonly #lock: PermitsState;
+  readonly #waiters = new Waiters<true, { holder: Holder }>();
+
+  constructor(lock: PermitsState) {
+    this.#lock = lock;
+  }
+
+  /** Releases the lock, waits for a notify, re-takes the lock. True if notified, false on timeout. */
+  async wait(holder: Holder, signal?: AbortSignal): Promise<boolean> {
+    const depth = this.#lock.releaseAll(holder);
+    let notified = true;
+    let failure: unknown;
+    try {
+      await this.#waiters.wait({ holder }, signal);
+    } catch (error) {
+      notified = false;
+      failure = error;
+    }
+    if (holder !== SELF && (holder as Peer).closed) return false;
+    await this.#lock.restore(holder, depth);
+    // In the owner, an abort (not a timeout) is thrown after the lock is back, as Python re-acquires before raising.
+    if (holder === SELF && failure && !(failure instanceof TimeoutError)) throw failure;
+    return notified;
+  }
+
+  /** Wakes up to `n` waiters. The caller must hold the lock. */
+  notify(holder: Holder, n: number): void {
+    this.#checkHeld(holder, 'notify');
+    this.#waiters.wake(true, n);
+  }
+
+  #checkHeld(holder: Holder, call: string): void {
+    if (this.#lock.heldBy(holder) === 0) {
+      throw new LockNotHeldError(`Condition.${call}(): this process does not hold the condition's lock; acquire it first.`);
+    }
+  }
+
+  dispatch(op: string, args: unknown[], context: CallContext): unknown {
+    switch (op) {
+      case 'wait':
+        return this.wait(context.peer, context.signal);
+      case 'notify':
+        return this.notify(context.peer, args[0] as number);
+      default:
+        throw new ProtocolError(`Condition: unknown operation '${op}'.`);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Owner-side state of Lock, RLock, Semaphore and BoundedSemaphore, on
+ * async-mutex's Semaphore (FIFO hand-off, so a process that keeps
+ * re-acquiring cannot starve the others).
+ *
+ * Robust, which Python's are not: the owner knows which process holds what,
+ * and when a holder's connection closes (it died) its permits are released at
+ * once; the next acquisition of each is told the holder died (`ownerDied`, the
+ * idea of a POSIX robust mutex's EOWNERDEAD), so it can repair shared state.
+ *
+ * async-mutex cannot cancel one waiter; a waiter that gives up (timeout,
+ * abort, its process died) stays in line and, when its turn comes, hands the
+ * permit straight on. So a cancelled acquire never leaves a permit taken.
+ *
+ * @module
+ */
+import { Semaphore as AsyncSemaphore } from 'async-mutex';
+import { ProtocolError, type CallContext, type Owned, type Peer } from '@multiproc/wire';
+import { LockNotHeldError, OverReleaseError } from './errors.js';
+import { SELF, type Acquired, type Holder } from './holder.js';
+
+/** Which primitive a PermitsState backs. */
+export type PermitsKind = 'Lock' | 'RLock' | 'Semaphore' | 'BoundedSemaphore';
+
+/** See the module comment. */
+export class PermitsState implements Owned {
+  readonly kind: PermitsKind;
+  readonly initial: number;
+  readonly #permits: AsyncSemaphore;
+  /** Permits held per holder; for an RLock, its recursion depth. */
+  readonly #held = new Map<Holder, number>();
+  /** Permits released because their holder died, not yet re-acquired. */
+  #orphaned = 0;
+
+  constructor(kind: PermitsKind, initial: number) {
+    this.kind = kind;
+    this.initial = initial;
+    this.#permits = new AsyncSemaphore(initial);
+  }
+
+  /** Permits free now. */
+  get value(): number {
+    return Math.max(0, this.#permits.getValue());
+  }
+
+  /** True when no permit is free. */
+  get locked(): boolean {
+    return this.#permits.isLocked();
+  }
+
+  /** How deep `holder` holds it (RLock), or how many permits it holds. */
+  heldBy(holder: Holder): number {
+    return this.#held.get(holder) ?? 0;
+  }
+
+  /** Acquires one permit (or one more level of an RLock it holds) for `holder`. */
+  acquire(holder: Holder, blocking: boolean, signal?: AbortSignal): Acquired | Promise<Acquired> {
+    const depth = this.#held.get(holder);
+    if (this.kind === 'RLock' && depth) {
+      this.#held.set(holder, depth + 1);
+      return 1;
+    }
+    if (!blocking && this.#permits.getValue() <= 0) return 0;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const granted = this.#permits.acquire();
+    if (!signal) return granted.then(() => this.#grant(holder));
+    return new Promise<Acquired>((resolve, reject) => {
+      let abandoned = false;
+      const onAbort = () => {
+        abandoned = true;
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      void granted.then(() => {
+        signal.removeEventListener('abort', onAbort);
+        if (abandoned) this.#permits.release();
+        else resolve(this.#grant(holder));
+      });
+    });
+  }
+
+  /**
+   * Releases one permit (one level of an RLock) held by `holder`.
+   *
+   * @throws {LockNotHeldError} `ERR_LOCK_NOT_HELD` for a Lock nobody holds, or an RLock `holder` does not hold.
+   * @throws {OverReleaseError} `ERR_SEMAPHORE_OVER_RELEASE` for a BoundedSemaphore back at its initial value.
+   */
+  release(holder: Holder): void {
+    const depth = this.#held.get(holder) ?? 0;
+    switch (this.kind) {
+      case 'RLock':
+        if (depth === 0) throw new LockNotHeldError('RLock.release(): this process does not hold the lock; only its holder may release it.');
+        if (depth > 1) {
+          this.#held.set(holder, depth - 1);
+          return;
+        }
+        break;
+      case 'Lock':
+        if (!this.#permits.isLocked()) throw new LockNotHeldError('Lock.release(): the lock is not held.');
+        break;
+      case 'BoundedSemaphore':
+        if (this.#permits.getValue() >= this.initial) throw new OverReleaseError(this.initial);
+        break;
+    }
+    this.#forget(holder, depth);
+    this.#permits.release();
+  }
+
+  /** Condition support: releases every level `holder` holds; returns how many, to restore later. */
+  releaseAll(holder: Holder): number {
+    const depth = this.#held.get(holder) ?? 0;
+    if (depth === 0) throw new LockNotHeldError(`Condition: this process does not hold the condition's ${this.kind}; acquire it first.`);
+    this.#held.delete(holder);
+    this.#permits.release();
+    return this.kind === 'RLock' ? depth : 1;
+  }
+
+  /** Condition support: re-acquires the lock for `holder` at the depth it had. */
+  async restore(holder: Holder, depth: number): Promise<void> {
+    await this.#permits.acquire();
+    this.#held.set(holder, depth);
+  }
+
+  dispatch(op: string, args: unknown[], context: CallContext): unknown {
+    switch (op) {
+      case 'acquire':
+        return this.acquire(context.peer, args[0] !== false, context.signal);
+      case 'release':
+        return this.release(context.peer);
+      case 'locked':
+        return this.locked;
+      case 'value':
+        return this.value;
+      default:
+        throw new ProtocolError(`${this.kind}: unknown operation '${op}'.`);
+    }
+  }
+
+  peerClosed(peer: Peer): void {
+    const depth = this.#held.get(peer);
+    if (!depth) return;
+    this.#held.delete(peer);
+    const permits = this.kind === 'RLock' || this.kind === 'Lock' ? 1 : depth;
+    this.#orphaned += permits;
+    this.#permits.release(permits);
+  }
+
+  #grant(holder: Holder): Acquired {
+    this.#held.set(holder, (this.#held.get(holder) ?? 0) + 1);
+    if (this.#orphaned === 0) return 1;
+    this.#orphaned--;
+    return 2;
+  }
+
+  /** Drops one permit from the holder's count; a release by a process that did not acquire takes one from another holder, so the count stays true. */
+  #forget(holder: Holder, depth: number): void {
+    if (depth > 0) {
+      if (depth === 1) this.#held.delete(holder);
+      else this.#held.set(holder, depth - 1);
+      return;
+    }
+    for (const [other, n] of this.#held) {
+      if (n === 1) this.#held.delete(other);
+      else this.#held.set(other, n - 1);
+      return;
+    }
+  }
+}
+
+export { SELF };

@@ -1,0 +1,32 @@
+/**
+ * `RLock`: Python's `multiprocessing.RLock`, a re-entrant lock shared by processes.
+ *
+ * @module
+ */
+import { PROXY, type ProxyOptions } from '@multiproc/wire';
+import { Acquirable } from './acquirable.js';
+
+/**
+ * A lock the holding process may acquire again; it is free once released as many times.
+ * Only the holding process may release it. Holding is per process: async tasks of one
+ * process share its hold.
+ *
+ * @example
+ * ```ts
+ * const rlock = new RLock();
+ * await rlock.acquire();
+ * await rlock.acquire();   // same process: no wait
+ * await rlock.release();
+ * await rlock.release();   // now free
+ * ```
+ */
+export class RLock extends Acquirable {
+  constructor(options: ProxyOptions = {}) {
+    super('RLock', 1, options[PROXY]);
+  }
+
+  /** True while some process holds it (a snapshot). */
+  locked(): Promise<boolean> {
+    return this._run('RLock.locked()', 'locked', [], undefined, (state) => state.locked);
+  }
+}

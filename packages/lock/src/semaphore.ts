@@ -1,0 +1,40 @@
+/**
+ * `Semaphore` and `BoundedSemaphore`: Python's counting semaphores, shared by processes.
+ *
+ * @module
+ */
+import { InvalidArgumentError, PROXY, type ProxyOptions } from '@multiproc/wire';
+import { Acquirable } from './acquirable.js';
+import type { PermitsKind } from './permits-state.js';
+
+function checkValue(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new InvalidArgumentError(`new ${name}(): value must be a whole number ≥ 0, got ${String(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * A counter of permits: `acquire()` takes one (waiting for one), `release()` gives one back.
+ * Permits a dying process held are given back.
+ *
+ * @example
+ * ```ts
+ * const slots = new Semaphore(3);      // at most three processes at once
+ * await slots.runExclusive(() => download(url));
+ * ```
+ */
+export class Semaphore extends Acquirable {
+  /** @param value - initial number of permits. @default 1 */
+  constructor(value = 1, options: ProxyOptions = {}) {
+    super(new.target === BoundedSemaphore ? 'BoundedSemaphore' : ('Semaphore' as PermitsKind), checkValue(new.target.name, value), options[PROXY]);
+  }
+
+  /** Permits free now (a snapshot). */
+  getValue(): Promise<number> {
+    return this._run(`${this.constructor.name}.getValue()`, 'value', [], undefined, (state) => state.value);
+  }
+}
+
+/** A Semaphore that refuses to be released above its initial value (`ERR_SEMAPHORE_OVER_RELEASE`). */
+export class BoundedSemaphore extends Semaphore {}
