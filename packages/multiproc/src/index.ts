@@ -7,3 +7,4 @@ export * from '@multiproc/wire';
 export * from '@multiproc/process';
 export * from '@multiproc/queue';
 export * from '@multiproc/lock';
+export * from '@multiproc/pipe';

@@ -1,6 +1,13 @@
 /**
- * @multiproc/pipe — placeholder: the API lands with its issue (see docs/architecture.md).
+ * @multiproc/pipe — Python's `multiprocessing.Pipe` for Node.js: two connected
+ * Connections that can be passed to child processes, which then talk directly;
+ * and `wait()` over Connections and Processes.
  *
  * @packageDocumentation
  */
-export {};
+import './passable.js';
+
+export { Pipe, type PipeOptions } from './pipe.js';
+export { Connection } from './connection.js';
+export { wait } from './wait.js';
+export { EOFError } from './errors.js';

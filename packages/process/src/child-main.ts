@@ -15,6 +15,7 @@
 import { Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { ProtocolError, runtime } from '@multiproc/wire';
+import { handleSender, receiveHandles } from './handle-passing.js';
 import { currentProcessObject, Process } from './process.js';
 import type { ChildMessage, FunctionRef, ParentMessage } from './protocol.js';
 import { explainSourceError, loadFunction } from './resolve-target.js';
@@ -23,13 +24,15 @@ import { CHANNEL_FD } from './spawn.js';
 import { startWatchdog } from './watchdog.js';
 
 startWatchdog();
-// Node's IPC channel is only used for passing handles; it must not keep us alive.
+// Node's IPC channel only carries OS handles (Pipe ends); it must never keep the child alive.
+receiveHandles(process, process.ppid);
 (process.channel as { unref?: () => void } | undefined)?.unref?.();
 
 let booted = false;
 const socket = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });
 const parent = runtime().attach(socket, process.ppid, {
   name: 'channel to parent',
+  transfer: handleSender(process),
   onOther: (message) => {
     if (message.t !== 'boot' || booted) {
       throw new ProtocolError(`child ${process.pid}: unexpected message from the parent: ${inspect(message).slice(0, 200)}`);

@@ -18,13 +18,16 @@ import {
   ProtocolError,
   TimeoutError,
   runtime,
+  WAITABLE,
   withDeadline,
   type BlockingOptions,
   type Peer,
   type TaggedMessage,
+  type Waitable,
 } from '@multiproc/wire';
 import { callerModule } from './call-site.js';
 import { BootstrapError } from './errors.js';
+import { handleSender, receiveHandles } from './handle-passing.js';
 import { trackChild, untrackChild } from './exit-hooks.js';
 import type { ChildMessage, ParentMessage, TargetSpec } from './protocol.js';
 import { runtimeState } from './runtime-state.js';
@@ -198,7 +201,9 @@ export class Process<Args extends unknown[] = any[]> {
     const peer = runtime().attach(socket, child.pid!, {
       name: `channel to ${this.#name}`,
       onOther: (message) => this.#onChildMessage(message as ChildMessage),
+      transfer: handleSender(child),
     });
+    receiveHandles(child, child.pid!);
     const boot: ParentMessage = {
       t: 'boot',
       name: this.#name,
@@ -331,6 +336,20 @@ export class Process<Args extends unknown[] = any[]> {
 
   [inspect.custom](): string {
     return this.toString();
+  }
+
+  /** For `wait()` (@multiproc/pipe): ready once the child has exited. */
+  get [WAITABLE](): Waitable {
+    return {
+      ready: () => this.#exitCode !== null,
+      whenReady: (signal) =>
+        this.#exited
+          ? new Promise<void>((resolve) => {
+              signal.addEventListener('abort', () => resolve(), { once: true });
+              void this.#exited!.then(resolve);
+            })
+          : Promise.resolve(),
+    };
   }
 
   /** @internal The runtime peer for the child (its channel carries calls on shared objects both ways). */

@@ -13,7 +13,8 @@
  */
 import type { Duplex } from 'node:stream';
 import { Codec } from './codec.js';
-import { collectRequiredModules, RequireModules } from './required-modules.js';
+import { withDecodeContext, withEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
+import { RequireModules, ResetCodec } from './required-modules.js';
 import { ChannelClosedError, FrameDecodeError, type MultiprocError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder } from './frame-decoder.js';
 
@@ -29,6 +30,13 @@ export interface ChannelOptions<In> {
   onMessage: (message: In) => void;
   /** Called once when the channel closes: `error` is undefined for a clean close by either side. */
   onClose?: (error: MultiprocError | Error | undefined) => void;
+  /**
+   * Sends OS handles (Pipe ends) that encoded messages refer to, on a side channel that can carry
+   * them (Node's IPC channel). Without it, encoding a message that holds one fails with `ERR_ENCODE`.
+   */
+  transfer?: ((transfers: Transfer[]) => void) | undefined;
+  /** What decoders see as `currentDecodeContext()` while this channel decodes (a Peer passes itself). */
+  decodeContext?: unknown;
 }
 
 const INITIAL_BATCH_BYTES = 16 * 1024;
@@ -57,8 +65,10 @@ export class Channel<In = unknown, Out = unknown> {
   #closed = false;
   /** close() was called: nothing more may be sent, though queued messages are still being written. */
   #closing = false;
-  /** Modules the last encoded message needs (reused array). */
-  readonly #needed: string[] = [];
+  /** Filled while a message is encoded (reused). */
+  readonly #encoding: EncodeContext;
+  readonly #transfer: ((transfers: Transfer[]) => void) | undefined;
+  readonly #decodeContext: unknown;
   /** Modules this side told the peer to import. */
   readonly #announced = new Set<string>();
   /** Frames received while modules a peer announced are being imported. */
@@ -75,6 +85,9 @@ export class Channel<In = unknown, Out = unknown> {
     this.#highWaterMark = options.highWaterMark ?? 1024 * 1024;
     this.#onMessage = options.onMessage;
     this.#onClose = options.onClose;
+    this.#transfer = options.transfer;
+    this.#decodeContext = options.decodeContext;
+    this.#encoding = { modules: [], transfers: [], canTransfer: options.transfer !== undefined, name: this.#name };
     this.#decoder = new FrameDecoder(
       (payload) => this.#receive(payload),
       options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
@@ -131,11 +144,21 @@ export class Channel<In = unknown, Out = unknown> {
     if (this.#closed || this.#closing) {
       throw new ChannelClosedError(`${this.#name}: send() after the channel closed.`, { cause: this.#closeError });
     }
-    const needed = this.#needed;
-    const payload = collectRequiredModules(needed, () => this.#codec.encode(message));
-    if (needed.length > 0) this.#announce(needed);
+    const context = this.#encoding;
+    let payload: Uint8Array;
+    try {
+      payload = withEncodeContext(context, () => this.#codec.encode(message));
+    } catch (error) {
+      context.modules.length = 0;
+      context.transfers.length = 0;
+      throw error;
+    }
+    // Control frames go first. Encoded after the message, they hold no record structure the message could refer to.
+    if (this.#codec.takeReset()) this.#append(this.#codec.encode(new ResetCodec()));
+    if (context.modules.length > 0) this.#announce(context.modules);
     this.#append(payload);
     this.counters.messagesOut++;
+    if (context.transfers.length > 0) this.#transfer!(context.transfers.splice(0));
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(() => this.#flush());
@@ -152,6 +175,16 @@ export class Channel<In = unknown, Out = unknown> {
     });
   }
 
+  /** Stops reading from the peer (its writes then back up: flow control for a slow consumer). */
+  pause(): void {
+    this.#socket.pause();
+  }
+
+  /** Reads from the peer again after `pause()`. */
+  resume(): void {
+    if (!this.#closed) this.#socket.resume();
+  }
+
   /** Lets the event loop exit while this channel is open (see `ref()`). */
   unref(): void {
     this.#socket.unref?.();
@@ -162,7 +195,7 @@ export class Channel<In = unknown, Out = unknown> {
     this.#socket.ref?.();
   }
 
-  /** Flushes what is queued, ends the stream, and resolves once the channel is closed. */
+  /** Flushes what is queued, ends the stream, and resolves once the channel is closed (both sides). */
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#flush();
@@ -171,6 +204,28 @@ export class Channel<In = unknown, Out = unknown> {
     this.#socket.end();
     return done;
   }
+
+  /**
+   * Flushes what is queued and ends this side of the stream, without waiting for the peer
+   * to read it or to close its side (a Pipe end's close). Nothing more can be sent; what the
+   * peer sends is still received until it ends too.
+   */
+  end(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#flush();
+    this.#closing = true;
+    const socket = this.#socket;
+    return new Promise<void>((resolve) => {
+      // The caller awaits this: keep the loop alive until our side is written and ended.
+      socket.ref?.();
+      socket.end(() => {
+        socket.unref?.();
+        resolve();
+      });
+    });
+  }
+
+
 
   /** Closes at once, dropping what is queued; `error` goes to `onClose`. */
   destroy(error?: Error): void {
@@ -231,7 +286,11 @@ export class Channel<In = unknown, Out = unknown> {
       this.#held.push(payload);
       return;
     }
-    const message = this.#codec.decode(payload, this.#name);
+    const message = withDecodeContext(this.#decodeContext, () => this.#codec.decode(payload, this.#name));
+    if (message instanceof ResetCodec) {
+      this.#codec.resetDecoder();
+      return;
+    }
     if (message instanceof RequireModules) {
       this.#importThenResume(message.modules);
       return;

@@ -76,8 +76,9 @@ for (const Class of [
 
 /** An encoder and decoder pair for one stream. */
 export class Codec {
-  readonly #packr = new Packr(options());
-  readonly #unpackr = new Unpackr(options());
+  #packr = new Packr(options());
+  #unpackr = new Unpackr(options());
+  #encoderReplaced = false;
 
   /**
    * Encodes one value. The returned bytes are valid until the next call; copy them to keep them.
@@ -88,12 +89,32 @@ export class Codec {
     try {
       return this.#packr.pack(value);
     } catch (cause) {
+      // msgpackr may have recorded new record structures before failing; the decoder
+      // would never see them. Start a fresh encoder; the channel tells the peer (takeReset).
+      this.#packr = new Packr(options());
+      this.#encoderReplaced = true;
+      if (cause instanceof EncodeError) throw cause;
       throw new EncodeError(
         `cannot send this value to another process: ${(cause as Error).message}. ` +
           'Functions, symbols and class instances do not cross process boundaries unless registered with registerPassable().',
         { cause },
       );
     }
+  }
+
+  /**
+   * True once after an encode failed and the encoder was replaced: the peer's
+   * decoder must restart before the next message (a Channel sends a ResetCodec frame).
+   */
+  takeReset(): boolean {
+    const replaced = this.#encoderReplaced;
+    this.#encoderReplaced = false;
+    return replaced;
+  }
+
+  /** Starts a fresh decoder (the peer restarted its encoder). */
+  resetDecoder(): void {
+    this.#unpackr = new Unpackr(options());
   }
 
   /**

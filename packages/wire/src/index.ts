@@ -19,3 +19,5 @@ export type { Owned, CallContext, Handle, OwnerAddress } from './runtime/owned.j
 export type { TaggedMessage } from './runtime/messages.js';
 export { UnixTransport, type Transport } from './runtime/transport.js';
 export { SharedObject, fromHandle, PROXY, type ProxyOptions } from './runtime/shared-object.js';
+export { noteTransfer, currentDecodeContext, type Transfer } from './encode-context.js';
+export { WAITABLE, type Waitable, type HasWaitable } from './waitable.js';

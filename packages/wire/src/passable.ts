@@ -11,7 +11,7 @@
 import { addExtension } from 'msgpackr/pack';
 import { InvalidArgumentError } from './errors.js';
 import { FIRST_INTERNAL_EXT, FIRST_USER_EXT, LAST_INTERNAL_EXT, LAST_USER_EXT } from './extension-types.js';
-import { noteRequiredModule } from './required-modules.js';
+import { noteRequiredModule } from './encode-context.js';
 
 /** How to pass instances of one class between processes. */
 export interface PassableType<T, Data> {

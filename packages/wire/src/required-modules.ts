@@ -7,30 +7,12 @@
  * So a registration names its module, encoding notes the modules a message
  * needs, and the Channel sends a {@link RequireModules} frame ahead of the
  * first message that needs each one. The receiving Channel imports them before
- * it decodes anything that follows.
+ * it decodes anything that follows. (The collecting is in encode-context.ts.)
  *
  * @module
  */
 import { addExtension } from 'msgpackr/pack';
-import { REQUIRE_MODULES_EXT } from './extension-types.js';
-
-let collecting: string[] | undefined;
-
-/** Called by a passable's encoder: the message being encoded needs `module` to be decoded. */
-export function noteRequiredModule(module: string | undefined): void {
-  if (module && collecting && !collecting.includes(module)) collecting.push(module);
-}
-
-/** Runs `encode`, collecting into `into` the modules the encoded value needs. */
-export function collectRequiredModules<R>(into: string[], encode: () => R): R {
-  const outer = collecting;
-  collecting = into;
-  try {
-    return encode();
-  } finally {
-    collecting = outer;
-  }
-}
+import { REQUIRE_MODULES_EXT, RESET_CODEC_EXT } from './extension-types.js';
 
 /** The control frame that tells a receiver to import modules before it decodes further. */
 export class RequireModules {
@@ -42,4 +24,18 @@ addExtension({
   type: REQUIRE_MODULES_EXT,
   write: (value: RequireModules) => value.modules,
   read: (modules: string[]) => new RequireModules(modules),
+});
+
+/**
+ * The control frame that tells a receiver to start a fresh decoder: the
+ * sender's encoder failed part-way through a message and was replaced, and
+ * msgpackr's per-stream record state must restart on both sides at this point.
+ */
+export class ResetCodec {}
+
+addExtension({
+  Class: ResetCodec,
+  type: RESET_CODEC_EXT,
+  write: () => 0,
+  read: () => new ResetCodec(),
 });

@@ -11,6 +11,7 @@
 import type { Duplex } from 'node:stream';
 import { Deadline, type BlockingOptions } from '../blocking.js';
 import { Channel } from '../channel.js';
+import type { Transfer } from '../encode-context.js';
 import { AbortError, OwnerGoneError, ProtocolError, type MultiprocError } from '../errors.js';
 import { isRuntimeMessage, type CallMessage, type ReplyMessage, type RuntimeMessage, type TaggedMessage } from './messages.js';
 import type { CallContext, Owned } from './owned.js';
@@ -32,6 +33,8 @@ export interface PeerOptions {
   onOther?: ((message: TaggedMessage) => void) | undefined;
   /** Called once when the peer closes. */
   onClose?: ((error: Error | undefined) => void) | undefined;
+  /** Sends OS handles beside messages (Node's IPC channel); only parent↔child peers have it. */
+  transfer?: ((transfers: Transfer[]) => void) | undefined;
 }
 
 /** Options of a call. */
@@ -76,6 +79,8 @@ export class Peer {
       name: options.name,
       onMessage: (message) => this.#receive(message),
       onClose: (error) => this.#closedBy(error),
+      transfer: options.transfer,
+      decodeContext: this,
     });
     this.#channel.unref();
   }

@@ -17,6 +17,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { InvalidArgumentError, OwnerGoneError } from '../errors.js';
 import { acceptHandshake, offerHandshake } from './handshake.js';
+import type { Transfer } from '../encode-context.js';
 import type { TaggedMessage } from './messages.js';
 import type { Handle, Owned, OwnerAddress } from './owned.js';
 import { Peer, type CallOptions, type ObjectTable } from './peer.js';
@@ -30,6 +31,13 @@ export interface AttachOptions {
   onOther?: ((message: TaggedMessage) => void) | undefined;
   /** Called once when it closes. */
   onClose?: ((error: Error | undefined) => void) | undefined;
+  /** Sends OS handles beside messages (the IPC channel of a parent↔child pair). */
+  transfer?: ((transfers: Transfer[]) => void) | undefined;
+}
+
+interface HandleSlot {
+  handle?: object;
+  waiters: Array<{ resolve: (handle: object) => void; reject: (error: Error) => void }>;
 }
 
 /** See the module comment. */
@@ -37,6 +45,8 @@ export class Runtime implements ObjectTable {
   readonly #objects = new Map<number, Owned>();
   readonly #peers = new Map<number, Peer>();
   readonly #connecting = new Map<string, Promise<Peer>>();
+  /** OS handles sent beside messages, by `pid:id`, until the decoded object that refers to them claims them. */
+  readonly #handles = new Map<string, HandleSlot>();
   readonly #transport: Transport;
   #nextObjectId = 0;
   #secret: Uint8Array | undefined;
@@ -127,9 +137,48 @@ export class Runtime implements ObjectTable {
     );
   }
 
+  /** Hands over an OS handle that process `pid` sent beside a message (from its IPC channel). */
+  deliverHandle(pid: number, id: number, handle: object): void {
+    const key = `${pid}:${id}`;
+    const slot = this.#handles.get(key);
+    const waiter = slot?.waiters.shift();
+    if (waiter) {
+      this.#handles.delete(key);
+      waiter.resolve(handle);
+    } else {
+      this.#handles.set(key, { handle, waiters: [] });
+    }
+  }
+
+  /** The OS handle process `pid` sent with transfer id `id`, once it arrives (it may come before or after the message). */
+  claimHandle(pid: number, id: number): Promise<object> {
+    const key = `${pid}:${id}`;
+    const slot = this.#handles.get(key);
+    if (slot?.handle) {
+      this.#handles.delete(key);
+      return Promise.resolve(slot.handle);
+    }
+    const peer = this.peer(pid);
+    if (!peer) {
+      return Promise.reject(new OwnerGoneError(`the process ${pid} that sent an OS handle is gone, and the handle never arrived.`));
+    }
+    // Waiting for a handle keeps the process alive (the IPC channel it comes on does not).
+    peer.hold();
+    return new Promise<object>((resolve, reject) => {
+      const waiting = slot ?? { waiters: [] };
+      waiting.waiters.push({ resolve, reject });
+      this.#handles.set(key, waiting);
+    }).finally(() => peer.release());
+  }
+
   /** ObjectTable: a peer closed; every owned object releases what that process held. */
   peerClosed(peer: Peer): void {
     if (this.#peers.get(peer.pid) === peer) this.#peers.delete(peer.pid);
+    for (const [key, slot] of this.#handles) {
+      if (!key.startsWith(`${peer.pid}:`) || slot.handle) continue;
+      this.#handles.delete(key);
+      for (const waiter of slot.waiters) waiter.reject(new OwnerGoneError(`process ${peer.pid} closed its connection before the OS handle it sent arrived.`));
+    }
     for (const object of this.#objects.values()) object.peerClosed?.(peer);
   }
 

@@ -1,0 +1,326 @@
+/**
+ * `Connection<T>`: one end of a Pipe (Python's `multiprocessing.connection.Connection`).
+ *
+ * An end is an OS socket. Passed to a child (or back to the parent), the
+ * socket itself moves there — so two children holding the two ends talk
+ * directly, not through the process that made the pipe. An end starts reading
+ * only when first used, and an end used in one process cannot then be passed
+ * on (what it already read would be lost).
+ *
+ * Flow control both ways: `send()` waits while the reader is behind, and the
+ * reader stops reading its socket while more than `inboxLimit` messages wait
+ * in it, so neither side's memory grows without bound.
+ *
+ * @module
+ */
+import type { Socket } from 'node:net';
+import {
+  Channel,
+  ClosedError,
+  Deadline,
+  InvalidArgumentError,
+  InvalidStateError,
+  ProtocolError,
+  WAITABLE,
+  type BlockingOptions,
+  type HasWaitable,
+  type Waitable,
+} from '@multiproc/wire';
+import { EOFError } from './errors.js';
+
+/** Received messages waiting above this many pause reading. */
+const INBOX_LIMIT = 256;
+
+interface Receiver<T> {
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+  done: boolean;
+}
+
+/** @internal How an end is made: around a socket that is here or on its way. */
+export interface ConnectionInit {
+  socket: Promise<Socket>;
+  readable: boolean;
+  writable: boolean;
+}
+
+/**
+ * One end of a pipe. Send any value the codec passes; receive in order.
+ *
+ * @example
+ * ```ts
+ * const [parentEnd, childEnd] = Pipe<string>();
+ * new Process({ target: greet, args: [childEnd] }).start();   // greet: await end.send('hi'); await end.close();
+ * for await (const message of parentEnd) console.log(message);
+ * ```
+ */
+export class Connection<T = unknown> implements HasWaitable {
+  /** True if this end can receive. */
+  readonly readable: boolean;
+  /** True if this end can send. */
+  readonly writable: boolean;
+  readonly #socket: Promise<Socket>;
+  #channel: Channel<T, T> | undefined;
+  #opening: Promise<Channel<T, T>> | undefined;
+  readonly #inbox: T[] = [];
+  #inboxHead = 0;
+  readonly #receivers: Receiver<T>[] = [];
+  readonly #readyWaiters = new Set<() => void>();
+  #eof = false;
+  #failure: Error | undefined;
+  #closed = false;
+  /** Set when the socket was passed to another process. */
+  #transferred = false;
+  /** Calls waiting on the other end (they keep the process alive). */
+  #holds = 0;
+
+  /** @internal Use `Pipe()`. */
+  constructor(init: ConnectionInit) {
+    this.#socket = init.socket;
+    this.readable = init.readable;
+    this.writable = init.writable;
+    // Until this end is used or passed on, a failure to make the socket is reported on use.
+    this.#socket.catch(() => {});
+  }
+
+  /** True once `close()` was called, or the end was passed to another process. */
+  get closed(): boolean {
+    return this.#closed || this.#transferred;
+  }
+
+  /**
+   * Sends a value. Resolves once it is queued within the pipe's limit: while the reader is
+   * behind, it waits, so `await`ing each send keeps memory bounded.
+   *
+   * @throws {ClosedError} `ERR_CLOSED` when this end is closed or was passed on.
+   * @throws {EncodeError} `ERR_ENCODE` when the value cannot be sent.
+   */
+  async send(value: T): Promise<void> {
+    this.#check('send', this.writable);
+    const channel = this.#channel ?? (await this.#open());
+    if (channel.send(value)) return;
+    this.#hold();
+    try {
+      await channel.drained();
+    } finally {
+      this.#release();
+    }
+  }
+
+  /**
+   * Sends bytes (a view of `buffer` from `offset`, `size` bytes long).
+   *
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when offset/size fall outside the buffer.
+   */
+  sendBytes(buffer: Uint8Array, offset = 0, size = buffer.byteLength - offset): Promise<void> {
+    if (offset < 0 || size < 0 || offset + size > buffer.byteLength) {
+      throw new InvalidArgumentError(`Connection.sendBytes(): offset ${offset} and size ${size} fall outside a buffer of ${buffer.byteLength} bytes.`);
+    }
+    const view = Buffer.from(buffer.buffer, buffer.byteOffset + offset, size);
+    return this.send(view as unknown as T);
+  }
+
+  /**
+   * Receives the next value, waiting for one.
+   *
+   * @throws {EOFError} `ERR_EOF` when the other end closed and everything it sent was read.
+   * @throws {TimeoutError} `ERR_TIMEOUT` / {@link AbortError} `ERR_ABORTED`: nothing was taken.
+   */
+  async recv(options?: BlockingOptions): Promise<T> {
+    this.#check('recv', this.readable);
+    if (!this.#channel) await this.#open();
+    if (this.#inboxLength > 0) return this.#take();
+    if (this.#eof) throw this.#failure ?? new EOFError('Connection.recv()');
+    // Waiting to receive keeps the process alive; an idle end does not.
+    this.#hold();
+    try {
+      if (options?.timeout === undefined && options?.signal === undefined) {
+        return await new Promise<T>((resolve, reject) => this.#receivers.push({ resolve, reject, done: false }));
+      }
+      using deadline = new Deadline('Connection.recv()', options);
+      return await new Promise<T>((resolve, reject) => {
+        const receiver: Receiver<T> = { resolve, reject, done: false };
+        this.#receivers.push(receiver);
+        deadline.expired.catch((error: unknown) => {
+          if (receiver.done) return;
+          receiver.done = true;
+          reject(error);
+        });
+      });
+    } finally {
+      this.#release();
+    }
+  }
+
+  /**
+   * Receives the next message, which must be bytes.
+   *
+   * @throws {ProtocolError} `ERR_PROTOCOL` when the message is not bytes, or longer than `maxLength`.
+   */
+  async recvBytes(options: BlockingOptions & { maxLength?: number } = {}): Promise<Buffer> {
+    const message = (await this.recv(options)) as unknown;
+    if (!(message instanceof Uint8Array)) throw new ProtocolError('Connection.recvBytes(): the next message is not bytes; use recv().');
+    if (options.maxLength !== undefined && message.byteLength > options.maxLength) {
+      throw new ProtocolError(`Connection.recvBytes(): the message has ${message.byteLength} bytes, over maxLength ${options.maxLength}.`);
+    }
+    return Buffer.isBuffer(message) ? message : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  }
+
+  /**
+   * Whether a value (or end of file) is ready to be received, waiting up to `timeout` ms for one.
+   * @param timeout - ms to wait; 0 answers at once. @default 0
+   */
+  async poll(timeout = 0): Promise<boolean> {
+    this.#check('poll', this.readable);
+    if (!this.#channel) await this.#open();
+    if (this.#isReady()) return true;
+    if (timeout <= 0) return false;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeout);
+    try {
+      await this.#whenReady(controller.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.#isReady();
+  }
+
+  /** Closes this end; the other end reads what was sent, then gets `ERR_EOF`. */
+  async close(): Promise<void> {
+    if (this.#closed || this.#transferred) return;
+    this.#closed = true;
+    const channel = this.#channel ?? (this.#opening ? await this.#opening.catch(() => undefined) : undefined);
+    if (channel) await channel.end();
+    else (await this.#socket.catch(() => undefined))?.destroy();
+    this.#finish(new ClosedError('Connection.recv(): this end was closed while waiting.'));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Receives until the other end closes. */
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (;;) {
+      try {
+        yield await this.recv();
+      } catch (error) {
+        if (error instanceof EOFError) return;
+        throw error;
+      }
+    }
+  }
+
+  /** For `wait()`. */
+  get [WAITABLE](): Waitable {
+    return {
+      ready: () => this.#isReady(),
+      whenReady: async (signal) => {
+        if (!this.#channel && this.readable && !this.closed) await this.#open();
+        return this.#whenReady(signal);
+      },
+    };
+  }
+
+  /**
+   * @internal Gives up this end's socket to `send` (which passes it to another process and
+   * returns its transfer id). If `send` throws, this end stays usable here.
+   * @throws {InvalidStateError} `ERR_INVALID_STATE` when this end was already used here, closed, or passed on.
+   */
+  _transfer(send: (socket: Promise<Socket>) => number): number {
+    if (this.#channel || this.#opening || this.#closed || this.#transferred) {
+      throw new InvalidStateError(
+        'A Pipe end can be passed to another process only before it is used (or closed) in this one; ' +
+          'what it had read would otherwise be lost. Make a new Pipe for the new process.',
+      );
+    }
+    const id = send(this.#socket);
+    this.#transferred = true;
+    return id;
+  }
+
+  get #inboxLength(): number {
+    return this.#inbox.length - this.#inboxHead;
+  }
+
+  #take(): T {
+    const value = this.#inbox[this.#inboxHead]!;
+    this.#inbox[this.#inboxHead++] = undefined as T;
+    if (this.#inboxHead > 1024 && this.#inboxHead * 2 > this.#inbox.length) {
+      this.#inbox.splice(0, this.#inboxHead);
+      this.#inboxHead = 0;
+    }
+    if (this.#inboxLength === INBOX_LIMIT - 1) this.#channel?.resume();
+    return value;
+  }
+
+  #isReady(): boolean {
+    return this.#inboxLength > 0 || this.#eof || this.closed;
+  }
+
+  #whenReady(signal: AbortSignal): Promise<void> {
+    if (this.#isReady() || signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        this.#readyWaiters.delete(wake);
+        signal.removeEventListener('abort', wake);
+        resolve();
+      };
+      this.#readyWaiters.add(wake);
+      signal.addEventListener('abort', wake, { once: true });
+    });
+  }
+
+  #hold(): void {
+    if (this.#holds++ === 0) this.#channel?.ref();
+  }
+
+  #release(): void {
+    if (--this.#holds === 0) this.#channel?.unref();
+  }
+
+  #check(call: string, allowed: boolean): void {
+    if (this.#transferred) throw new ClosedError(`Connection.${call}(): this end was passed to another process.`);
+    if (this.#closed) throw new ClosedError(`Connection.${call}(): this end is closed.`);
+    if (!allowed) throw new InvalidStateError(`Connection.${call}(): this end of a one-way pipe cannot ${call === 'send' ? 'send' : 'receive'}.`);
+  }
+
+  #open(): Promise<Channel<T, T>> {
+    this.#opening ??= this.#socket.then((socket) => {
+      const channel = new Channel<T, T>(socket, {
+        name: 'pipe',
+        onMessage: (message) => this.#deliver(message),
+        onClose: (error) => this.#finish(error),
+      });
+      if (this.#holds === 0) channel.unref();
+      this.#channel = channel;
+      return channel;
+    });
+    return this.#opening;
+  }
+
+  #deliver(message: T): void {
+    for (let receiver = this.#receivers.shift(); receiver; receiver = this.#receivers.shift()) {
+      if (receiver.done) continue;
+      receiver.done = true;
+      receiver.resolve(message);
+      return;
+    }
+    this.#inbox.push(message);
+    if (this.#inboxLength >= INBOX_LIMIT) this.#channel?.pause();
+    for (const wake of this.#readyWaiters) wake();
+  }
+
+  /** End of the stream: waiting receivers get EOF (or the error), ready-waiters wake. */
+  #finish(error: Error | undefined): void {
+    if (this.#eof) return;
+    this.#eof = true;
+    this.#failure = error && !(error instanceof ClosedError) ? error : undefined;
+    for (let receiver = this.#receivers.shift(); receiver; receiver = this.#receivers.shift()) {
+      if (receiver.done) continue;
+      receiver.done = true;
+      receiver.reject(error instanceof ClosedError ? error : (this.#failure ?? new EOFError('Connection.recv()')));
+    }
+    for (const wake of this.#readyWaiters) wake();
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * A connected pair of Unix sockets. Node has no socketpair(); a listener in a
+ * private (0700) directory accepts exactly one connection and is removed.
+ *
+ * @module
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Resolves with two connected sockets. */
+export function socketPair(): Promise<[Socket, Socket]> {
+  const dir = mkdtempSync(join(tmpdir(), 'multiproc-pipe-'));
+  const path = join(dir, 's');
+  return new Promise<[Socket, Socket]>((resolve, reject) => {
+    let client: Socket | undefined;
+    let accepted: Socket | undefined;
+    const done = () => {
+      if (!client || !accepted) return;
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+      resolve([accepted, client]);
+    };
+    const server = createServer({ pauseOnConnect: true }, (socket) => {
+      accepted = socket;
+      done();
+    });
+    server.on('error', (error) => {
+      rmSync(dir, { recursive: true, force: true });
+      reject(error);
+    });
+    server.listen(path, () => {
+      const socket = createConnection(path, () => {
+        socket.pause();
+        socket.off('error', reject);
+        client = socket;
+        done();
+      });
+      socket.once('error', reject);
+    });
+  });
+}

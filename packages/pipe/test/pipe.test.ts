@@ -1,0 +1,119 @@
+// Both ends in one process (see test/pipe-processes.test.ts for ends in other processes).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Pipe, wait } from '@multiproc/pipe';
+
+describe('Pipe in one process', () => {
+  it('sends values both ways, in order', async () => {
+    const [a, b] = Pipe<unknown>();
+    await a.send({ n: 1, when: new Date(0), tags: new Set(['x']) });
+    await a.send('two');
+    assert.deepEqual(await b.recv(), { n: 1, when: new Date(0), tags: new Set(['x']) });
+    assert.equal(await b.recv(), 'two');
+    await b.send(3);
+    assert.equal(await a.recv(), 3);
+    await a.close();
+    await b.close();
+  });
+
+  it('recv() after the other end closed drains, then rejects with ERR_EOF; for await ends', async () => {
+    const [a, b] = Pipe<number>();
+    for (let i = 0; i < 5; i++) await a.send(i);
+    await a.close();
+    const seen: number[] = [];
+    for await (const value of b) seen.push(value);
+    assert.deepEqual(seen, [0, 1, 2, 3, 4]);
+    await assert.rejects(b.recv(), { code: 'ERR_EOF', name: 'EOFError' });
+  });
+
+  it('poll() says whether something is waiting, waiting up to its timeout', async () => {
+    const [a, b] = Pipe<string>();
+    assert.equal(await b.poll(), false);
+    assert.equal(await b.poll(20), false);
+    setTimeout(() => void a.send('late'), 20);
+    assert.equal(await b.poll(10_000), true);
+    assert.equal(await b.recv(), 'late');
+    await a.close();
+    await b.close();
+  });
+
+  it('recv({ timeout }) rejects with ERR_TIMEOUT and takes nothing', async () => {
+    const [a, b] = Pipe<string>();
+    await assert.rejects(b.recv({ timeout: 20 }), { code: 'ERR_TIMEOUT' });
+    await a.send('kept');
+    assert.equal(await b.recv(), 'kept');
+    await a.close();
+    await b.close();
+  });
+
+  it('sendBytes/recvBytes carry bytes, a slice of a buffer, and enforce maxLength', async () => {
+    const [a, b] = Pipe();
+    const big = Buffer.alloc(3 * 1024 * 1024, 7);
+    // Over the pipe's limit: send() waits for the reader, as Python's does, so both run at once.
+    const [, got] = await Promise.all([a.sendBytes(big), b.recvBytes()]);
+    await a.sendBytes(Buffer.from('hello world'), 6, 5);
+    assert.equal(got.length, big.length);
+    assert.ok(got.equals(big));
+    assert.equal((await b.recvBytes()).toString(), 'world');
+    await a.sendBytes(Buffer.alloc(10));
+    await assert.rejects(b.recvBytes({ maxLength: 5 }), { code: 'ERR_PROTOCOL' });
+    await a.send('not bytes');
+    await assert.rejects(b.recvBytes(), { code: 'ERR_PROTOCOL' });
+    assert.throws(() => a.sendBytes(Buffer.alloc(4), 2, 5), { code: 'ERR_INVALID_ARGUMENT' });
+    await a.close();
+    await b.close();
+  });
+
+  it('one-way pipes: the first end only receives, the second only sends', async () => {
+    const [reader, writer] = Pipe({ duplex: false });
+    assert.equal(reader.writable, false);
+    assert.equal(writer.readable, false);
+    await assert.rejects(reader.send(1), { code: 'ERR_INVALID_STATE' });
+    await assert.rejects(writer.recv(), { code: 'ERR_INVALID_STATE' });
+    await writer.send(1);
+    assert.equal(await reader.recv(), 1);
+    await writer.close();
+    await reader.close();
+  });
+
+  it('a closed end refuses with ERR_CLOSED', async () => {
+    const [a, b] = Pipe();
+    await a.close();
+    await assert.rejects(a.send(1), { code: 'ERR_CLOSED' });
+    await b.close();
+  });
+
+  it('a slow reader holds the writer back: send() waits instead of buffering without bound', async () => {
+    const [a, b] = Pipe<Buffer>();
+    const chunk = Buffer.alloc(64 * 1024);
+    let sent = 0;
+    const writing = (async () => {
+      for (let i = 0; i < 2000; i++) {
+        await a.send(chunk);
+        sent++;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 200));
+    // 2000 × 64 KiB = 125 MiB; the writer must be stopped far below that while nobody reads.
+    assert.ok(sent < 600, `the writer sent ${sent} chunks to a reader that reads nothing`);
+    let received = 0;
+    while (received < 2000) {
+      await b.recv();
+      received++;
+    }
+    await writing;
+    assert.equal(sent, 2000);
+    await a.close();
+    await b.close();
+  });
+
+  it('wait() returns the ends that have something to receive', async () => {
+    const [a1, b1] = Pipe();
+    const [a2, b2] = Pipe();
+    assert.deepEqual(await wait([b1, b2], { timeout: 20 }), []);
+    await a2.send('x');
+    assert.deepEqual(await wait([b1, b2], { timeout: 10_000 }), [b2]);
+    await assert.rejects(wait([{} as never]), { code: 'ERR_INVALID_ARGUMENT' });
+    for (const end of [a1, b1, a2, b2]) await end.close();
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * What encoding one message found that its channel must act on, and who a
+ * message is being decoded from. Encoding and decoding are synchronous, so a
+ * module-level "current context" is safe.
+ *
+ * - modules: passable types' modules the receiver must import first (see required-modules.ts);
+ * - transfers: OS handles (Pipe ends) that must travel beside the message on
+ *   Node's IPC channel, which only parent↔child channels have.
+ *
+ * @module
+ */
+import { EncodeError } from './errors.js';
+
+/** An OS handle travelling beside a message. */
+export interface Transfer {
+  /** Matches the handle to the place in the message that refers to it. */
+  id: number;
+  /** The socket (or other handle `child.send` accepts), or a promise of it while it is still being made. */
+  handle: object | Promise<object>;
+}
+
+/** Filled while one message is encoded. */
+export interface EncodeContext {
+  modules: string[];
+  transfers: Transfer[];
+  /** Whether this channel can carry handles (it has an IPC channel beside it). */
+  canTransfer: boolean;
+  /** Names the channel in errors. */
+  name: string;
+}
+
+let encoding: EncodeContext | undefined;
+let decoding: unknown;
+let nextTransferId = 0;
+
+/** Runs `encode` with `context` as the current encode context. */
+export function withEncodeContext<R>(context: EncodeContext, encode: () => R): R {
+  const outer = encoding;
+  encoding = context;
+  try {
+    return encode();
+  } finally {
+    encoding = outer;
+  }
+}
+
+/** Called by a passable's encoder: the message being encoded needs `module` to be decoded. */
+export function noteRequiredModule(module: string | undefined): void {
+  if (module && encoding && !encoding.modules.includes(module)) encoding.modules.push(module);
+}
+
+/**
+ * Called by a passable's encoder for a handle that must travel with the message.
+ *
+ * @returns the id to write into the message.
+ * @throws {EncodeError} `ERR_ENCODE` when the message is not going over a channel that can carry handles.
+ */
+export function noteTransfer(handle: object | Promise<object>, what: string): number {
+  if (!encoding?.canTransfer) {
+    throw new EncodeError(
+      `${what} can only be passed to a child process or back to the parent (over the channel a Process opens), ` +
+        `not over ${encoding ? encoding.name : 'this codec'}: the OS handle travels on Node's IPC channel.`,
+    );
+  }
+  const id = ++nextTransferId;
+  encoding.transfers.push({ id, handle });
+  return id;
+}
+
+/** Runs `decode` with `context` (for a peer's channel: the Peer) as the current decode context. */
+export function withDecodeContext<R>(context: unknown, decode: () => R): R {
+  const outer = decoding;
+  decoding = context;
+  try {
+    return decode();
+  } finally {
+    decoding = outer;
+  }
+}
+
+/** What the channel decoding the current message says about its sender (for a peer's channel: the Peer). */
+export function currentDecodeContext(): unknown {
+  return decoding;
+}
