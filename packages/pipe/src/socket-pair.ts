@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { holdReading } from '@multiproc/wire';
 
 /** Resolves with two connected sockets. */
 export function socketPair(): Promise<[Socket, Socket]> {
@@ -32,7 +33,7 @@ export function socketPair(): Promise<[Socket, Socket]> {
     });
     server.listen(path, () => {
       const socket = createConnection(path, () => {
-        socket.pause();
+        holdReading(socket);
         socket.off('error', reject);
         client = socket;
         done();

@@ -7,12 +7,14 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import { runtime, type Transfer } from '@multiproc/wire';
+import { holdReading, runtime, type Transfer } from '@multiproc/wire';
 
 /** The IPC message that carries one handle. */
 interface HandleMessage {
   multiproc: 'handle';
   id: number;
+  /** Bytes this process's stream had already read from the socket (base64): they go first on the other side. */
+  buffered?: string;
 }
 
 const isHandleMessage = (message: unknown): message is HandleMessage =>
@@ -26,7 +28,15 @@ export function handleSender(sender: HandleSender): (transfers: Transfer[]) => v
   return (transfers) => {
     for (const { id, handle } of transfers) {
       // A Pipe end made a moment ago may still be connecting: its handle is then a promise.
-      void Promise.resolve(handle).then((ready) => sender.send!({ multiproc: 'handle', id }, ready as Socket));
+      void Promise.resolve(handle).then((ready) => {
+        const socket = ready as Socket;
+        // A socket passing through (a grandchild's Pipe end) may have read bytes into its stream
+        // buffer; they travel with it. No event-loop turn separates this read from the send.
+        const buffered = socket.readableLength > 0 ? (socket.read() as Buffer | null) : null;
+        const message: HandleMessage = { multiproc: 'handle', id };
+        if (buffered?.length) message.buffered = buffered.toString('base64');
+        sender.send!(message, socket);
+      });
     }
   };
 }
@@ -34,6 +44,10 @@ export function handleSender(sender: HandleSender): (transfers: Transfer[]) => v
 /** Hands handles that arrive on `source`'s IPC channel, sent by process `pid`, to the runtime. */
 export function receiveHandles(source: NodeJS.EventEmitter, pid: number): void {
   source.on('message', (message: unknown, handle: unknown) => {
-    if (isHandleMessage(message) && handle) runtime().deliverHandle(pid, message.id, handle as object);
+    if (!isHandleMessage(message) || !handle) return;
+    const socket = handle as Socket;
+    holdReading(socket);
+    if (message.buffered) socket.unshift(Buffer.from(message.buffered, 'base64'));
+    runtime().deliverHandle(pid, message.id, handle as object);
   });
 }

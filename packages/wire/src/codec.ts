@@ -93,7 +93,8 @@ export class Codec {
       // would never see them. Start a fresh encoder; the channel tells the peer (takeReset).
       this.#packr = new Packr(options());
       this.#encoderReplaced = true;
-      if (cause instanceof EncodeError) throw cause;
+      // A passable's own coded error (e.g. a Pipe end that cannot be passed) says more than ERR_ENCODE would.
+      if (cause instanceof MultiprocError) throw cause;
       throw new EncodeError(
         `cannot send this value to another process: ${(cause as Error).message}. ` +
           'Functions, symbols and class instances do not cross process boundaries unless registered with registerPassable().',

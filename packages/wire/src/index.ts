@@ -21,3 +21,4 @@ export { UnixTransport, type Transport } from './runtime/transport.js';
 export { SharedObject, fromHandle, PROXY, type ProxyOptions } from './runtime/shared-object.js';
 export { noteTransfer, currentDecodeContext, type Transfer } from './encode-context.js';
 export { WAITABLE, type Waitable, type HasWaitable } from './waitable.js';
+export { holdReading } from './hold-reading.js';

@@ -1,0 +1,79 @@
+// Pipe ends in real child processes: passing, direct child↔child traffic, grandchildren, and the way back up.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Connection, Pipe, Process, Queue, wait } from 'multiproc';
+import { echo, echoViaGrandchild, readAll, sendAnEndBack, writeMany } from './fixtures/pipe-workers.mjs';
+
+describe('Pipe across processes', () => {
+  it('an end passed to a child works there: round trips to an echoing child', async () => {
+    const [mine, theirs] = Pipe<unknown>();
+    const child = new Process({ target: echo, args: [theirs] }).start();
+    assert.equal(theirs.closed, true, 'the end that was passed on is gone from here');
+    await assert.rejects(theirs.send(1), { code: 'ERR_CLOSED' });
+    for (const value of [1, 'two', { three: [3] }, new Map([[4, 4]])]) {
+      await mine.send(value);
+      assert.deepEqual(await mine.recv({ timeout: 30_000 }), value);
+    }
+    await mine.close();
+    await child.join();
+    assert.equal(child.exitCode, 0);
+  });
+
+  it('two children holding the two ends talk directly: the bytes never pass through the creator', async () => {
+    const [reader, writer] = Pipe({ duplex: false });
+    const [report, reportEnd] = Pipe<{ bytes: number; messages: number }>();
+    const producer = new Process({ target: writeMany, args: [writer, 256, 64 * 1024] }).start();
+    const consumer = new Process({ target: readAll, args: [reader, reportEnd] }).start();
+    assert.deepEqual(await report.recv({ timeout: 60_000 }), { bytes: 256 * 64 * 1024, messages: 256 });
+    await Promise.all([producer.join(), consumer.join()]);
+    const throughCreator = ['bytesIn', 'bytesOut'].map((k) => (producer._peer!.counters as Record<string, number>)[k]! + (consumer._peer!.counters as Record<string, number>)[k]!);
+    // 16 MiB went from producer to consumer; the creator's channels to them carried only the boot messages.
+    assert.ok(throughCreator.every((bytes) => bytes < 16 * 1024), `the creator's channels carried ${throughCreator} bytes`);
+  });
+
+  it('an end passed on to a grandchild still works', async () => {
+    const [mine, theirs] = Pipe<string>();
+    const child = new Process({ target: echoViaGrandchild, args: [theirs] }).start();
+    await mine.send('hello, grandchild');
+    assert.equal(await mine.recv({ timeout: 30_000 }), 'hello, grandchild');
+    await mine.close();
+    await child.join();
+  });
+
+  it('an end made in a child travels up to the parent inside a queue item', async () => {
+    const results = new Queue<Connection<string>>();
+    const child = new Process({ target: sendAnEndBack, args: [results] }).start();
+    const end = await results.get({ timeout: 30_000 });
+    assert.ok(end instanceof Connection);
+    assert.equal(await end.recv({ timeout: 30_000 }), 'through an end that travelled up');
+    await child.join();
+  });
+
+  it('an end cannot be sent over a pipe (a pipe carries no OS handles): ERR_ENCODE, and the end stays usable', async () => {
+    const [a, b] = Pipe<string>();
+    const [x, y] = Pipe<unknown>();
+    await assert.rejects(x.send(a), { code: 'ERR_ENCODE', message: /only be passed to a child process or back to the parent/ });
+    await b.send('still here');
+    assert.equal(await a.recv(), 'still here');
+    for (const end of [a, b, x, y]) await end.close();
+  });
+
+  it('an end used here cannot be passed on: ERR_INVALID_STATE names the rule', async () => {
+    const [a, b] = Pipe();
+    await a.send('used');
+    assert.throws(() => new Process({ target: echo, args: [a] }).start(), { code: 'ERR_INVALID_STATE', message: /before it is used/ });
+    await a.close();
+    await b.close();
+  });
+
+  it('wait() returns a Process once it has exited, and a Connection once it has data', async () => {
+    const [mine, theirs] = Pipe<string>();
+    const child = new Process({ target: echo, args: [theirs] }).start();
+    assert.deepEqual(await wait([mine, child], { timeout: 50 }), []);
+    await mine.send('ping');
+    assert.deepEqual(await wait([mine, child], { timeout: 30_000 }), [mine]);
+    await mine.recv();
+    await mine.close();
+    assert.deepEqual(await wait([child], { timeout: 30_000 }), [child]);
+  });
+});
