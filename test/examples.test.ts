@@ -67,4 +67,12 @@ describe('the article’s examples', () => {
       assert.match(lines[4]!, parentEnd);
     });
   }
+
+  it('6: the topology: every number squared once, logged once under the lock, all processes exit 0', async () => {
+    const { code, lines, stderr } = await runExample('06-topology.ts');
+    assert.equal(code, 0, stderr);
+    assert.equal(lines[0], 'results: 30 squares, sum 9455');
+    assert.match(lines[1]!, /^log: 30 lines, written by [123] consumers under one lock$/);
+    assert.equal(lines[2], 'exit codes: 0 0 0 0');
+  });
 });

@@ -7,6 +7,7 @@ const examples: Array<[file: string, heading: string]> = [
   ['02-daemon.ts', '2. daemon = true: the child is cut off when the parent ends'],
   ['03-daemon-join.ts', '3. daemon + join(): the parent waits for the child'],
   ['04-subclass.ts', '4. A Process subclass with run()'],
+  ['06-topology.ts', '6. A topology: producer → Queue → 3 consumers (Lock around a shared file) → Pipes → wait()'],
 ];
 
 for (const [file, heading] of examples) {
