@@ -8,3 +8,4 @@ export * from '@multiproc/process';
 export * from '@multiproc/queue';
 export * from '@multiproc/lock';
 export * from '@multiproc/pipe';
+export * from '@multiproc/pool';

@@ -28,6 +28,12 @@ import {
 } from '@multiproc/wire';
 import { EOFError } from './errors.js';
 
+/** Options of {@link Connection.recv}. */
+export interface RecvOptions extends BlockingOptions {
+  /** false: this wait does not keep the process alive (a library listening in the background). @default true */
+  keepAlive?: boolean;
+}
+
 /** Received messages waiting above this many pause reading. */
 const INBOX_LIMIT = 256;
 
@@ -126,13 +132,14 @@ export class Connection<T = unknown> implements HasWaitable {
    * @throws {EOFError} `ERR_EOF` when the other end closed and everything it sent was read.
    * @throws {TimeoutError} `ERR_TIMEOUT` / {@link AbortError} `ERR_ABORTED`: nothing was taken.
    */
-  async recv(options?: BlockingOptions): Promise<T> {
+  async recv(options?: RecvOptions): Promise<T> {
     this.#check('recv', this.readable);
     if (!this.#channel) await this.#open();
     if (this.#inboxLength > 0) return this.#take();
     if (this.#eof) throw this.#failure ?? new EOFError('Connection.recv()');
-    // Waiting to receive keeps the process alive; an idle end does not.
-    this.#hold();
+    // Waiting to receive keeps the process alive (unless told not to); an idle end does not.
+    const keepAlive = options?.keepAlive !== false;
+    if (keepAlive) this.#hold();
     try {
       if (options?.timeout === undefined && options?.signal === undefined) {
         return await new Promise<T>((resolve, reject) => this.#receivers.push({ resolve, reject, done: false }));
@@ -148,7 +155,7 @@ export class Connection<T = unknown> implements HasWaitable {
         });
       });
     } finally {
-      this.#release();
+      if (keepAlive) this.#release();
     }
   }
 

@@ -8,6 +8,6 @@
 import './passable.js';
 
 export { Pipe, type PipeOptions } from './pipe.js';
-export { Connection } from './connection.js';
+export { Connection, type RecvOptions } from './connection.js';
 export { wait } from './wait.js';
 export { EOFError } from './errors.js';

@@ -1,6 +1,13 @@
 /**
- * @multiproc/pool — placeholder: the API lands with its issue (see docs/architecture.md).
+ * @multiproc/pool — Python's `multiprocessing.Pool` for Node.js, built from
+ * @multiproc/process and @multiproc/pipe: apply, map, imap, starmap and their
+ * async forms; a crashed worker fails only its own task.
  *
  * @packageDocumentation
  */
-export {};
+export { Pool, type PoolOptions, type MapOptions, type AsyncOptions } from './pool.js';
+export { AsyncResult } from './async-result.js';
+export type { ImapOptions } from './map-tasks.js';
+export type { TaskOptions } from './task.js';
+export type { PoolStats } from './pool-stats.js';
+export { WorkerCrashedError, PoolClosedError, PoolTerminatedError, PoolQueueFullError, PoolBrokenError, type CrashedTask } from './errors.js';

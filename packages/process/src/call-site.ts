@@ -12,8 +12,11 @@ const packageRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 const ownDirs = [join(packageRoot, 'dist'), join(packageRoot, 'src')];
 const FRAME = /\(?((?:file:\/\/|\/)[^\s()]+?):\d+:\d+\)?$/;
 
-/** The file URL of the first stack frame outside @multiproc/process, or undefined. */
-export function callerModule(): string | undefined {
+/**
+ * The file URL of the first stack frame outside @multiproc/process (and outside
+ * `skipDirs`: a library calling on its users' behalf passes its own directories), or undefined.
+ */
+export function callerModule(skipDirs: readonly string[] = []): string | undefined {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 30;
@@ -25,7 +28,8 @@ export function callerModule(): string | undefined {
     const location = match[1]!;
     const url = location.startsWith('file://') ? location : pathToFileURL(location).href;
     const path = fileURLToPath(url);
-    if (ownDirs.includes(dirname(path))) continue;
+    const dir = dirname(path);
+    if (ownDirs.includes(dir) || skipDirs.some((skip) => dir === skip || dir.startsWith(`${skip}/`))) continue;
     return url;
   }
   return undefined;

@@ -9,3 +9,7 @@ export { isMainModule } from './is-main-module.js';
 export { BootstrapError, TargetNotFoundError, ProcessStartError } from './errors.js';
 export type { ModuleLocation } from './target-ref.js';
 export type { SpawnOptions } from './spawn.js';
+export { callerModule } from './call-site.js';
+export { describeFunction, type LocateOptions } from './target-ref.js';
+export { loadFunction, explainSourceError, type LoadedFunction } from './resolve-target.js';
+export type { FunctionRef } from './protocol.js';

@@ -1,0 +1,63 @@
+/**
+ * `AsyncResult`: what `applyAsync` and `mapAsync` return (Python's `AsyncResult`), and awaitable.
+ *
+ * @module
+ */
+import { TimeoutError, withDeadline, type BlockingOptions } from '@multiproc/wire';
+
+/** See the module comment. */
+export class AsyncResult<R> implements PromiseLike<R> {
+  readonly #promise: Promise<R>;
+  #state: 'pending' | 'fulfilled' | 'rejected' = 'pending';
+
+  /** @internal */
+  constructor(promise: Promise<R>, callback?: (value: R) => void, errorCallback?: (error: unknown) => void) {
+    this.#promise = promise;
+    promise.then(
+      (value) => {
+        this.#state = 'fulfilled';
+        callback?.(value);
+      },
+      (error: unknown) => {
+        this.#state = 'rejected';
+        errorCallback?.(error);
+      },
+    );
+  }
+
+  /** True once the task settled. */
+  ready(): boolean {
+    return this.#state !== 'pending';
+  }
+
+  /**
+   * True if it succeeded.
+   * @throws {InvalidStateError}-like `Error` when it has not settled yet (as Python's ValueError).
+   */
+  successful(): boolean {
+    if (this.#state === 'pending') throw new Error('AsyncResult.successful(): the result is not ready yet; call it after ready() is true.');
+    return this.#state === 'fulfilled';
+  }
+
+  /**
+   * The result, waiting for it; rejects with the task's error.
+   * @throws {TimeoutError} `ERR_TIMEOUT` when `timeout` runs out first (the task goes on).
+   */
+  get(options?: BlockingOptions): Promise<R> {
+    return withDeadline('AsyncResult.get()', options, this.#promise);
+  }
+
+  /** Waits until it settles, or `timeout` runs out; never rejects with the task's error. */
+  async wait(options?: BlockingOptions): Promise<void> {
+    try {
+      await withDeadline('AsyncResult.wait()', options, this.#promise);
+    } catch (error) {
+      if (error instanceof TimeoutError || this.#state === 'rejected') return;
+      throw error;
+    }
+  }
+
+  then<A = R, B = never>(onFulfilled?: ((value: R) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+    return this.#promise.then(onFulfilled, onRejected);
+  }
+}

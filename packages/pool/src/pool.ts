@@ -1,0 +1,578 @@
+/**
+ * `Pool`: Python's `multiprocessing.Pool`, built from the other packages:
+ * workers are daemon `Process`es, each with a duplex `Pipe` for its tasks and
+ * results. It never hangs on a dead worker:
+ *
+ * - a worker runs its tasks one at a time, in the order sent, so when it dies
+ *   the oldest task it held is the one that was running: exactly that task
+ *   rejects with `WorkerCrashedError` (or runs again, with `retries`); the
+ *   tasks queued behind it go back to the pool; a new worker takes its place;
+ * - a running task that times out or is aborted is ended the same way (its
+ *   worker is killed and replaced), and only it rejects;
+ * - workers that die while starting, over and over, break the pool with
+ *   `ERR_POOL_BROKEN` instead of restarting for ever.
+ *
+ * Lifecycle (`#state`): running --close()--> closing (finishes what it has)
+ * --> closed; any --terminate()--> terminated.
+ *
+ * @module
+ */
+import { channel as diagnosticsChannel } from 'node:diagnostics_channel';
+import { EventEmitter } from 'node:events';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pipe } from '@multiproc/pipe';
+import { callerModule, cpuCount, describeFunction, Process, type FunctionRef, type ModuleLocation } from '@multiproc/process';
+import { AbortError, InvalidArgumentError, InvalidStateError, TimeoutError, WAITABLE } from '@multiproc/wire';
+import { AsyncResult } from './async-result.js';
+import { PoolBrokenError, PoolClosedError, PoolQueueFullError, PoolTerminatedError, WorkerCrashedError } from './errors.js';
+import { chunked, collectOrdered, defaultChunksize, iterateResults, type ImapOptions } from './map-tasks.js';
+import { Samples, type PoolStats } from './pool-stats.js';
+import { TaskKind, type FromWorker, type ToWorker } from './protocol.js';
+import type { Task, TaskOptions } from './task.js';
+import { poolWorker } from './worker.js';
+import { WorkerSlot } from './worker-slot.js';
+
+/** Options of a {@link Pool}. */
+export interface PoolOptions {
+  /** Number of worker processes. @default cpuCount() */
+  processes?: number;
+  /** Runs in each worker before its first task (a module-level exported function, or a self-contained one). */
+  initializer?: ((...args: any[]) => unknown) | undefined;
+  /** Arguments for `initializer`. */
+  initargs?: unknown[];
+  /** A worker is replaced after running this many tasks (0: never). @default 0 */
+  maxTasksPerChild?: number;
+  /** A worker whose resident memory exceeds this many bytes is replaced after its current tasks (0: never). @default 0 */
+  maxRssBytes?: number;
+  /** Most tasks waiting for a worker (0: no limit). @default 0 */
+  maxQueue?: number;
+  /** What submitting beyond `maxQueue` does: reject with `ERR_POOL_QUEUE_FULL`, or wait for room. @default 'reject' */
+  onFull?: 'reject' | 'wait';
+  /** Default per-task timeout in ms. @default undefined (none) */
+  taskTimeout?: number;
+  /** Default number of times a task runs again when its worker crashes. @default 0 */
+  retries?: number;
+  /** Consecutive workers dying while starting before the pool gives up. @default 3 */
+  maxStartupFailures?: number;
+}
+
+/** Options of `applyAsync` / `mapAsync`. */
+export interface AsyncOptions<R> extends TaskOptions {
+  callback?: (value: R) => void;
+  errorCallback?: (error: unknown) => void;
+}
+
+/** Options of `map` / `starmap`. */
+export interface MapOptions extends TaskOptions {
+  /** Items per task. @default about items / (processes × 4), as Python */
+  chunksize?: number;
+  /** Called as chunks finish, with items done and the total. */
+  onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+type TaskFunction = ((...args: any[]) => unknown) | string;
+type State = 'running' | 'closing' | 'closed' | 'terminated' | 'broken';
+
+const ownDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const WORKER_MODULE = new URL('./worker.js', import.meta.url).href;
+const taskChannel = diagnosticsChannel('multiproc:pool:task');
+const workerChannel = diagnosticsChannel('multiproc:pool:worker');
+/** Most tasks sent to one worker in one message. */
+const MAX_BATCH = 256;
+
+/**
+ * A pool of worker processes.
+ *
+ * @example
+ * ```ts
+ * export function square(x: number) { return x * x; }
+ * if (isMainModule(import.meta)) {
+ *   await using pool = new Pool({ processes: 4 });
+ *   console.log(await pool.map(square, [1, 2, 3])); // [1, 4, 9]
+ * }
+ * ```
+ */
+export class Pool extends EventEmitter {
+  /** Number of worker processes it keeps. */
+  readonly processes: number;
+  readonly #options: Required<Omit<PoolOptions, 'initializer' | 'taskTimeout' | 'processes'>> & { taskTimeout: number | undefined };
+  readonly #initializer: FunctionRef | undefined;
+  readonly #workers = new Set<WorkerSlot>();
+  readonly #queue: Task[] = [];
+  #queueHead = 0;
+  readonly #functionIds = new WeakMap<object, number>();
+  readonly #namedFunctionIds = new Map<string, number>();
+  readonly #functionRefs: FunctionRef[] = [];
+  readonly #roomWaiters: Array<() => void> = [];
+  readonly #idleWaiters = new Set<() => void>();
+  #state: State = 'running';
+  #brokenBy: Error | undefined;
+  #nextTaskId = 0;
+  #startupFailures = 0;
+  #dispatchScheduled = false;
+  #keepAlive: NodeJS.Timeout | undefined;
+  #spawned = 0;
+  readonly #counts = { completed: 0, failed: 0, crashed: 0, retried: 0 };
+  readonly #runTimes = new Samples();
+  readonly #waitTimes = new Samples();
+
+  /**
+   * Starts `processes` workers.
+   *
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a bad option.
+   */
+  constructor(options: PoolOptions = {}) {
+    super();
+    const processes = options.processes ?? cpuCount();
+    if (!Number.isInteger(processes) || processes < 1) {
+      throw new InvalidArgumentError(`new Pool(): processes must be a whole number ≥ 1, got ${String(processes)}.`);
+    }
+    this.processes = processes;
+    this.#options = {
+      initargs: options.initargs ?? [],
+      maxTasksPerChild: options.maxTasksPerChild ?? 0,
+      maxRssBytes: options.maxRssBytes ?? 0,
+      maxQueue: options.maxQueue ?? 0,
+      onFull: options.onFull ?? 'reject',
+      taskTimeout: options.taskTimeout,
+      retries: options.retries ?? 0,
+      maxStartupFailures: options.maxStartupFailures ?? 3,
+    };
+    this.#initializer = options.initializer
+      ? describeFunction(options.initializer, {}, callerModule([ownDir]), 'new Pool() initializer')
+      : undefined;
+    for (let i = 0; i < processes; i++) this.#spawn();
+  }
+
+  /** Runs `fn(...args)` in a worker; resolves with its result (or rejects with its error). */
+  apply<R>(fn: TaskFunction, args: unknown[] = [], options: TaskOptions & { module?: ModuleLocation } = {}): Promise<R> {
+    return this.#submit(fn, TaskKind.Call, args, options, 'Pool.apply()') as Promise<R>;
+  }
+
+  /** Like `apply`, returning an {@link AsyncResult}; calls `callback` or `errorCallback` when it settles. */
+  applyAsync<R>(fn: TaskFunction, args: unknown[] = [], options: AsyncOptions<R> & { module?: ModuleLocation } = {}): AsyncResult<R> {
+    return new AsyncResult(this.apply<R>(fn, args, options), options.callback, options.errorCallback);
+  }
+
+  /** Runs `fn(item)` for every item, in chunks; resolves with the results in order. */
+  map<T, R>(fn: TaskFunction, items: Iterable<T>, options: MapOptions & { module?: ModuleLocation } = {}): Promise<R[]> {
+    return this.#mapAll(fn, TaskKind.Map, items, options, 'Pool.map()') as Promise<R[]>;
+  }
+
+  /** Like `map`, returning an {@link AsyncResult}. */
+  mapAsync<T, R>(fn: TaskFunction, items: Iterable<T>, options: MapOptions & AsyncOptions<R[]> & { module?: ModuleLocation } = {}): AsyncResult<R[]> {
+    return new AsyncResult(this.map<T, R>(fn, items, options), options.callback, options.errorCallback);
+  }
+
+  /** Runs `fn(...args)` for every array of arguments; resolves with the results in order. */
+  starmap<R>(fn: TaskFunction, argsList: Iterable<unknown[]>, options: MapOptions & { module?: ModuleLocation } = {}): Promise<R[]> {
+    return this.#mapAll(fn, TaskKind.Starmap, argsList, options, 'Pool.starmap()') as Promise<R[]>;
+  }
+
+  /** Like `starmap`, returning an {@link AsyncResult}. */
+  starmapAsync<R>(fn: TaskFunction, argsList: Iterable<unknown[]>, options: MapOptions & AsyncOptions<R[]> & { module?: ModuleLocation } = {}): AsyncResult<R[]> {
+    return new AsyncResult(this.starmap<R>(fn, argsList, options), options.callback, options.errorCallback);
+  }
+
+  /**
+   * Lazily maps over a sync or async (even infinite) iterable, yielding results in order.
+   * At most `buffersize` chunks are submitted ahead of the consumer, so memory stays flat.
+   */
+  imap<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: ImapOptions & { module?: ModuleLocation } = {}): AsyncIterable<R> {
+    return iterateResults<T, R>(items, options, this.processes, true, (chunk) => this.#submit(fn, TaskKind.Map, chunk, options, 'Pool.imap()') as Promise<R[]>);
+  }
+
+  /** Like `imap`, yielding results as they finish. */
+  imapUnordered<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: ImapOptions & { module?: ModuleLocation } = {}): AsyncIterable<R> {
+    return iterateResults<T, R>(items, options, this.processes, false, (chunk) => this.#submit(fn, TaskKind.Map, chunk, options, 'Pool.imapUnordered()') as Promise<R[]>);
+  }
+
+  /** Takes no more tasks; workers finish what is queued, then leave. */
+  close(): void {
+    if (this.#state !== 'running') return;
+    this.#state = 'closing';
+    this.#rejectRoomWaiters(new PoolClosedError('Pool.apply()'));
+    this.#maybeFinish();
+  }
+
+  /** Kills the workers at once; tasks queued or running reject with `ERR_POOL_TERMINATED`. */
+  terminate(): void {
+    if (this.#state === 'terminated') return;
+    this.#state = 'terminated';
+    const error = new PoolTerminatedError();
+    this.#rejectRoomWaiters(error);
+    for (let task = this.#shift(); task; task = this.#shift()) this.#settle(task, false, error);
+    for (const worker of this.#workers) {
+      for (const task of worker.inflight) this.#settle(task, false, error);
+      worker.inflight.length = 0;
+      worker.clearHeadTimer();
+      worker.process.kill();
+    }
+    this.#updateKeepAlive();
+  }
+
+  /**
+   * Resolves when every worker has exited (after `close()` or `terminate()`).
+   * @throws {InvalidStateError} `ERR_INVALID_STATE` while the pool is still running (call close() first, as Python).
+   */
+  async join(): Promise<void> {
+    if (this.#state === 'running') throw new InvalidStateError('Pool.join(): the pool is still running; call close() or terminate() first.');
+    await Promise.all([...this.#workers].map((worker) => worker.process.join()));
+  }
+
+  /** `await using pool = new Pool()`: close, then join (not Python's terminate: queued work finishes). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.join();
+  }
+
+  /** Counters and timings. */
+  stats(): PoolStats {
+    let inflight = 0;
+    let busy = 0;
+    for (const worker of this.#workers) {
+      const held = worker.inflight.filter((task) => !task.settled).length;
+      inflight += held;
+      if (held > 0) busy++;
+    }
+    return {
+      workers: this.#workers.size,
+      busy,
+      queued: this.#queued,
+      inflight,
+      ...this.#counts,
+      runTime: this.#runTimes.summary(),
+      waitTime: this.#waitTimes.summary(),
+    };
+  }
+
+  get #queued(): number {
+    return this.#queue.length - this.#queueHead;
+  }
+
+  #shift(): Task | undefined {
+    if (this.#queueHead >= this.#queue.length) return undefined;
+    const task = this.#queue[this.#queueHead]!;
+    this.#queue[this.#queueHead++] = undefined as unknown as Task;
+    if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
+      this.#queue.splice(0, this.#queueHead);
+      this.#queueHead = 0;
+    }
+    return task;
+  }
+
+  /** Puts tasks back at the head of the queue, in order. */
+  #requeue(tasks: Task[]): void {
+    if (tasks.length === 0) return;
+    this.#queue.splice(this.#queueHead, 0, ...tasks);
+  }
+
+  async #mapAll(fn: TaskFunction, kind: TaskKind, items: Iterable<unknown>, options: MapOptions & { module?: ModuleLocation }, call: string): Promise<unknown[]> {
+    const list = Array.isArray(items) ? items : [...items];
+    const size = options.chunksize ?? defaultChunksize(list.length, this.processes);
+    if (!Number.isInteger(size) || size < 1) throw new InvalidArgumentError(`${call}: chunksize must be a whole number ≥ 1, got ${String(size)}.`);
+    const chunks = chunked(list, size);
+    return collectOrdered(chunks.map((chunk) => this.#submit(fn, kind, chunk, options, call) as Promise<unknown[]>), list.length, options.onProgress);
+  }
+
+  #submit(fn: TaskFunction, kind: TaskKind, payload: unknown[], options: TaskOptions & { module?: ModuleLocation }, call: string): Promise<unknown> {
+    if (this.#state !== 'running') {
+      return Promise.reject(this.#state === 'broken' ? this.#brokenBy : new PoolClosedError(call));
+    }
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(new AbortError(call, signal.reason));
+    let fnId: number;
+    try {
+      fnId = this.#functionId(fn, options.module, call);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#options.maxQueue > 0 && this.#queued >= this.#options.maxQueue) {
+      if (this.#options.onFull === 'reject') return Promise.reject(new PoolQueueFullError(this.#options.maxQueue));
+      return new Promise<void>((resolve) => this.#roomWaiters.push(resolve)).then(() => this.#submit(fn, kind, payload, options, call));
+    }
+    return new Promise((resolve, reject) => {
+      const task: Task = {
+        id: ++this.#nextTaskId,
+        fnId,
+        fnName: typeof fn === 'string' ? fn : fn.name,
+        kind,
+        payload,
+        timeout: options.timeout ?? this.#options.taskTimeout,
+        retriesLeft: options.retries ?? this.#options.retries,
+        settled: false,
+        submittedAt: performance.now(),
+        sentAt: 0,
+        resolve,
+        reject,
+        cleanup: () => {},
+      };
+      if (signal) {
+        const onAbort = () => this.#abort(task, new AbortError(call, signal.reason));
+        signal.addEventListener('abort', onAbort, { once: true });
+        task.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.#queue.push(task);
+      this.#updateKeepAlive();
+      this.#scheduleDispatch();
+    });
+  }
+
+  #functionId(fn: TaskFunction, module: ModuleLocation | undefined, call: string): number {
+    if (typeof fn === 'function') {
+      const known = this.#functionIds.get(fn);
+      if (known !== undefined) return known;
+      const id = this.#functionRefs.push(describeFunction(fn, { module }, callerModule([ownDir]), call)) - 1;
+      this.#functionIds.set(fn, id);
+      return id;
+    }
+    if (typeof fn !== 'string') throw new InvalidArgumentError(`${call}: the task must be a function or an export name, got ${typeof fn}.`);
+    const key = `${String(module && (typeof module === 'object' && 'url' in module ? module.url : module))}#${fn}`;
+    let id = this.#namedFunctionIds.get(key);
+    if (id === undefined) {
+      id = this.#functionRefs.push(describeFunction(fn, { module }, undefined, call)) - 1;
+      this.#namedFunctionIds.set(key, id);
+    }
+    return id;
+  }
+
+  #scheduleDispatch(): void {
+    if (this.#dispatchScheduled) return;
+    this.#dispatchScheduled = true;
+    queueMicrotask(() => this.#dispatch());
+  }
+
+  /** Shares the queue out among ready workers, in batches sized by how much is waiting. */
+  #dispatch(): void {
+    this.#dispatchScheduled = false;
+    if (this.#queued === 0) return;
+    const ready = [...this.#workers].filter((w) => w.ready && !w.retiring && !w.exited);
+    if (ready.length === 0) return;
+    ready.sort((a, b) => a.inflight.length - b.inflight.length);
+    const share = Math.min(MAX_BATCH, Math.max(1, Math.ceil(this.#queued / ready.length)));
+    const limit = this.#options.maxTasksPerChild;
+    for (const worker of ready) {
+      let room = share - worker.inflight.length;
+      if (limit > 0) room = Math.min(room, limit - worker.assigned);
+      const batch: Task[] = [];
+      while (room > 0) {
+        const task = this.#shift();
+        if (!task) break;
+        if (task.settled) continue;
+        task.sentAt = performance.now();
+        this.#waitTimes.add(task.sentAt - task.submittedAt);
+        batch.push(task);
+        room--;
+      }
+      if (batch.length > 0) this.#sendBatch(worker, batch);
+      if (this.#queued === 0) break;
+    }
+    this.#afterQueueShrank();
+  }
+
+  #sendBatch(worker: WorkerSlot, batch: Task[]): void {
+    const sending = worker.send(batch, (id) => ({ t: 'fn', id, ref: this.#functionRefs[id]! }));
+    this.#armHeadTimer(worker);
+    sending.catch((error: { code?: string }) => {
+      if (error?.code !== 'ERR_ENCODE') return; // the worker died: its exit handles the tasks
+      // Some task's arguments cannot be sent: nothing of this batch was; send each alone to find it.
+      worker.unsend(batch);
+      for (const task of batch) {
+        worker.send([task], (id) => ({ t: 'fn', id, ref: this.#functionRefs[id]! })).catch((taskError: unknown) => {
+          worker.unsend([task]);
+          this.#settle(task, false, taskError);
+        });
+      }
+      this.#armHeadTimer(worker);
+    });
+  }
+
+  #afterQueueShrank(): void {
+    const max = this.#options.maxQueue;
+    while (this.#roomWaiters.length > 0 && (max === 0 || this.#queued < max)) this.#roomWaiters.shift()!();
+    if (this.#queued === 0) this.emit('drain');
+  }
+
+  #rejectRoomWaiters(_error: Error): void {
+    // Waiters resubmit, and #submit rejects them with the pool's state.
+    for (const wake of this.#roomWaiters.splice(0)) wake();
+  }
+
+  #spawn(): void {
+    if (this.#state !== 'running' && this.#state !== 'closing') return;
+    const [mine, theirs] = Pipe<ToWorker | FromWorker>();
+    const process = new Process({
+      target: poolWorker,
+      module: WORKER_MODULE,
+      args: [theirs, this.#initializer, this.#options.initargs],
+      daemon: true,
+      name: `PoolWorker-${++this.#spawned}`,
+    });
+    process.start();
+    const worker = new WorkerSlot(process, mine);
+    this.#workers.add(worker);
+    void this.#listen(worker);
+    // Noticing the exit must not keep the parent alive (join() would).
+    void process[WAITABLE].whenReady(new AbortController().signal).then(() => this.#onExit(worker));
+  }
+
+  async #listen(worker: WorkerSlot): Promise<void> {
+    try {
+      for (;;) {
+        const message = (await worker.conn.recv({ keepAlive: false })) as FromWorker;
+        if (message.t === 'ready') this.#onReady(worker);
+        else if (message.t === 'done') this.#onResults(worker, message);
+      }
+    } catch {
+      // End of the pipe: the worker is leaving or died; #onExit settles what it held.
+    }
+  }
+
+  #onReady(worker: WorkerSlot): void {
+    worker.ready = true;
+    this.#startupFailures = 0;
+    this.emit('workerStart', { pid: worker.process.pid });
+    if (workerChannel.hasSubscribers) workerChannel.publish({ event: 'start', pid: worker.process.pid });
+    this.#scheduleDispatch();
+  }
+
+  #onResults(worker: WorkerSlot, message: Extract<FromWorker, { t: 'done' }>): void {
+    worker.rss = message.rss;
+    for (const [id, ok, value, ms] of message.results) {
+      // Tasks skipped by the worker (aborted before they started) report nothing: drop them on the way.
+      let task = worker.inflight.shift();
+      while (task && task.id !== id) task = worker.inflight.shift();
+      if (!task) continue;
+      this.#runTimes.add(ms);
+      this.#settle(task, ok, value);
+    }
+    if (this.#options.maxRssBytes > 0 && worker.rss > this.#options.maxRssBytes) worker.retiring = true;
+    const limit = this.#options.maxTasksPerChild;
+    if (limit > 0 && worker.assigned >= limit) worker.retiring = true;
+    this.#armHeadTimer(worker);
+    if (worker.retiring && worker.running === undefined) void worker.conn.close();
+    this.#scheduleDispatch();
+    this.#maybeFinish();
+  }
+
+  /** Times the running task of `worker`, if it has a timeout. */
+  #armHeadTimer(worker: WorkerSlot): void {
+    const head = worker.running;
+    if (head === worker.headTask) return;
+    worker.clearHeadTimer();
+    if (!head || head.timeout === undefined) return;
+    worker.headTask = head;
+    worker.headTimer = setTimeout(() => {
+      if (worker.running !== head) return;
+      this.#endRunning(worker, head, new TimeoutError(`Pool task ${head.id} (${head.fnName || 'anonymous'})`, head.timeout!));
+    }, head.timeout);
+    worker.headTimer.unref();
+  }
+
+  /** A task asked to stop: dropped if queued; skipped by its worker if waiting there; its worker killed if running. */
+  #abort(task: Task, error: Error): void {
+    if (task.settled) return;
+    for (const worker of this.#workers) {
+      if (!worker.inflight.includes(task)) continue;
+      if (worker.running === task) return this.#endRunning(worker, task, error);
+      this.#settle(task, false, error);
+      void worker.conn.send({ t: 'skip', id: task.id }).catch(() => {});
+      return;
+    }
+    this.#settle(task, false, error); // still queued: skipped when dispatched
+  }
+
+  /** Ends a running task by killing its worker; the exit requeues the others and replaces it. */
+  #endRunning(worker: WorkerSlot, task: Task, error: Error): void {
+    this.#settle(task, false, error);
+    worker.clearHeadTimer();
+    worker.retiring = true;
+    worker.process.kill();
+  }
+
+  #onExit(worker: WorkerSlot): void {
+    worker.exited = true;
+    worker.clearHeadTimer();
+    this.#workers.delete(worker);
+    void worker.conn.close().catch(() => {});
+    const { pid, exitCode, signalCode } = worker.process;
+    const held = worker.inflight.filter((task) => !task.settled);
+    worker.inflight.length = 0;
+    const planned = worker.retiring && held.length === 0;
+    this.emit('workerExit', { pid, exitCode, signal: signalCode, crashed: !planned });
+    if (workerChannel.hasSubscribers) workerChannel.publish({ event: 'exit', pid, exitCode, signal: signalCode });
+    if (this.#state === 'terminated') return;
+    if (!worker.ready) {
+      this.#startupFailures++;
+      this.#requeue(held);
+      if (this.#startupFailures >= this.#options.maxStartupFailures) return this.#break(pid, exitCode, signalCode);
+    } else if (held.length > 0) {
+      if (!planned) this.#counts.crashed++;
+      const [running, ...waiting] = held;
+      this.#requeue(waiting);
+      if (running!.retriesLeft > 0) {
+        running!.retriesLeft--;
+        this.#counts.retried++;
+        this.#requeue([running!]);
+      } else {
+        this.#settle(running!, false, new WorkerCrashedError(pid, exitCode, signalCode, { id: running!.id, fn: running!.fnName }));
+      }
+    } else if (!planned && exitCode !== 0) {
+      this.#counts.crashed++;
+    }
+    if (this.#state === 'running' || (this.#state === 'closing' && this.#queued > 0)) this.#spawn();
+    this.#scheduleDispatch();
+    this.#maybeFinish();
+  }
+
+  #break(pid: number | undefined, exitCode: number | null, signal: NodeJS.Signals | null): void {
+    this.#state = 'broken';
+    this.#brokenBy = new PoolBrokenError(this.#startupFailures, {
+      cause: new Error(`the last worker (pid ${pid}) exited with ${signal ? `signal ${signal}` : `code ${exitCode}`} before it was ready; its error is on stderr`),
+    });
+    for (let task = this.#shift(); task; task = this.#shift()) this.#settle(task, false, this.#brokenBy);
+    this.#rejectRoomWaiters(this.#brokenBy);
+    for (const worker of this.#workers) worker.process.kill();
+    this.#updateKeepAlive();
+  }
+
+  #settle(task: Task, ok: boolean, value: unknown): void {
+    if (task.settled) return;
+    task.settled = true;
+    task.cleanup();
+    if (ok) {
+      this.#counts.completed++;
+      task.resolve(value);
+    } else {
+      this.#counts.failed++;
+      if (this.listenerCount('taskError') > 0) this.emit('taskError', value, { id: task.id, fn: task.fnName });
+      task.reject(value);
+    }
+    if (taskChannel.hasSubscribers) taskChannel.publish({ id: task.id, fn: task.fnName, ok, waitMs: task.sentAt ? task.sentAt - task.submittedAt : undefined });
+    this.#updateKeepAlive();
+  }
+
+  /** While tasks are outstanding the pool keeps the process alive; an idle pool does not. */
+  #updateKeepAlive(): void {
+    let outstanding = this.#queued > 0;
+    if (!outstanding) for (const worker of this.#workers) if (worker.running) outstanding = true;
+    if (outstanding && !this.#keepAlive) this.#keepAlive = setInterval(() => {}, 1 << 30);
+    else if (!outstanding && this.#keepAlive) {
+      clearInterval(this.#keepAlive);
+      this.#keepAlive = undefined;
+      for (const wake of this.#idleWaiters) wake();
+    }
+  }
+
+  /** After close(): once nothing is queued or running, workers are told to leave. */
+  #maybeFinish(): void {
+    if (this.#state !== 'closing' || this.#queued > 0) return;
+    for (const worker of this.#workers) if (worker.running) return;
+    this.#state = 'closed';
+    for (const worker of this.#workers) {
+      worker.retiring = true;
+      void worker.conn.close().catch(() => {});
+    }
+  }
+}

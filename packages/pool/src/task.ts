@@ -1,0 +1,37 @@
+/**
+ * A task, as the pool (parent side) tracks it from submission to settlement.
+ *
+ * @module
+ */
+import type { TaskKind, TaskTuple } from './protocol.js';
+
+/** Per-task options. */
+export interface TaskOptions {
+  /** ms the task may run; past it its worker is killed and replaced, and only this task rejects (`ERR_TIMEOUT`). @default the pool's taskTimeout */
+  timeout?: number | undefined;
+  /** Aborts the task: removed if still queued; its worker killed and replaced if running (`ERR_ABORTED`). */
+  signal?: AbortSignal | undefined;
+  /** How many times to run it again if its worker crashes (only for tasks safe to repeat). @default the pool's retries (0) */
+  retries?: number | undefined;
+}
+
+/** See the module comment. */
+export interface Task {
+  readonly id: number;
+  readonly fnId: number;
+  readonly fnName: string;
+  readonly kind: TaskKind;
+  readonly payload: unknown[];
+  readonly timeout: number | undefined;
+  retriesLeft: number;
+  settled: boolean;
+  readonly submittedAt: number;
+  sentAt: number;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  /** Removes the abort listener. */
+  cleanup(): void;
+}
+
+/** The wire form of a task. */
+export const tuple = (task: Task): TaskTuple => [task.id, task.fnId, task.kind, task.payload];

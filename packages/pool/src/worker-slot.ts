@@ -1,0 +1,72 @@
+/**
+ * One worker of a pool, parent side: its Process, its Pipe end, and the tasks
+ * it holds in the order it will run them. Because the worker runs them one at
+ * a time in that order, the oldest unsettled task is the one running.
+ *
+ * @module
+ */
+import type { Connection } from '@multiproc/pipe';
+import type { Process } from '@multiproc/process';
+import type { FromWorker, ToWorker } from './protocol.js';
+import { tuple, type Task } from './task.js';
+
+/** See the module comment. */
+export class WorkerSlot {
+  readonly process: Process;
+  readonly conn: Connection<ToWorker | FromWorker>;
+  /** Sent and not yet settled or reported, oldest (running) first. */
+  readonly inflight: Task[] = [];
+  /** The initializer ran and it said so. */
+  ready = false;
+  /** It takes no more tasks and leaves once its tasks are done (maxTasksPerChild, maxRssBytes, close). */
+  retiring = false;
+  /** Its process exited. */
+  exited = false;
+  /** Tasks ever sent to it. */
+  assigned = 0;
+  /** Its resident memory at its last report. */
+  rss = 0;
+  /** Functions it was told about. */
+  readonly knownFunctions = new Set<number>();
+  /** The timer of the running task's timeout. */
+  headTimer: NodeJS.Timeout | undefined;
+  /** The task `headTimer` watches. */
+  headTask: Task | undefined;
+
+  constructor(process: Process, conn: Connection<ToWorker | FromWorker>) {
+    this.process = process;
+    this.conn = conn;
+  }
+
+  /** The task it is running now (the oldest unsettled one it holds), if any. */
+  get running(): Task | undefined {
+    return this.inflight.find((task) => !task.settled);
+  }
+
+  /** Sends `tasks` in one message (the functions they use first, once each). Encoding errors reject. */
+  send(tasks: Task[], functionRefs: (id: number) => ToWorker): Promise<void> {
+    for (const task of tasks) {
+      if (this.knownFunctions.has(task.fnId)) continue;
+      this.knownFunctions.add(task.fnId);
+      void this.conn.send(functionRefs(task.fnId));
+    }
+    this.inflight.push(...tasks);
+    this.assigned += tasks.length;
+    return this.conn.send({ t: 'run', tasks: tasks.map(tuple) });
+  }
+
+  /** Takes `tasks` back out (their message could not be sent). */
+  unsend(tasks: Task[]): void {
+    for (const task of tasks) {
+      const at = this.inflight.indexOf(task);
+      if (at >= 0) this.inflight.splice(at, 1);
+    }
+    this.assigned -= tasks.length;
+  }
+
+  clearHeadTimer(): void {
+    clearTimeout(this.headTimer);
+    this.headTimer = undefined;
+    this.headTask = undefined;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The pool worker: the target of every worker Process (child side). It runs
+ * the initializer, then the tasks it receives, strictly one at a time in the
+ * order received — which is what lets the pool know, when a worker dies,
+ * exactly which task was running.
+ *
+ * @module
+ */
+import { loadFunction, type FunctionRef } from '@multiproc/process';
+import type { Connection } from '@multiproc/pipe';
+import { TaskKind, type FromWorker, type ResultTuple, type TaskTuple, type ToWorker } from './protocol.js';
+
+/** Results are sent at the latest after this long, so a slow batch reports progress. */
+const FLUSH_MS = 5;
+
+async function runTask(fn: (...args: unknown[]) => unknown, kind: TaskKind, payload: unknown[]): Promise<unknown> {
+  if (kind === TaskKind.Call) return await fn(...payload);
+  const out = new Array(payload.length);
+  if (kind === TaskKind.Map) for (let i = 0; i < payload.length; i++) out[i] = await fn(payload[i]);
+  else for (let i = 0; i < payload.length; i++) out[i] = await fn(...(payload[i] as unknown[]));
+  return out;
+}
+
+/** @internal The target of a pool's worker processes. */
+export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initializer: FunctionRef | undefined, initargs: unknown[]): Promise<void> {
+  if (initializer) await (await loadFunction(initializer, {})).fn(...initargs);
+  await conn.send({ t: 'ready' });
+  const functions = new Map<number, Promise<(...args: unknown[]) => unknown>>();
+  const skipped = new Set<number>();
+  const queue: TaskTuple[] = [];
+  let running = false;
+  let results: ResultTuple[] = [];
+  let lastFlush = performance.now();
+
+  const send = (batch: ResultTuple[]) => conn.send({ t: 'done', results: batch, rss: process.memoryUsage.rss() });
+  const flush = async () => {
+    const batch = results;
+    results = [];
+    lastFlush = performance.now();
+    try {
+      await send(batch);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ERR_ENCODE') throw error;
+      // Some result cannot be sent: each one alone, and the one that fails becomes that task's error.
+      for (const result of batch) {
+        await send([result]).catch((encodeError: unknown) => send([[result[0], false, encodeError, result[3]]]));
+      }
+    }
+  };
+
+  const run = async () => {
+    running = true;
+    while (queue.length > 0) {
+      const [id, fnId, kind, payload] = queue.shift()!;
+      if (skipped.delete(id)) continue;
+      const start = performance.now();
+      try {
+        const fn = await functions.get(fnId)!;
+        results.push([id, true, await runTask(fn, kind, payload), performance.now() - start]);
+      } catch (error) {
+        results.push([id, false, error, performance.now() - start]);
+      }
+      if (queue.length === 0 || performance.now() - lastFlush > FLUSH_MS) await flush();
+    }
+    running = false;
+  };
+
+  for await (const message of conn as AsyncIterable<ToWorker>) {
+    if (message.t === 'fn') {
+      const loading = loadFunction(message.ref, {}).then((loaded) => loaded.fn as (...args: unknown[]) => unknown);
+      loading.catch(() => {}); // reported by the tasks that use it
+      functions.set(message.id, loading);
+    } else if (message.t === 'run') {
+      queue.push(...message.tasks);
+      if (!running) void run().catch(fail);
+    } else if (message.t === 'skip') {
+      skipped.add(message.id);
+    }
+  }
+}
+
+function fail(error: unknown): void {
+  process.stderr.write(`pool worker ${process.pid}: ${String((error as Error)?.stack ?? error)}\n`);
+  process.exit(70);
+}
