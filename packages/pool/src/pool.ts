@@ -350,7 +350,8 @@ export class Pool extends EventEmitter {
     const ready = [...this.#workers].filter((w) => w.ready && !w.retiring && !w.exited);
     if (ready.length === 0) return;
     ready.sort((a, b) => a.inflight.length - b.inflight.length);
-    const share = Math.min(MAX_BATCH, Math.max(1, Math.ceil(this.#queued / ready.length)));
+    // Shared out over every live worker, ready or still starting: the first worker up must not take the whole queue.
+    const share = Math.min(MAX_BATCH, Math.max(1, Math.ceil(this.#queued / this.#workers.size)));
     const limit = this.#options.maxTasksPerChild;
     for (const worker of ready) {
       let room = share - worker.inflight.length;
@@ -488,6 +489,7 @@ export class Pool extends EventEmitter {
     this.#settle(task, false, error);
     worker.clearHeadTimer();
     worker.retiring = true;
+    worker.killedFor = task;
     worker.process.kill();
   }
 
@@ -499,7 +501,7 @@ export class Pool extends EventEmitter {
     const { pid, exitCode, signalCode } = worker.process;
     const held = worker.inflight.filter((task) => !task.settled);
     worker.inflight.length = 0;
-    const planned = worker.retiring && held.length === 0;
+    const planned = (worker.retiring && held.length === 0) || worker.killedFor !== undefined;
     this.emit('workerExit', { pid, exitCode, signal: signalCode, crashed: !planned });
     if (workerChannel.hasSubscribers) workerChannel.publish({ event: 'exit', pid, exitCode, signal: signalCode });
     if (this.#state === 'terminated') return;
@@ -507,8 +509,11 @@ export class Pool extends EventEmitter {
       this.#startupFailures++;
       this.#requeue(held);
       if (this.#startupFailures >= this.#options.maxStartupFailures) return this.#break(pid, exitCode, signalCode);
+    } else if (worker.killedFor) {
+      // Killed on purpose to end its running task (already settled): the rest never started.
+      this.#requeue(held);
     } else if (held.length > 0) {
-      if (!planned) this.#counts.crashed++;
+      this.#counts.crashed++;
       const [running, ...waiting] = held;
       this.#requeue(waiting);
       if (running!.retriesLeft > 0) {

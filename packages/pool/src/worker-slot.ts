@@ -20,6 +20,8 @@ export class WorkerSlot {
   ready = false;
   /** It takes no more tasks and leaves once its tasks are done (maxTasksPerChild, maxRssBytes, close). */
   retiring = false;
+  /** The pool killed it to end this task (timeout, abort): the other tasks it held never started. */
+  killedFor: Task | undefined;
   /** Its process exited. */
   exited = false;
   /** Tasks ever sent to it. */

@@ -1,0 +1,271 @@
+// The pool with real worker processes: results, errors, and every way a task or worker can fail.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { AsyncResult, Pool, Queue, WorkerCrashedError } from 'multiproc';
+import { add, brokenInit, double, exitNow, fail, flaky, greet, init, putThenReturn, reportThenSleep, sleepThen, spinAfterReporting, whoAmI } from './fixtures/pool-tasks.mjs';
+
+const dir = mkdtempSync(join(tmpdir(), 'multiproc-pool-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('Pool results', () => {
+  it('apply, map (in order, any chunksize), starmap, imap, imapUnordered', async () => {
+    await using pool = new Pool({ processes: 2 });
+    assert.equal(await pool.apply(double, [21]), 42);
+    const items = Array.from({ length: 100 }, (_, i) => i);
+    assert.deepEqual(await pool.map(double, items), items.map((i) => i * 2));
+    assert.deepEqual(await pool.map(double, items, { chunksize: 7 }), items.map((i) => i * 2));
+    assert.deepEqual(await pool.starmap(add, [[1, 2], [3, 4]]), [3, 7]);
+    const ordered: number[] = [];
+    for await (const v of pool.imap<number, number>(double, items, { chunksize: 3 })) ordered.push(v);
+    assert.deepEqual(ordered, items.map((i) => i * 2));
+    const unordered: number[] = [];
+    for await (const v of pool.imapUnordered<number, number>(double, items)) unordered.push(v);
+    assert.deepEqual(unordered.sort((a, b) => a - b), items.map((i) => i * 2));
+    assert.deepEqual(await pool.map(double, []), []);
+  });
+
+  it('applyAsync returns an AsyncResult and calls its callbacks', async () => {
+    await using pool = new Pool({ processes: 1 });
+    let called: unknown;
+    const result = pool.applyAsync(sleepThen, [50, 'late'], { callback: (v) => (called = v) });
+    assert.ok(result instanceof AsyncResult);
+    assert.equal(result.ready(), false);
+    assert.throws(() => result.successful());
+    await assert.rejects(result.get({ timeout: 1 }), { code: 'ERR_TIMEOUT' });
+    assert.equal(await result.get(), 'late');
+    assert.equal(result.successful(), true);
+    assert.equal(called, 'late');
+    let failed: unknown;
+    const bad = pool.applyAsync(fail, ['boom'], { errorCallback: (e) => (failed = e) });
+    await bad.wait();
+    assert.equal(bad.successful(), false);
+    assert.ok(failed instanceof TypeError);
+    assert.deepEqual(await pool.mapAsync(double, [1, 2]), [2, 4]);
+  });
+
+  it('a task that throws rejects with the same class, its message, the worker’s stack and the cause', async () => {
+    await using pool = new Pool({ processes: 1 });
+    const error = await pool.apply(fail, ['bad input']).catch((e: unknown) => e);
+    assert.ok(error instanceof TypeError);
+    assert.equal((error as Error).message, 'bad input');
+    assert.match((error as Error).stack!, /pool-tasks\.mjs/);
+    assert.ok((error as Error).cause instanceof RangeError);
+    assert.equal(await pool.apply(double, [1]), 2, 'the worker survives a throwing task');
+  });
+
+  it('runs the initializer with initargs in every worker', async () => {
+    await using pool = new Pool({ processes: 2, initializer: init, initargs: ['hello from init'] });
+    assert.deepEqual(await Promise.all([1, 2, 3, 4].map(() => pool.apply(greet))), Array(4).fill('hello from init'));
+  });
+
+  it('tasks may take and return shared objects (a Queue)', async () => {
+    await using pool = new Pool({ processes: 2 });
+    const queue = new Queue<string>();
+    assert.equal(await pool.apply(putThenReturn, [queue, 'via the pool']), 'via the pool');
+    assert.equal(await queue.get({ timeout: 10_000 }), 'via the pool');
+  });
+});
+
+describe('Pool failures', () => {
+  it('a worker SIGKILLed mid-task: only its task rejects with WorkerCrashedError; the pool replaces it and goes on', async () => {
+    await using pool = new Pool({ processes: 2 });
+    const pids = new Queue<number>();
+    const victim = pool.apply(spinAfterReporting, [pids]);
+    const bystander = pool.apply(sleepThen, [300, 'unharmed']);
+    const pid = await pids.get({ timeout: 30_000 });
+    process.kill(pid, 'SIGKILL');
+    const error = (await victim.catch((e: unknown) => e)) as WorkerCrashedError;
+    assert.ok(error instanceof WorkerCrashedError);
+    assert.equal(error.code, 'ERR_WORKER_CRASHED');
+    assert.equal(error.pid, pid);
+    assert.equal(error.signal, 'SIGKILL');
+    assert.equal(error.task.fn, 'spinAfterReporting');
+    assert.equal(await bystander, 'unharmed');
+    assert.equal(await pool.apply(double, [5]), 10);
+    assert.equal(pool.stats().crashed, 1);
+  });
+
+  it('a task that calls process.exit rejects with WorkerCrashedError carrying the exit code', async () => {
+    await using pool = new Pool({ processes: 1 });
+    await assert.rejects(pool.apply(exitNow, [9]), (e: WorkerCrashedError) => e.code === 'ERR_WORKER_CRASHED' && e.exitCode === 9);
+    assert.equal(await pool.apply(double, [2]), 4);
+  });
+
+  it('a task past its timeout rejects with ERR_TIMEOUT; its worker is replaced, others are untouched', async () => {
+    await using pool = new Pool({ processes: 2 });
+    const slow = pool.apply(sleepThen, [60_000, 'never'], { timeout: 200 });
+    const other = pool.apply(sleepThen, [400, 'fine']);
+    await assert.rejects(slow, { code: 'ERR_TIMEOUT' });
+    assert.equal(await other, 'fine');
+    assert.equal(await pool.apply(double, [3]), 6);
+  });
+
+  it('aborting a queued task removes it (it never runs); aborting a running one kills only its worker', async () => {
+    await using pool = new Pool({ processes: 1 });
+    const seen = new Queue<string>();
+    const running = new AbortController();
+    const queued = new AbortController();
+    const first = pool.apply(sleepThen, [60_000, 'x'], { signal: running.signal });
+    const second = pool.apply(putThenReturn, [seen, 'must not run'], { signal: queued.signal });
+    await new Promise((r) => setTimeout(r, 300));
+    queued.abort();
+    await assert.rejects(second, { code: 'ERR_ABORTED' });
+    running.abort(new Error('changed my mind'));
+    await assert.rejects(first, { code: 'ERR_ABORTED' });
+    assert.equal(await pool.apply(double, [4]), 8);
+    await assert.rejects(seen.get({ timeout: 200 }), { code: 'ERR_TIMEOUT' });
+  });
+
+  it('retries: a task whose worker dies runs again', async () => {
+    await using pool = new Pool({ processes: 1 });
+    assert.equal(await pool.apply(flaky, [join(dir, 'flaky-marker')], { retries: 1 }), 'second time lucky');
+    assert.equal(pool.stats().retried, 1);
+  });
+
+  it('a broken initializer makes the pool reject with ERR_POOL_BROKEN instead of restarting for ever', async () => {
+    const pool = new Pool({ processes: 2, initializer: brokenInit });
+    await assert.rejects(pool.apply(double, [1]), { code: 'ERR_POOL_BROKEN' });
+    await assert.rejects(pool.apply(double, [1]), { code: 'ERR_POOL_BROKEN' });
+    pool.terminate();
+    await pool.join();
+  });
+
+  it('maxTasksPerChild replaces a worker after that many tasks', async () => {
+    await using pool = new Pool({ processes: 1, maxTasksPerChild: 1 });
+    const pids = [];
+    for (let i = 0; i < 3; i++) pids.push(await pool.apply(whoAmI));
+    assert.equal(new Set(pids).size, 3);
+  });
+
+  it('maxQueue: beyond it, submitting rejects with ERR_POOL_QUEUE_FULL, or waits with onFull: wait; drain fires', async () => {
+    const pool = new Pool({ processes: 1, maxQueue: 1 });
+    const started = new Queue<string>();
+    const tasks: Promise<unknown>[] = [pool.apply(reportThenSleep, [started, 200])];
+    await started.get({ timeout: 30_000 }); // the only worker is busy now
+    tasks.push(pool.apply(sleepThen, [10, 2]));
+    await assert.rejects(pool.apply(double, [1]), { code: 'ERR_POOL_QUEUE_FULL' });
+    await Promise.all(tasks);
+    pool.close();
+    await pool.join();
+    const waiting = new Pool({ processes: 1, maxQueue: 1, onFull: 'wait' });
+    let drains = 0;
+    waiting.on('drain', () => drains++);
+    assert.deepEqual(await Promise.all([1, 2, 3, 4].map((i) => waiting.apply(sleepThen, [20, i]))), [1, 2, 3, 4]);
+    assert.ok(drains > 0);
+    waiting.close();
+    await waiting.join();
+  });
+
+  it('close(): no new tasks (ERR_POOL_CLOSED), queued ones finish; terminate(): they reject with ERR_POOL_TERMINATED', async () => {
+    const pool = new Pool({ processes: 1 });
+    await assert.rejects(pool.join(), { code: 'ERR_INVALID_STATE' });
+    const queued = pool.apply(sleepThen, [50, 'finished']);
+    pool.close();
+    await assert.rejects(pool.apply(double, [1]), { code: 'ERR_POOL_CLOSED' });
+    assert.equal(await queued, 'finished');
+    await pool.join();
+    const doomed = new Pool({ processes: 1 });
+    const running = doomed.apply(sleepThen, [60_000, 'x']);
+    await new Promise((r) => setTimeout(r, 300));
+    doomed.terminate();
+    await assert.rejects(running, { code: 'ERR_POOL_TERMINATED' });
+    await doomed.join();
+  });
+
+  it('imapUnordered over an infinite generator pulls only a bounded look-ahead', async () => {
+    await using pool = new Pool({ processes: 2 });
+    let pulled = 0;
+    async function* naturals() {
+      for (let n = 0; ; n++) {
+        pulled++;
+        yield n;
+      }
+    }
+    let taken = 0;
+    for await (const _ of pool.imapUnordered(double, naturals(), { chunksize: 5, buffersize: 4 })) {
+      if (++taken === 50) break;
+    }
+    assert.equal(taken, 50);
+    assert.ok(pulled <= 50 + 4 * 5 + 5, `pulled ${pulled} items for 50 results`);
+  });
+
+  it('events and stats report workers and tasks', async () => {
+    const starts: number[] = [];
+    const errors: unknown[] = [];
+    const pool = new Pool({ processes: 2 });
+    pool.on('workerStart', ({ pid }: { pid: number }) => starts.push(pid));
+    pool.on('taskError', (error: unknown) => errors.push(error));
+    await pool.map(double, [1, 2, 3, 4], { chunksize: 1 });
+    await pool.apply(fail, ['x']).catch(() => {});
+    const stats = pool.stats();
+    assert.equal(stats.workers, 2);
+    assert.equal(stats.completed, 4);
+    assert.equal(stats.failed, 1);
+    assert.equal(errors.length, 1);
+    // The second worker may still be starting: the first can have run everything.
+    assert.ok(starts.length >= 1);
+    const exits: unknown[] = [];
+    pool.on('workerExit', (e: unknown) => exits.push(e));
+    pool.close();
+    await pool.join();
+    assert.equal(exits.length, 2);
+    for (const pid of starts) assert.equal(isAlive(pid), false);
+  });
+});
+
+describe('Pool chaos', () => {
+  it('10 000 tasks while workers are SIGKILLed at random: every task settles exactly once, and nothing is left behind', async () => {
+    const pool = new Pool({ processes: 2 });
+    const pids = new Set<number>();
+    pool.on('workerStart', ({ pid }: { pid: number }) => pids.add(pid));
+    let settled = 0;
+    let crashed = 0;
+    let ok = 0;
+    const count = 10_000;
+    const all = Array.from({ length: count }, (_, i) =>
+      pool.apply(sleepThen, [0, i]).then(
+        (value) => {
+          settled++;
+          if (value === i) ok++;
+        },
+        (error: unknown) => {
+          settled++;
+          if (error instanceof WorkerCrashedError) crashed++;
+          else throw error;
+        },
+      ),
+    );
+    let kills = 0;
+    const killer = setInterval(() => {
+      const alive = [...pids].filter(isAlive);
+      const victim = alive[Math.floor(Math.random() * alive.length)];
+      if (victim !== undefined && kills < 8) {
+        process.kill(victim, 'SIGKILL');
+        kills++;
+      }
+    }, 150);
+    await Promise.all(all);
+    clearInterval(killer);
+    assert.equal(settled, count, 'every task settled');
+    assert.equal(ok + crashed, count, 'each exactly once: a result or WorkerCrashedError');
+    assert.ok(crashed <= kills, `${crashed} tasks crashed, ${kills} kills`);
+    pool.close();
+    await pool.join();
+    await new Promise((r) => setTimeout(r, 100));
+    for (const pid of pids) assert.equal(isAlive(pid), false, `worker ${pid} is gone`);
+    const ours = process.getActiveResourcesInfo().filter((r) => r === 'ProcessWrap');
+    assert.deepEqual(ours, []);
+  });
+});
