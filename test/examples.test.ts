@@ -75,4 +75,17 @@ describe('the article’s examples', () => {
     assert.match(lines[1]!, /^log: 30 lines, written by [123] consumers under one lock$/);
     assert.equal(lines[2], 'exit codes: 0 0 0 0');
   });
+
+  it('5: Pool(8) runs all 16 tasks, each printing five lines from a worker, then reports the total time', async () => {
+    const { code, lines, stderr } = await runExample('05-pool.ts');
+    assert.equal(code, 0, stderr);
+    assert.match(lines[0]!, /^Run the main process \(\d+\)\.$/);
+    assert.equal(lines[1], 'Waiting for all subprocesses done ...');
+    const work = lines.slice(2, -2);
+    assert.equal(work.length, 16 * 5);
+    for (let i = 0; i < 16; i++) assert.equal(work.filter((l) => l.startsWith(`Run child process Process${i} (`)).length, 5);
+    assert.ok(new Set(work.map((l) => /\((\d+)\)$/.exec(l)![1])).size > 1, 'the tasks ran in several workers');
+    assert.equal(lines.at(-2), 'All subprocesses done');
+    assert.match(lines.at(-1)!, /^All process last \d+\.\d\d seconds\.$/);
+  });
 });

@@ -7,6 +7,7 @@ const examples: Array<[file: string, heading: string]> = [
   ['02-daemon.ts', '2. daemon = true: the child is cut off when the parent ends'],
   ['03-daemon-join.ts', '3. daemon + join(): the parent waits for the child'],
   ['04-subclass.ts', '4. A Process subclass with run()'],
+  ['05-pool.ts', '5. Pool(8) running 16 one-second tasks (about 2 s, not 16)'],
   ['06-topology.ts', '6. A topology: producer → Queue → 3 consumers (Lock around a shared file) → Pipes → wait()'],
 ];
 
@@ -20,5 +21,3 @@ for (const [file, heading] of examples) {
     process.exitCode = 1;
   }
 }
-console.log('\n=== 5. Pool(8) running 16 one-second tasks ===');
-console.log('(pending: lands with @multiproc/pool, issue #4)');

@@ -80,6 +80,8 @@ const taskChannel = diagnosticsChannel('multiproc:pool:task');
 const workerChannel = diagnosticsChannel('multiproc:pool:worker');
 /** Most tasks sent to one worker in one message. */
 const MAX_BATCH = 256;
+/** A worker is given about this much work (by recent run times) at once: long tasks go one at a time, tiny ones in big batches. */
+const BATCH_TARGET_MS = 2;
 
 /**
  * A pool of worker processes.
@@ -115,6 +117,8 @@ export class Pool extends EventEmitter {
   #spawned = 0;
   readonly #counts = { completed: 0, failed: 0, crashed: 0, retried: 0 };
   readonly #runTimes = new Samples();
+  /** Moving average of recent task run times, ms; undefined until the first result. */
+  #runEstimate: number | undefined;
   readonly #waitTimes = new Samples();
 
   /**
@@ -350,8 +354,11 @@ export class Pool extends EventEmitter {
     const ready = [...this.#workers].filter((w) => w.ready && !w.retiring && !w.exited);
     if (ready.length === 0) return;
     ready.sort((a, b) => a.inflight.length - b.inflight.length);
-    // Shared out over every live worker, ready or still starting: the first worker up must not take the whole queue.
-    const share = Math.min(MAX_BATCH, Math.max(1, Math.ceil(this.#queued / this.#workers.size)));
+    // Shared out over every live worker, ready or still starting: the first worker up must not take the
+    // whole queue. And no more than about BATCH_TARGET_MS of work each: a worker holding long tasks
+    // would keep them from workers that become free (one at a time until run times are known).
+    const cap = this.#runEstimate === undefined ? 1 : Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TARGET_MS / Math.max(this.#runEstimate, 1e-3))));
+    const share = Math.min(cap, Math.max(1, Math.ceil(this.#queued / this.#workers.size)));
     const limit = this.#options.maxTasksPerChild;
     for (const worker of ready) {
       let room = share - worker.inflight.length;
@@ -446,6 +453,7 @@ export class Pool extends EventEmitter {
       while (task && task.id !== id) task = worker.inflight.shift();
       if (!task) continue;
       this.#runTimes.add(ms);
+      this.#runEstimate = this.#runEstimate === undefined ? ms : this.#runEstimate * 0.8 + ms * 0.2;
       this.#settle(task, ok, value);
     }
     if (this.#options.maxRssBytes > 0 && worker.rss > this.#options.maxRssBytes) worker.retiring = true;
