@@ -88,4 +88,10 @@ describe('the article’s examples', () => {
     assert.equal(lines.at(-2), 'All subprocesses done');
     assert.match(lines.at(-1)!, /^All process last \d+\.\d\d seconds\.$/);
   });
+
+  it('7: the README quick look prints the squares from the pipe, then from the pool', async () => {
+    const { code, lines, stderr } = await runExample('07-quick-look.ts');
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(lines, ['1', '4', '9', '[ 1, 4, 9 ]']);
+  });
 });
