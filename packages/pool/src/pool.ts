@@ -107,7 +107,6 @@ export class Pool extends EventEmitter {
   readonly #namedFunctionIds = new Map<string, number>();
   readonly #functionRefs: FunctionRef[] = [];
   readonly #roomWaiters: Array<() => void> = [];
-  readonly #idleWaiters = new Set<() => void>();
   #state: State = 'running';
   #brokenBy: Error | undefined;
   #nextTaskId = 0;
@@ -196,7 +195,7 @@ export class Pool extends EventEmitter {
   close(): void {
     if (this.#state !== 'running') return;
     this.#state = 'closing';
-    this.#rejectRoomWaiters(new PoolClosedError('Pool.apply()'));
+    this.#wakeRoomWaiters();
     this.#maybeFinish();
   }
 
@@ -205,7 +204,7 @@ export class Pool extends EventEmitter {
     if (this.#state === 'terminated') return;
     this.#state = 'terminated';
     const error = new PoolTerminatedError();
-    this.#rejectRoomWaiters(error);
+    this.#wakeRoomWaiters();
     for (let task = this.#shift(); task; task = this.#shift()) this.#settle(task, false, error);
     for (const worker of this.#workers) {
       for (const task of worker.inflight) this.#settle(task, false, error);
@@ -402,8 +401,8 @@ export class Pool extends EventEmitter {
     if (this.#queued === 0) this.emit('drain');
   }
 
-  #rejectRoomWaiters(_error: Error): void {
-    // Waiters resubmit, and #submit rejects them with the pool's state.
+  /** Wakes submissions waiting for room (onFull: 'wait'): they resubmit, and #submit rejects them with the pool's state. */
+  #wakeRoomWaiters(): void {
     for (const wake of this.#roomWaiters.splice(0)) wake();
   }
 
@@ -545,7 +544,7 @@ export class Pool extends EventEmitter {
       cause: new Error(`the last worker (pid ${pid}) exited with ${signal ? `signal ${signal}` : `code ${exitCode}`} before it was ready; its error is on stderr`),
     });
     for (let task = this.#shift(); task; task = this.#shift()) this.#settle(task, false, this.#brokenBy);
-    this.#rejectRoomWaiters(this.#brokenBy);
+    this.#wakeRoomWaiters();
     for (const worker of this.#workers) worker.process.kill();
     this.#updateKeepAlive();
   }
@@ -574,7 +573,6 @@ export class Pool extends EventEmitter {
     else if (!outstanding && this.#keepAlive) {
       clearInterval(this.#keepAlive);
       this.#keepAlive = undefined;
-      for (const wake of this.#idleWaiters) wake();
     }
   }
 

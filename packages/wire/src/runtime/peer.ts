@@ -241,9 +241,8 @@ export class Peer {
   #context(id: number, needReceipt: (onLost: () => void) => void): CallContext {
     const serving = this.#serving;
     let controller: AbortController | undefined;
-    const peer = this;
     return {
-      peer,
+      peer: this,
       get signal() {
         if (!controller) {
           controller = new AbortController();
