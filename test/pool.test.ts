@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import diagnostics from 'node:diagnostics_channel';
 import { after, describe, it } from 'node:test';
 import { AsyncResult, Pool, Queue, WorkerCrashedError } from 'multiproc';
-import { add, brokenInit, double, exitNow, fail, flaky, greet, init, putThenReturn, reportThenSleep, sleepThen, spinAfterReporting, whoAmI } from './fixtures/pool-tasks.mjs';
+import { add, brokenInit, double, hoardMemory, exitNow, fail, flaky, greet, init, putThenReturn, reportThenSleep, sleepThen, spinAfterReporting, whoAmI } from './fixtures/pool-tasks.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'multiproc-pool-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -222,6 +223,37 @@ describe('Pool failures', () => {
     await pool.join();
     assert.equal(exits.length, 2);
     for (const pid of starts) assert.equal(isAlive(pid), false);
+  });
+});
+
+describe('Pool observability and recycling', () => {
+  it('maxRssBytes replaces a worker whose memory grew past the limit', async () => {
+    await using pool = new Pool({ processes: 1, maxRssBytes: 150 * 1024 * 1024 });
+    const first = await pool.apply(hoardMemory, [200]);
+    const second = await pool.apply(hoardMemory, [1]);
+    assert.notEqual(first, second, 'a new worker ran the second task');
+  });
+
+  it('publishes tasks and workers on diagnostics_channel, and map reports progress', async () => {
+    const tasks: Array<{ ok: boolean }> = [];
+    const workers: Array<{ event: string }> = [];
+    const onTask = (message: unknown) => tasks.push(message as { ok: boolean });
+    const onWorker = (message: unknown) => workers.push(message as { event: string });
+    diagnostics.subscribe('multiproc:pool:task', onTask);
+    diagnostics.subscribe('multiproc:pool:worker', onWorker);
+    try {
+      const pool = new Pool({ processes: 1 });
+      const progress: number[] = [];
+      await pool.map(double, [1, 2, 3, 4], { chunksize: 1, onProgress: (done, total) => progress.push(done * 10 + total) });
+      pool.close();
+      await pool.join();
+      assert.deepEqual(progress.sort((a, b) => a - b), [14, 24, 34, 44]);
+      assert.equal(tasks.filter((t) => t.ok).length, 4);
+      assert.deepEqual(workers.map((w) => w.event), ['start', 'exit']);
+    } finally {
+      diagnostics.unsubscribe('multiproc:pool:task', onTask);
+      diagnostics.unsubscribe('multiproc:pool:worker', onWorker);
+    }
   });
 });
 
