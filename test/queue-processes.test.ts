@@ -10,6 +10,9 @@ import {
   produce,
   putThenExit,
   takeAndDie,
+  takeMany,
+  takeOneThenHang,
+  takeThreeThenStop,
   viaGrandchild,
 } from './fixtures/queue-workers.mjs';
 
@@ -88,6 +91,43 @@ describe('Queue across processes', () => {
     const items = await drain(queue, 3);
     assert.deepEqual(items, [0, 1, 2].map((i) => ({ tag: 'g', i })));
     await p.join();
+  });
+});
+
+describe('Queue iteration in another process fetches ahead, and loses nothing', () => {
+  it('a loop that stops early gives back what it fetched but did not reach, in order', async () => {
+    const queue = new Queue<number>();
+    const results = new Queue<number>();
+    for (let i = 0; i < 20; i++) await queue.put(i);
+    const child = new Process({ target: takeThreeThenStop, args: [queue, results] }).start();
+    await child.join();
+    assert.deepEqual(await drain(results, 3), [0, 1, 2]);
+    assert.equal(await queue.qsize(), 17);
+    assert.equal(await queue.get(), 3);
+  });
+
+  it('a consumer SIGKILLed in the middle of a fetched batch: every item it had not reached comes back', async () => {
+    const queue = new Queue<number>();
+    const results = new Queue<number>();
+    for (let i = 0; i < 20; i++) await queue.put(i);
+    const victim = new Process({ target: takeOneThenHang, args: [queue, results] }).start();
+    assert.equal(await results.get({ timeout: 30_000 }), 0);
+    victim.kill();
+    await victim.join();
+    const rest: number[] = [];
+    for (let i = 1; i < 20; i++) rest.push(await queue.get({ timeout: 10_000 }));
+    assert.deepEqual(rest, Array.from({ length: 19 }, (_, i) => i + 1));
+    assert.equal(await queue.qsize(), 0);
+  });
+
+  it('getMany() takes up to max items in one call', async () => {
+    const queue = new Queue<number>();
+    const results = new Queue<number[]>();
+    for (let i = 0; i < 5; i++) await queue.put(i);
+    const child = new Process({ target: takeMany, args: [queue, results, 3] }).start();
+    assert.deepEqual(await results.get({ timeout: 30_000 }), [0, 1, 2]);
+    await child.join();
+    assert.deepEqual(await queue.getMany(10), [3, 4]);
   });
 });
 

@@ -32,6 +32,8 @@ interface Waiter<V> {
 interface Getter<T> extends Waiter<T> {
   peer: Peer | undefined;
   context: CallContext | undefined;
+  /** A getMany() waiter: it gets an array. */
+  many?: boolean;
 }
 
 interface Putter<T> extends Waiter<void> {
@@ -98,6 +100,21 @@ export class QueueState<T> implements Owned {
     return this.#wait<T>(this.#getters as Deque<Waiter<T>>, signal, { peer, context } as Partial<Getter<T>>);
   }
 
+  /**
+   * Takes up to `max` items, waiting for at least one. A remote caller acknowledges them as it
+   * uses them (see CallContext.needReceipt's batch): those it never used come back if it dies.
+   */
+  getMany(max: number, signal?: AbortSignal, peer?: Peer, context?: CallContext): T[] | Promise<T[]> {
+    if (this.#items.length > 0) {
+      const batch: T[] = [];
+      while (batch.length < max && this.#items.length > 0) batch.push(this.#take(this.#items.shift()!, peer, undefined));
+      this.#batchReceipt(batch, peer, context);
+      return batch;
+    }
+    if (this.#closed) throw new ClosedError('Queue.getMany(): the queue is closed and has no items left.');
+    return this.#wait<T[]>(this.#getters as unknown as Deque<Waiter<T[]>>, signal, { peer, context, many: true } as Partial<Getter<T>>);
+  }
+
   /** Takes the oldest item at once, or throws `ERR_QUEUE_EMPTY` (`ERR_CLOSED` once closed and drained). */
   getNowait(peer?: Peer, context?: CallContext): T {
     if (this.#items.length > 0) return this.#take(this.#items.shift()!, peer, context);
@@ -142,6 +159,8 @@ export class QueueState<T> implements Owned {
         return this.get(context.signal, context.peer, context);
       case 'getNowait':
         return this.getNowait(context.peer, context);
+      case 'getMany':
+        return this.getMany(args[0] as number, context.signal, context.peer, context);
       case 'size':
         return this.#items.length;
       case 'close':
@@ -193,7 +212,13 @@ export class QueueState<T> implements Owned {
       if (getter.done) continue;
       getter.done = true;
       getter.cleanup?.();
-      getter.resolve(this.#take(item, getter.peer, getter.context));
+      if (getter.many) {
+        const batch = [this.#take(item, getter.peer, undefined)];
+        this.#batchReceipt(batch, getter.peer, getter.context);
+        (getter as unknown as Waiter<T[]>).resolve(batch);
+      } else {
+        getter.resolve(this.#take(item, getter.peer, getter.context));
+      }
       return true;
     }
     return false;
@@ -210,6 +235,22 @@ export class QueueState<T> implements Owned {
     }
     this.#admitPutter();
     return item;
+  }
+
+  /** One receipt for a batch: the items the caller never used go back, last first, so they keep their order at the head. */
+  #batchReceipt(batch: T[], peer: Peer | undefined, context: CallContext | undefined): void {
+    if (!peer || !context || batch.length === 0) return;
+    let used = 0;
+    const giveBackRest = () => {
+      for (let i = batch.length - 1; i >= used; i--) this.#lostInFlight(batch[i]!, peer);
+    };
+    context.needReceipt(giveBackRest, {
+      acknowledged: (n, giveBack) => {
+        used += n;
+        if (giveBack) giveBackRest();
+        return giveBack || used >= batch.length;
+      },
+    });
   }
 
   /** The consumer died with the item on its way: take it off its list and put it back. */

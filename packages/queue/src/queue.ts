@@ -8,8 +8,11 @@
  *
  * @module
  */
-import { InvalidArgumentError, PROXY, SharedObject, type BlockingOptions, type ProxyOptions } from '@multiproc/wire';
+import { InvalidArgumentError, PROXY, runtime, SharedObject, type BlockingOptions, type ProxyOptions } from '@multiproc/wire';
 import { QueueState, type ConsumerDeathPolicy, type LostItems } from './queue-state.js';
+
+/** Items a consumer in another process fetches per round trip when it iterates. */
+const PREFETCH = 64;
 
 /** Options of a {@link Queue}. */
 export interface QueueOptions {
@@ -79,6 +82,19 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
     return this._op('get', [], options, (state, signal) => state.get(signal));
   }
 
+  /**
+   * Takes up to `max` items at once (at least one, waiting for it): one round trip to the owner for many items.
+   *
+   * @throws {ClosedError} `ERR_CLOSED` when the queue is closed and drained.
+   */
+  async getMany(max = PREFETCH, options?: BlockingOptions): Promise<T[]> {
+    if (!Number.isInteger(max) || max < 1) throw new InvalidArgumentError(`Queue.getMany(): max must be a whole number ≥ 1, got ${String(max)}.`);
+    if (this.isOwner) return this._op('getMany', [max], options, (state, signal) => state.getMany(max, signal));
+    const batch = await runtime().callBatch<T[]>(this.handle, 'getMany', [max], { call: `${this.constructor.name}.getMany()`, ...options });
+    batch.acknowledge(batch.value.length);
+    return batch.value;
+  }
+
   /** Adds an item if there is room, else rejects with `ERR_QUEUE_FULL`. */
   putNowait(item: T): Promise<void> {
     return this._op('putNowait', [item], undefined, (state) => state.putNowait(item));
@@ -112,14 +128,36 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
     return this._op('close', [], undefined, (state) => state.close());
   }
 
-  /** Takes items until the queue is closed and drained. */
+  /**
+   * Takes items until the queue is closed and drained. In another process than the owner it
+   * fetches up to 64 items per round trip; an item counts as taken only when the loop reaches it,
+   * so items fetched ahead go back to the queue if the loop stops early or the process dies.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     for (;;) {
+      let items: T[];
+      let acknowledge: ((used: number, giveBack?: boolean) => void) | undefined;
       try {
-        yield await this.get();
+        if (this.isOwner) {
+          items = [await this.get()];
+        } else {
+          const batch = await runtime().callBatch<T[]>(this.handle, 'getMany', [PREFETCH], { call: `${this.constructor.name} iteration` });
+          items = batch.value;
+          acknowledge = batch.acknowledge;
+        }
       } catch (error) {
         if ((error as { code?: string }).code === 'ERR_CLOSED') return;
         throw error;
+      }
+      let used = 0;
+      try {
+        for (const item of items) {
+          used++;
+          acknowledge?.(1);
+          yield item;
+        }
+      } finally {
+        if (used < items.length) acknowledge?.(0, true);
       }
     }
   }

@@ -14,8 +14,8 @@ export { FrameDecoder, FRAME_HEADER_BYTES, DEFAULT_MAX_FRAME_BYTES } from './fra
 export { Channel, type ChannelOptions } from './channel.js';
 export { FIRST_USER_EXT, LAST_USER_EXT } from './extension-types.js';
 export { runtime, Runtime, type AttachOptions } from './runtime/runtime.js';
-export { Peer, type CallOptions, type PeerOptions } from './runtime/peer.js';
-export type { Owned, CallContext, Handle, OwnerAddress } from './runtime/owned.js';
+export { Peer, type Batch, type CallOptions, type PeerOptions } from './runtime/peer.js';
+export type { Owned, CallContext, Handle, OwnerAddress, BatchReceipt } from './runtime/owned.js';
 export type { TaggedMessage } from './runtime/messages.js';
 export { UnixTransport, type Transport } from './runtime/transport.js';
 export { SharedObject, fromHandle, PROXY, type ProxyOptions } from './runtime/shared-object.js';

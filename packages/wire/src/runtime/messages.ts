@@ -31,14 +31,21 @@ export interface ReplyMessage {
   id: number;
   ok: boolean;
   value: unknown;
-  /** Set when the owner needs a receipt: it keeps the value (a queue item) until the receipt arrives. */
-  r?: 1;
+  /**
+   * Set when the owner needs a receipt: it keeps the value (a queue item) until the receipt arrives.
+   * 1: receipt on arrival (the Peer sends it); 2: a batch, whose caller acknowledges items as it uses them.
+   */
+  r?: 1 | 2;
 }
 
 /** Receipt for a reply sent with `r`: the caller has it, the owner may forget it. */
 export interface ReceiptMessage {
   t: 'receipt';
   id: number;
+  /** For a batch (r: 2): how many more of its items the caller used. */
+  n?: number;
+  /** For a batch: the caller gives the items it did not use back, now. */
+  back?: true;
 }
 
 /** A call whose reply is not wanted (fire-and-forget: `taskDone`, `release`, `close`). */

@@ -17,7 +17,16 @@ export interface CallContext {
    * receipt arrives (it died with the reply in flight), `onLost` runs, e.g. to
    * put a queue item back. Call it at most once, just before returning.
    */
-  needReceipt(onLost: () => void): void;
+  needReceipt(onLost: () => void, batch?: BatchReceipt): void;
+}
+
+/**
+ * For a reply that is a batch the caller uses item by item (a queue's prefetch): the caller
+ * acknowledges items as it uses them, and may give back those it will not use.
+ */
+export interface BatchReceipt {
+  /** `used` more items were used; with `giveBack` the rest come back now. Returns true when the batch is settled. */
+  acknowledged(used: number, giveBack: boolean): boolean;
 }
 
 /** An object other processes can call. */

@@ -14,7 +14,7 @@ import { Channel } from '../channel.js';
 import type { Transfer } from '../encode-context.js';
 import { AbortError, OwnerGoneError, ProtocolError, type MultiprocError } from '../errors.js';
 import { isRuntimeMessage, type CallMessage, type ReplyMessage, type RuntimeMessage, type TaggedMessage } from './messages.js';
-import type { CallContext, Owned } from './owned.js';
+import type { BatchReceipt, CallContext, Owned } from './owned.js';
 
 /** Finds the objects a peer may call; the runtime implements it. */
 export interface ObjectTable {
@@ -50,6 +50,15 @@ interface Pending {
   /** Set when this side gave up (timeout/abort) and asked the owner to cancel. */
   cancelled?: Error | undefined;
   deadline?: Deadline | undefined;
+  /** Asked for with callBatch(). */
+  batch?: boolean;
+}
+
+/** A batch reply: its items, and how to tell the owner which were used. */
+export interface Batch<T> {
+  value: T;
+  /** `used` more items were used (sent once per tick, added up); with `giveBack`, the rest go back to the owner now. */
+  acknowledge(used: number, giveBack?: boolean): void;
 }
 
 /** One connection to another process. */
@@ -63,8 +72,8 @@ export class Peer {
   readonly #pending = new Map<number, Pending>();
   /** Calls this side serves that can still be cancelled. */
   readonly #serving = new Map<number, AbortController>();
-  /** Replies the caller has not yet confirmed receiving. */
-  readonly #unreceipted = new Map<number, () => void>();
+  /** Replies the caller has not yet confirmed receiving (or, for batches, using). */
+  readonly #unreceipted = new Map<number, { lost: () => void; batch: BatchReceipt | undefined }>();
   #nextId = 0;
   #holds = 0;
   #closeError: Error | undefined;
@@ -109,7 +118,8 @@ export class Peer {
       deadline = new Deadline(options.call, options);
     }
     const promise = new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, call: options.call, deadline });
+      const batch = (options as { batch?: boolean }).batch === true;
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, call: options.call, deadline, batch });
     });
     this.#send({ t: 'call', id, obj, op, args } satisfies CallMessage);
     this.hold();
@@ -123,6 +133,15 @@ export class Peer {
       });
     }
     return promise;
+  }
+
+  /**
+   * Like `call`, for an operation whose reply is a batch the caller uses item by item
+   * (a queue's prefetch). Acknowledge items as they are used; what is never acknowledged
+   * goes back to the owner if this process dies, and `acknowledge(n, true)` gives the rest back now.
+   */
+  callBatch<T>(obj: number, op: string, args: unknown[], options: CallOptions): Promise<Batch<T>> {
+    return this.call<Batch<T>>(obj, op, args, { ...options, batch: true } as CallOptions);
   }
 
   /** Sends `op` to object `obj` without waiting for a reply (errors are the owner's to report). */
@@ -179,9 +198,14 @@ export class Peer {
       case 'cancel':
         this.#serving.get(message.id)?.abort(new AbortError('the caller cancelled'));
         return;
-      case 'receipt':
-        this.#unreceipted.delete(message.id);
+      case 'receipt': {
+        const entry = this.#unreceipted.get(message.id);
+        if (!entry) return;
+        if (!entry.batch || message.n === undefined || entry.batch.acknowledged(message.n, message.back === true)) {
+          this.#unreceipted.delete(message.id);
+        }
         return;
+      }
     }
   }
 
@@ -192,15 +216,37 @@ export class Peer {
     pending.deadline?.[Symbol.dispose]();
     this.release();
     // The receipt goes out before the caller's code runs, so even a process.exit() right after it gets sent.
-    if (message.r) this.#send({ t: 'receipt', id: message.id });
-    if (message.ok) pending.resolve(message.value);
+    // A batch (r: 2) asked for with callBatch() is acknowledged by its user, item by item.
+    if (message.r === 1 || (message.r === 2 && !pending.batch)) this.#send({ t: 'receipt', id: message.id });
+    if (message.ok && pending.batch) pending.resolve({ value: message.value, acknowledge: this.#acknowledger(message.id) });
+    else if (message.ok) pending.resolve(message.value);
     else if (pending.cancelled && (message.value as { code?: string } | null)?.code === 'ERR_ABORTED') pending.reject(pending.cancelled);
     else pending.reject(message.value);
   }
 
+  /** Adds up acknowledgements of a batch and sends them once per tick (a give-back at once). */
+  #acknowledger(id: number): Batch<unknown>['acknowledge'] {
+    let used = 0;
+    let scheduled = false;
+    const flush = (giveBack: boolean) => {
+      scheduled = false;
+      if (this.#closed || (used === 0 && !giveBack)) return;
+      this.#send(giveBack ? { t: 'receipt', id, n: used, back: true } : { t: 'receipt', id, n: used });
+      used = 0;
+    };
+    return (n, giveBack = false) => {
+      used += n;
+      if (giveBack) return flush(true);
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(() => flush(false));
+      }
+    };
+  }
+
   #serve(id: number, objId: number, op: string, args: unknown[]): void {
     const object = this.#objects.get(objId);
-    const respond = (ok: boolean, value: unknown, receipt?: () => void) => {
+    const respond = (ok: boolean, value: unknown, receipt?: { lost: () => void; batch: BatchReceipt | undefined }) => {
       this.#serving.delete(id);
       if (id === 0 || this.#closed) {
         if (!ok && id === 0) process.emitWarning(value as Error);
@@ -208,7 +254,7 @@ export class Peer {
       }
       if (receipt) this.#unreceipted.set(id, receipt);
       try {
-        this.#send({ t: 'reply', id, ok, value, ...(receipt ? { r: 1 as const } : {}) });
+        this.#send({ t: 'reply', id, ok, value, ...(receipt ? { r: receipt.batch ? (2 as const) : (1 as const) } : {}) });
       } catch (error) {
         // The result could not be encoded: the caller gets that error instead.
         this.#unreceipted.delete(id);
@@ -219,8 +265,8 @@ export class Peer {
       respond(false, new OwnerGoneError(`${op}(): the object no longer exists in process ${process.pid} (it was closed or released).`));
       return;
     }
-    let receipt: (() => void) | undefined;
-    const context = this.#context(id, (onLost) => (receipt = onLost));
+    let receipt: { lost: () => void; batch: BatchReceipt | undefined } | undefined;
+    const context = this.#context(id, (lost, batch) => (receipt = { lost, batch }));
     let result: unknown;
     try {
       result = object.dispatch(op, args, context);
@@ -238,7 +284,7 @@ export class Peer {
     }
   }
 
-  #context(id: number, needReceipt: (onLost: () => void) => void): CallContext {
+  #context(id: number, needReceipt: (onLost: () => void, batch?: BatchReceipt) => void): CallContext {
     const serving = this.#serving;
     let controller: AbortController | undefined;
     return {
@@ -273,7 +319,7 @@ export class Peer {
     this.#pending.clear();
     for (const controller of this.#serving.values()) controller.abort(this.#goneError('a call being served'));
     this.#serving.clear();
-    for (const lost of this.#unreceipted.values()) lost();
+    for (const { lost } of this.#unreceipted.values()) lost();
     this.#unreceipted.clear();
     this.#holds = 0;
     this.#objects.peerClosed(this);

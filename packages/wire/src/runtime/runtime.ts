@@ -20,7 +20,7 @@ import { acceptHandshake, offerHandshake } from './handshake.js';
 import type { Transfer } from '../encode-context.js';
 import type { TaggedMessage } from './messages.js';
 import type { Handle, Owned, OwnerAddress } from './owned.js';
-import { Peer, type CallOptions, type ObjectTable } from './peer.js';
+import { Peer, type Batch, type CallOptions, type ObjectTable } from './peer.js';
 import { UnixTransport, type Transport } from './transport.js';
 
 /** How to attach a peer over an existing connection. */
@@ -125,6 +125,13 @@ export class Runtime implements ObjectTable {
     const peer = this.peer(handle.owner.pid);
     if (peer) return peer.call<T>(handle.id, op, args, options);
     return this.#connect(handle.owner, options.call).then((p) => p.call<T>(handle.id, op, args, options));
+  }
+
+  /** Like `call`, for a batch used item by item (see Peer.callBatch). */
+  callBatch<T>(handle: Handle, op: string, args: unknown[], options: CallOptions): Promise<Batch<T>> {
+    const peer = this.peer(handle.owner.pid);
+    if (peer) return peer.callBatch<T>(handle.id, op, args, options);
+    return this.#connect(handle.owner, options.call).then((p) => p.callBatch<T>(handle.id, op, args, options));
   }
 
   /** Sends `op` without waiting for a reply, connecting first if needed. */
