@@ -15,7 +15,7 @@
  * @module
  */
 import { Semaphore as AsyncSemaphore } from 'async-mutex';
-import { ProtocolError, type CallContext, type Owned, type Peer } from '@multiproc/wire';
+import { ProtocolError, signalOf, type CallContext, type Owned, type Peer, type SignalSource } from '@multiproc/wire';
 import { LockNotHeldError, OverReleaseError } from './errors.js';
 import { SELF, type Acquired, type Holder } from './holder.js';
 
@@ -54,13 +54,16 @@ export class PermitsState implements Owned {
   }
 
   /** Acquires one permit (or one more level of an RLock it holds) for `holder`. */
-  acquire(holder: Holder, blocking: boolean, signal?: AbortSignal): Acquired | Promise<Acquired> {
+  acquire(holder: Holder, blocking: boolean, source?: SignalSource): Acquired | Promise<Acquired> {
     const depth = this.#held.get(holder);
     if (this.kind === 'RLock' && depth) {
       this.#held.set(holder, depth + 1);
       return 1;
     }
-    if (!blocking && this.#permits.getValue() <= 0) return 0;
+    const free = this.#permits.getValue() > 0;
+    if (!blocking && !free) return 0;
+    // A free permit is taken at once: no signal is needed (nor made) for a call that does not wait.
+    const signal = free ? undefined : signalOf(source);
     if (signal?.aborted) return Promise.reject(signal.reason);
     const granted = this.#permits.acquire();
     if (!signal) return granted.then(() => this.#grant(holder));
@@ -124,7 +127,7 @@ export class PermitsState implements Owned {
   dispatch(op: string, args: unknown[], context: CallContext): unknown {
     switch (op) {
       case 'acquire':
-        return this.acquire(context.peer, args[0] !== false, context.signal);
+        return this.acquire(context.peer, args[0] !== false, context);
       case 'release':
         return this.release(context.peer);
       case 'locked':

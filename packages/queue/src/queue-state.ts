@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { ClosedError, ProtocolError, type CallContext, type Owned, type Peer } from '@multiproc/wire';
+import { ClosedError, ProtocolError, signalOf, type CallContext, type Owned, type Peer, type SignalSource } from '@multiproc/wire';
 import { Deque } from './deque.js';
 import { EmptyError, FullError, TaskDoneError } from './errors.js';
 
@@ -80,7 +80,7 @@ export class QueueState<T> implements Owned {
   }
 
   /** Adds an item, waiting for room when the queue is bounded and full. */
-  put(item: T, signal?: AbortSignal): void | Promise<void> {
+  put(item: T, signal?: SignalSource): void | Promise<void> {
     this.#checkOpen('put()');
     if (!this.#isFull()) return this.#add(item);
     return this.#wait<void>(this.#putters as Deque<Waiter<void>>, signal, { item } as Partial<Putter<T>>);
@@ -94,7 +94,7 @@ export class QueueState<T> implements Owned {
   }
 
   /** Takes the oldest item, waiting for one; after close, throws `ERR_CLOSED` once drained. */
-  get(signal?: AbortSignal, peer?: Peer, context?: CallContext): T | Promise<T> {
+  get(signal?: SignalSource, peer?: Peer, context?: CallContext): T | Promise<T> {
     if (this.#items.length > 0) return this.#take(this.#items.shift()!, peer, context);
     if (this.#closed) throw new ClosedError('Queue.get(): the queue is closed and has no items left.');
     return this.#wait<T>(this.#getters as Deque<Waiter<T>>, signal, { peer, context } as Partial<Getter<T>>);
@@ -104,7 +104,7 @@ export class QueueState<T> implements Owned {
    * Takes up to `max` items, waiting for at least one. A remote caller acknowledges them as it
    * uses them (see CallContext.needReceipt's batch): those it never used come back if it dies.
    */
-  getMany(max: number, signal?: AbortSignal, peer?: Peer, context?: CallContext): T[] | Promise<T[]> {
+  getMany(max: number, signal?: SignalSource, peer?: Peer, context?: CallContext): T[] | Promise<T[]> {
     if (this.#items.length > 0) {
       const batch: T[] = [];
       while (batch.length < max && this.#items.length > 0) batch.push(this.#take(this.#items.shift()!, peer, undefined));
@@ -140,8 +140,9 @@ export class QueueState<T> implements Owned {
   }
 
   /** JoinableQueue: resolves when every item put has been marked done. */
-  join(signal?: AbortSignal): void | Promise<void> {
+  join(source?: SignalSource): void | Promise<void> {
     if (this.#unfinished === 0) return;
+    const signal = signalOf(source);
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter<void> = { resolve, reject, done: false, cleanup: undefined };
       this.#joiners.add(waiter);
@@ -152,15 +153,15 @@ export class QueueState<T> implements Owned {
   dispatch(op: string, args: unknown[], context: CallContext): unknown {
     switch (op) {
       case 'put':
-        return this.put(args[0] as T, context.signal);
+        return this.put(args[0] as T, context);
       case 'putNowait':
         return this.putNowait(args[0] as T);
       case 'get':
-        return this.get(context.signal, context.peer, context);
+        return this.get(context, context.peer, context);
       case 'getNowait':
         return this.getNowait(context.peer, context);
       case 'getMany':
-        return this.getMany(args[0] as number, context.signal, context.peer, context);
+        return this.getMany(args[0] as number, context, context.peer, context);
       case 'size':
         return this.#items.length;
       case 'close':
@@ -168,7 +169,7 @@ export class QueueState<T> implements Owned {
       case 'taskDone':
         return this.taskDone(context.peer);
       case 'join':
-        return this.join(context.signal);
+        return this.join(context);
       default:
         throw new ProtocolError(`Queue: unknown operation '${op}'.`);
     }
@@ -275,7 +276,8 @@ export class QueueState<T> implements Owned {
     }
   }
 
-  #wait<V>(waiters: Deque<Waiter<V>>, signal: AbortSignal | undefined, extra: object): Promise<V> {
+  #wait<V>(waiters: Deque<Waiter<V>>, source: SignalSource, extra: object): Promise<V> {
+    const signal = signalOf(source);
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<V>((resolve, reject) => {
       const waiter = Object.assign({ resolve, reject, done: false, cleanup: undefined }, extra) as Waiter<V>;

@@ -96,3 +96,15 @@ export async function withDeadline<T>(call: string, options: BlockingOptions | u
   using deadline = new Deadline(call, options);
   return await Promise.race([work, deadline.expired]);
 }
+
+/**
+ * Where a waiting call gets its AbortSignal: a signal, or something that makes one on demand
+ * (a Deadline, a remote call's context). Owner-side state resolves it only when a call really
+ * has to wait, so an operation that completes at once never builds an AbortController.
+ */
+export type SignalSource = AbortSignal | { readonly signal: AbortSignal } | undefined;
+
+/** The AbortSignal of a {@link SignalSource}, made now if it is made on demand. */
+export function signalOf(source: SignalSource): AbortSignal | undefined {
+  return source === undefined || source instanceof AbortSignal ? source : source.signal;
+}
