@@ -47,7 +47,17 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
    * @throws {AbortError} `ERR_ABORTED` when `signal` aborts; nothing is left held.
    * @throws {OwnerGoneError} `ERR_OWNER_GONE` when the owning process has exited.
    */
-  async acquire(options: AcquireOptions = {}): Promise<boolean> {
+  acquire(options: AcquireOptions = {}): Promise<boolean> {
+    // The owner takes a free permit synchronously: no promise hop, no message.
+    const state = this._state;
+    if (state) {
+      const now = state.tryAcquire(SELF);
+      if (now !== 0) return Promise.resolve(this.#acquired(now));
+    }
+    return this.#acquireWaiting(options);
+  }
+
+  async #acquireWaiting(options: AcquireOptions): Promise<boolean> {
     const blocking = options.blocking ?? true;
     let acquired: Acquired;
     try {
@@ -58,7 +68,10 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
       if (error instanceof TimeoutError) return false;
       throw error;
     }
-    if (acquired === 0) return false;
+    return acquired !== 0 && this.#acquired(acquired);
+  }
+
+  #acquired(acquired: 1 | 2): true {
     this.ownerDied = acquired === 2;
     this.#heldHere++;
     return true;
@@ -71,15 +84,23 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
    * @throws {OverReleaseError} `ERR_SEMAPHORE_OVER_RELEASE` (BoundedSemaphore).
    */
   release(): Promise<void> {
-    const call = `${this.constructor.name}.release()`;
-    if (this.#heldHere > 0 && !this.isOwner) {
+    const state = this._state;
+    if (state) {
+      try {
+        state.release(SELF);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (this.#heldHere > 0) this.#heldHere--;
+      return Promise.resolve();
+    }
+    if (this.#heldHere > 0) {
+      // This process holds it: the release cannot fail, and calls from one process are served in order.
       this.#heldHere--;
       this._post('release', [], () => {});
       return Promise.resolve();
     }
-    return this._run(call, 'release', [], undefined, (state) => state.release(SELF)).then(() => {
-      if (this.#heldHere > 0) this.#heldHere--;
-    });
+    return this._run(`${this.constructor.name}.release()`, 'release', [], undefined, (s) => s.release(SELF));
   }
 
   /**

@@ -53,6 +53,22 @@ export class PermitsState implements Owned {
     return this.#held.get(holder) ?? 0;
   }
 
+  /**
+   * Takes a permit at once if one is free (or one more level of an RLock `holder` holds),
+   * without waiting or a promise; 0 if it would have to wait.
+   */
+  tryAcquire(holder: Holder): Acquired {
+    const depth = this.#held.get(holder);
+    if (this.kind === 'RLock' && depth) {
+      this.#held.set(holder, depth + 1);
+      return 1;
+    }
+    if (this.#permits.getValue() <= 0) return 0;
+    // async-mutex hands a free permit over synchronously, inside acquire(); its promise is not needed.
+    void this.#permits.acquire();
+    return this.#grant(holder);
+  }
+
   /** Acquires one permit (or one more level of an RLock it holds) for `holder`. */
   acquire(holder: Holder, blocking: boolean, source?: SignalSource): Acquired | Promise<Acquired> {
     const depth = this.#held.get(holder);
