@@ -296,6 +296,8 @@ export class Connection<T = unknown> implements HasWaitable {
     this.#opening ??= this.#socket.then((socket) => {
       const channel = new Channel<T, T>(socket, {
         name: 'pipe',
+        // Room for a few large messages in flight, so copying and sending overlap.
+        highWaterMark: 4 * 1024 * 1024,
         onMessage: (message) => this.#deliver(message),
         onClose: (error) => this.#finish(error),
       });

@@ -40,6 +40,8 @@ export interface ChannelOptions<In> {
 }
 
 const INITIAL_BATCH_BYTES = 16 * 1024;
+/** Frames from this size on are written as they are, not copied into the batch. */
+const DIRECT_WRITE_BYTES = 64 * 1024;
 
 /**
  * A bidirectional message channel. `In` is what the peer sends, `Out` what this side sends.
@@ -156,7 +158,8 @@ export class Channel<In = unknown, Out = unknown> {
     // Control frames go first. Encoded after the message, they hold no record structure the message could refer to.
     if (this.#codec.takeReset()) this.#append(this.#codec.encode(new ResetCodec()));
     if (context.modules.length > 0) this.#announce(context.modules);
-    this.#append(payload);
+    if (payload.length >= DIRECT_WRITE_BYTES) this.#writeDirect(payload);
+    else this.#append(payload);
     this.counters.messagesOut++;
     if (context.transfers.length > 0) this.#transfer!(context.transfers.splice(0));
     if (!this.#flushScheduled) {
@@ -269,6 +272,21 @@ export class Channel<In = unknown, Out = unknown> {
     // Encoded after the message but written before it; it holds only strings, so no record
     // structure of the message's can be referenced out of order.
     this.#append(this.#codec.encode(new RequireModules(fresh)));
+  }
+
+  /**
+   * A large frame skips the batch buffer: what is batched goes first, then the header and the
+   * encoder's own bytes (valid until written: msgpackr never rewinds into bytes it handed out).
+   */
+  #writeDirect(payload: Uint8Array): void {
+    this.#flush();
+    const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+    header.writeUInt32BE(payload.length, 0);
+    this.counters.bytesOut += FRAME_HEADER_BYTES + payload.length;
+    this.#socket.cork();
+    this.#socket.write(header);
+    this.#socket.write(payload);
+    this.#socket.uncork();
   }
 
   #append(payload: Uint8Array): void {
