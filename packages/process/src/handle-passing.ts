@@ -36,6 +36,10 @@ export function handleSender(sender: HandleSender): (transfers: Transfer[]) => v
         const message: HandleMessage = { multiproc: 'handle', id };
         if (buffered?.length) message.buffered = buffered.toString('base64');
         sender.send!(message, socket);
+      }).catch((error: unknown) => {
+        // The socket could not be made (e.g. out of file descriptors): the receiver's end reports
+        // it as gone when its peer closes; this process must not crash on it.
+        process.emitWarning(`multiproc: a Pipe end could not be passed on: ${String(error)}`);
       });
     }
   };
