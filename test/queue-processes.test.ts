@@ -9,6 +9,7 @@ import {
   finishTasks,
   produce,
   putThenExit,
+  reportPutAllAtOnce,
   takeAndDie,
   takeMany,
   takeOneThenHang,
@@ -128,6 +129,26 @@ describe('Queue iteration in another process fetches ahead, and loses nothing', 
     assert.deepEqual(await results.get({ timeout: 30_000 }), [0, 1, 2]);
     await child.join();
     assert.deepEqual(await queue.getMany(10), [3, 4]);
+  });
+});
+
+describe('puts of one tick travel together', () => {
+  it('500 puts without awaiting each arrive all, in order', async () => {
+    const queue = new Queue<number>();
+    const results = new Queue<string[]>();
+    const child = new Process({ target: reportPutAllAtOnce, args: [queue, results, 500, false] }).start();
+    assert.deepEqual(await results.get({ timeout: 30_000 }), []);
+    assert.deepEqual(await drain(queue, 500), Array.from({ length: 500 }, (_, i) => i));
+    await child.join();
+  });
+
+  it('an item that cannot be sent fails alone; the others of its tick arrive, in order', async () => {
+    const queue = new Queue<number>();
+    const results = new Queue<string[]>();
+    const child = new Process({ target: reportPutAllAtOnce, args: [queue, results, 10, true] }).start();
+    assert.deepEqual(await results.get({ timeout: 30_000 }), ['ERR_ENCODE']);
+    assert.deepEqual(await drain(queue, 9), [0, 1, 2, 3, 4, 6, 7, 8, 9]);
+    await child.join();
   });
 });
 

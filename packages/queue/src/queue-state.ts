@@ -86,6 +86,14 @@ export class QueueState<T> implements Owned {
     return this.#wait<void>(this.#putters as Deque<Waiter<void>>, signal, { item } as Partial<Putter<T>>);
   }
 
+  /** Adds items in order, waiting for room as `put` does (a producer's puts of one tick, sent together). */
+  putMany(items: T[], signal?: SignalSource): void | Promise<void> {
+    for (let i = 0; i < items.length; i++) {
+      const waiting = this.put(items[i]!, signal);
+      if (waiting) return waiting.then(() => this.putMany(items.slice(i + 1), signal));
+    }
+  }
+
   /** Adds an item at once, or throws `ERR_QUEUE_FULL`. */
   putNowait(item: T): void {
     this.#checkOpen('putNowait()');
@@ -154,6 +162,8 @@ export class QueueState<T> implements Owned {
     switch (op) {
       case 'put':
         return this.put(args[0] as T, context);
+      case 'putMany':
+        return this.putMany(args[0] as T[], context);
       case 'putNowait':
         return this.putNowait(args[0] as T);
       case 'get':

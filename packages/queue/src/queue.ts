@@ -40,6 +40,8 @@ export interface QueueInternals<T> extends ProxyOptions {
 export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
   /** The most items it holds (0: unbounded). */
   readonly maxsize: number;
+  /** Puts made in this tick by a proxy, sent together. */
+  #puts: { items: T[]; settle: Array<{ resolve: () => void; reject: (error: unknown) => void }> } | undefined;
 
   /**
    * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a negative or fractional maxsize.
@@ -67,7 +69,39 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
    * @throws {OwnerGoneError} `ERR_OWNER_GONE` when the owning process has exited.
    */
   put(item: T, options?: BlockingOptions): Promise<void> {
+    // In another process, puts of one tick without their own deadline travel as one message.
+    if (options === undefined && !this.isOwner) return this.#coalescePut(item);
     return this._op('put', [item], options, (state, signal) => state.put(item, signal));
+  }
+
+  #coalescePut(item: T): Promise<void> {
+    let batch = this.#puts;
+    if (!batch) {
+      batch = this.#puts = { items: [], settle: [] };
+      queueMicrotask(() => this.#flushPuts());
+    }
+    const puts = batch;
+    return new Promise<void>((resolve, reject) => {
+      puts.items.push(item);
+      puts.settle.push({ resolve, reject });
+    });
+  }
+
+  /** Sends the coalesced puts: one `putMany`, or each alone when one of them cannot be encoded. */
+  #flushPuts(): void {
+    const batch = this.#puts;
+    if (!batch) return;
+    this.#puts = undefined;
+    const call = `${this.constructor.name}.put()`;
+    const sendEach = () =>
+      batch.items.forEach((item, i) => {
+        this._run(call, 'put', [item], undefined, () => undefined).then(batch.settle[i]!.resolve, batch.settle[i]!.reject);
+      });
+    if (batch.items.length === 1) return sendEach();
+    this._run(call, 'putMany', [batch.items], undefined, () => undefined).then(
+      () => batch.settle.forEach((s) => s.resolve()),
+      (error: { code?: string }) => (error?.code === 'ERR_ENCODE' ? sendEach() : batch.settle.forEach((s) => s.reject(error))),
+    );
   }
 
   /**
@@ -90,6 +124,7 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
   async getMany(max = PREFETCH, options?: BlockingOptions): Promise<T[]> {
     if (!Number.isInteger(max) || max < 1) throw new InvalidArgumentError(`Queue.getMany(): max must be a whole number ≥ 1, got ${String(max)}.`);
     if (this.isOwner) return this._op('getMany', [max], options, (state, signal) => state.getMany(max, signal));
+    this.#flushPuts();
     const batch = await runtime().callBatch<T[]>(this.handle, 'getMany', [max], { call: `${this.constructor.name}.getMany()`, ...options });
     batch.acknowledge(batch.value.length);
     return batch.value;
@@ -141,6 +176,7 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
         if (this.isOwner) {
           items = [await this.get()];
         } else {
+          this.#flushPuts();
           const batch = await runtime().callBatch<T[]>(this.handle, 'getMany', [PREFETCH], { call: `${this.constructor.name} iteration` });
           items = batch.value;
           acknowledge = batch.acknowledge;
@@ -167,8 +203,9 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
     if (this.isOwner) await this.close();
   }
 
-  /** Runs an operation here (owner) or in the owner (proxy). */
+  /** Runs an operation here (owner) or in the owner (proxy), after any puts coalesced before it (FIFO per producer). */
   protected _op<R>(op: string, args: unknown[], options: BlockingOptions | undefined, local: (state: QueueState<T>, signal?: AbortSignal) => R | Promise<R>): Promise<R> {
+    this.#flushPuts();
     return this._run(`${this.constructor.name}.${op === 'size' ? 'qsize' : op}()`, op, args, options, local);
   }
 }

@@ -121,7 +121,14 @@ export class Peer {
       const batch = (options as { batch?: boolean }).batch === true;
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, call: options.call, deadline, batch });
     });
-    this.#send({ t: 'call', id, obj, op, args } satisfies CallMessage);
+    try {
+      this.#send({ t: 'call', id, obj, op, args } satisfies CallMessage);
+    } catch (error) {
+      // Not sent (e.g. an argument cannot be encoded): nothing is pending, nothing may linger.
+      this.#pending.delete(id);
+      deadline?.[Symbol.dispose]();
+      return Promise.reject(error);
+    }
     this.hold();
     if (deadline) {
       deadline.expired.catch((error: Error) => {
