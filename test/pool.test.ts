@@ -98,6 +98,16 @@ describe('Pool failures', () => {
     assert.equal(pool.stats().crashed, 1);
   });
 
+  it('after a stream of tiny tasks, a crash is blamed on the task that crashed, not on a finished one', async () => {
+    await using pool = new Pool({ processes: 1 });
+    await Promise.all(Array.from({ length: 2000 }, (_, i) => pool.apply(double, [i])));
+    const tiny = pool.apply(double, [1]);
+    const crash = pool.apply(exitNow, [4]);
+    assert.equal(await tiny, 2);
+    await assert.rejects(crash, (e: WorkerCrashedError) => e.code === 'ERR_WORKER_CRASHED' && e.exitCode === 4);
+    assert.equal(pool.stats().crashed, 1, 'the crashing task ran once');
+  });
+
   it('a task that calls process.exit rejects with WorkerCrashedError carrying the exit code', async () => {
     await using pool = new Pool({ processes: 1 });
     await assert.rejects(pool.apply(exitNow, [9]), (e: WorkerCrashedError) => e.code === 'ERR_WORKER_CRASHED' && e.exitCode === 9);

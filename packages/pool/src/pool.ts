@@ -113,6 +113,8 @@ export class Pool extends EventEmitter {
   #startupFailures = 0;
   #dispatchScheduled = false;
   #keepAlive: NodeJS.Timeout | undefined;
+  /** Tasks submitted and not settled. */
+  #outstanding = 0;
   #spawned = 0;
   readonly #counts = { completed: 0, failed: 0, crashed: 0, retried: 0 };
   readonly #runTimes = new Samples();
@@ -221,7 +223,8 @@ export class Pool extends EventEmitter {
    */
   async join(): Promise<void> {
     if (this.#state === 'running') throw new InvalidStateError('Pool.join(): the pool is still running; call close() or terminate() first.');
-    await Promise.all([...this.#workers].map((worker) => worker.process.join()));
+    // Replacements may start while closing (a crash, maxTasksPerChild): wait until none is left.
+    while (this.#workers.size > 0) await Promise.all([...this.#workers].map((worker) => worker.process.join()));
   }
 
   /** `await using pool = new Pool()`: close, then join (not Python's terminate: queued work finishes). */
@@ -317,6 +320,7 @@ export class Pool extends EventEmitter {
         task.cleanup = () => signal.removeEventListener('abort', onAbort);
       }
       this.#queue.push(task);
+      this.#outstanding++;
       this.#updateKeepAlive();
       this.#scheduleDispatch();
     });
@@ -360,6 +364,9 @@ export class Pool extends EventEmitter {
     const share = Math.min(cap, Math.max(1, Math.ceil(this.#queued / this.#workers.size)));
     const limit = this.#options.maxTasksPerChild;
     for (const worker of ready) {
+      // Refill a busy worker only once it has worked through half its share: one message per
+      // half-share, not one per finished task.
+      if (worker.inflight.length > 0 && worker.inflight.length > share / 2) continue;
       let room = share - worker.inflight.length;
       if (limit > 0) room = Math.min(room, limit - worker.assigned);
       const batch: Task[] = [];
@@ -512,7 +519,15 @@ export class Pool extends EventEmitter {
     this.emit('workerExit', { pid, exitCode, signal: signalCode, crashed: !planned });
     if (workerChannel.hasSubscribers) workerChannel.publish({ event: 'exit', pid, exitCode, signal: signalCode });
     if (this.#state === 'terminated') return;
-    if (!worker.ready) {
+    if (this.#state === 'broken') {
+      for (const task of held) this.#settle(task, false, this.#brokenBy);
+      this.#updateKeepAlive();
+      return;
+    }
+    // A worker that was told to leave before it was ready (close()) did not fail to start.
+    if (!worker.ready && worker.retiring) {
+      this.#requeue(held);
+    } else if (!worker.ready) {
       this.#startupFailures++;
       this.#requeue(held);
       if (this.#startupFailures >= this.#options.maxStartupFailures) return this.#break(pid, exitCode, signalCode);
@@ -545,13 +560,19 @@ export class Pool extends EventEmitter {
     });
     for (let task = this.#shift(); task; task = this.#shift()) this.#settle(task, false, this.#brokenBy);
     this.#wakeRoomWaiters();
-    for (const worker of this.#workers) worker.process.kill();
+    for (const worker of this.#workers) {
+      for (const task of worker.inflight) this.#settle(task, false, this.#brokenBy);
+      worker.inflight.length = 0;
+      worker.clearHeadTimer();
+      worker.process.kill();
+    }
     this.#updateKeepAlive();
   }
 
   #settle(task: Task, ok: boolean, value: unknown): void {
     if (task.settled) return;
     task.settled = true;
+    this.#outstanding--;
     task.cleanup();
     if (ok) {
       this.#counts.completed++;
@@ -567,8 +588,7 @@ export class Pool extends EventEmitter {
 
   /** While tasks are outstanding the pool keeps the process alive; an idle pool does not. */
   #updateKeepAlive(): void {
-    let outstanding = this.#queued > 0;
-    if (!outstanding) for (const worker of this.#workers) if (worker.running) outstanding = true;
+    const outstanding = this.#outstanding > 0;
     if (outstanding && !this.#keepAlive) this.#keepAlive = setInterval(() => {}, 1 << 30);
     else if (!outstanding && this.#keepAlive) {
       clearInterval(this.#keepAlive);

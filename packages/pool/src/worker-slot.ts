@@ -50,7 +50,8 @@ export class WorkerSlot {
     for (const task of tasks) {
       if (this.knownFunctions.has(task.fnId)) continue;
       this.knownFunctions.add(task.fnId);
-      void this.conn.send(functionRefs(task.fnId));
+      // A failure here means the worker is gone: its exit settles the tasks.
+      this.conn.send(functionRefs(task.fnId)).catch(() => {});
     }
     this.inflight.push(...tasks);
     this.assigned += tasks.length;

@@ -10,8 +10,6 @@ import { loadFunction, type FunctionRef } from '@multiproc/process';
 import type { Connection } from '@multiproc/pipe';
 import { TaskKind, type FromWorker, type ResultTuple, type TaskTuple, type ToWorker } from './protocol.js';
 
-/** Results are sent at the latest after this long, so a slow batch reports progress. */
-const FLUSH_MS = 5;
 
 async function runTask(fn: (...args: unknown[]) => unknown, kind: TaskKind, payload: unknown[]): Promise<unknown> {
   if (kind === TaskKind.Call) return await fn(...payload);
@@ -30,13 +28,21 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
   const queue: TaskTuple[] = [];
   let running = false;
   let results: ResultTuple[] = [];
-  let lastFlush = performance.now();
 
-  const send = (batch: ResultTuple[]) => conn.send({ t: 'done', results: batch, rss: process.memoryUsage.rss() });
+  // Resident memory costs a syscall to read: measured at most every 100 ms.
+  let rss = 0;
+  let rssAt = -Infinity;
+  const send = (batch: ResultTuple[]) => {
+    const now = performance.now();
+    if (now - rssAt > 100) {
+      rss = process.memoryUsage.rss();
+      rssAt = now;
+    }
+    return conn.send({ t: 'done', results: batch, rss });
+  };
   const flush = async () => {
     const batch = results;
     results = [];
-    lastFlush = performance.now();
     try {
       await send(batch);
     } catch (error) {
@@ -60,7 +66,9 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
       } catch (error) {
         results.push([id, false, error, performance.now() - start]);
       }
-      if (queue.length === 0 || performance.now() - lastFlush > FLUSH_MS) await flush();
+      // Each result leaves before the next task starts (written to the socket by the time this await
+      // resumes): if that task kills the worker, the pool knows exactly which task was running.
+      await flush();
     }
     running = false;
   };
