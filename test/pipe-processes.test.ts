@@ -58,6 +58,16 @@ describe('Pipe across processes', () => {
     for (const end of [a, b, x, y]) await end.close();
   });
 
+  it('an end in a start() that fails to encode stays usable here', async () => {
+    const [a, b] = Pipe<string>();
+    assert.throws(() => new Process({ target: echo, args: [a, Symbol('not sendable')] }).start(), { code: 'ERR_ENCODE' });
+    assert.equal(a.closed, false);
+    await a.send('still mine');
+    assert.equal(await b.recv({ timeout: 10_000 }), 'still mine');
+    await a.close();
+    await b.close();
+  });
+
   it('an end used here cannot be passed on: ERR_INVALID_STATE names the rule', async () => {
     const [a, b] = Pipe();
     await a.send('used');

@@ -11,6 +11,7 @@ import {
   putThenExit,
   reportPutAllAtOnce,
   takeAndDie,
+  tryGet,
   takeMany,
   takeOneThenHang,
   takeThreeThenStop,
@@ -129,6 +130,18 @@ describe('Queue iteration in another process fetches ahead, and loses nothing', 
     assert.deepEqual(await results.get({ timeout: 30_000 }), [0, 1, 2]);
     await child.join();
     assert.deepEqual(await queue.getMany(10), [3, 4]);
+  });
+});
+
+describe('items that cannot travel', () => {
+  it('an item the owner holds but cannot send to a consumer stays in the queue (ERR_ENCODE for that get)', async () => {
+    const queue = new Queue<unknown>();
+    const results = new Queue<string>();
+    await queue.put({ fn: () => 1 }); // local put: never encoded
+    const child = new Process({ target: tryGet, args: [queue, results] }).start();
+    assert.equal(await results.get({ timeout: 30_000 }), 'ERR_ENCODE');
+    await child.join();
+    assert.equal(await queue.qsize(), 1);
   });
 });
 

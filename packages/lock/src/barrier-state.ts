@@ -15,8 +15,10 @@ import { Waiters } from './waiters.js';
 export class BarrierState implements Owned {
   readonly parties: number;
   readonly #action: (() => unknown) | undefined;
-  readonly #waiters = new Waiters<void, { holder: Holder }>();
+  readonly #waiters = new Waiters<void, { holder: Holder; generation: number }>();
   #arrived = 0;
+  /** The round: a party arriving while the last one's action runs waits for the next round. */
+  #generation = 0;
   #broken = false;
 
   constructor(parties: number, action: (() => unknown) | undefined) {
@@ -36,19 +38,22 @@ export class BarrierState implements Owned {
   async wait(holder: Holder, signal?: AbortSignal): Promise<number> {
     if (this.#broken) throw new BrokenBarrierError('it was broken earlier');
     const index = this.#arrived++;
+    const generation = this.#generation;
     if (this.#arrived === this.parties) {
+      // The round is complete: later arrivals belong to the next one, even while the action runs.
+      this.#arrived = 0;
+      this.#generation++;
       try {
         await this.#action?.();
       } catch (error) {
         this.#break('its action threw');
         throw new BrokenBarrierError(`its action threw: ${(error as Error).message}`);
       }
-      this.#arrived = 0;
-      this.#waiters.wake(undefined);
+      this.#waiters.wakeWhere((waiter) => waiter.generation === generation, undefined);
       return index;
     }
     try {
-      await this.#waiters.wait({ holder }, signal);
+      await this.#waiters.wait({ holder, generation }, signal);
     } catch (error) {
       if (error instanceof BrokenBarrierError) throw error;
       // A closed peer means the party's process died (its wait was cancelled as its connection closed).

@@ -36,6 +36,11 @@ export class ConditionState implements Owned {
     }
     if (holder !== SELF && (holder as Peer).closed) return false;
     await this.#lock.restore(holder, depth);
+    // The waiter's process may have died while it waited for the lock again: it cannot release it.
+    if (holder !== SELF && (holder as Peer).closed) {
+      this.#lock.releaseAll(holder);
+      return false;
+    }
     // In the owner, an abort (not a timeout) is thrown after the lock is back, as Python re-acquires before raising.
     if (holder === SELF && failure && !(failure instanceof TimeoutError)) throw failure;
     return notified;

@@ -59,6 +59,19 @@ export class Waiters<V, Extra extends object = object> {
     return woken;
   }
 
+  /** Wakes, with `value`, every waiter `predicate` picks; returns how many. */
+  wakeWhere(predicate: (waiter: Waiter<V> & Extra) => boolean, value: V): number {
+    let woken = 0;
+    for (const waiter of this.#waiting) {
+      if (!predicate(waiter)) continue;
+      this.#waiting.delete(waiter);
+      waiter.done = true;
+      waiter.resolve(value);
+      woken++;
+    }
+    return woken;
+  }
+
   /** Rejects every waiter with `error`. */
   fail(error: Error): void {
     for (const waiter of this.#waiting) {

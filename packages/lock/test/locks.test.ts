@@ -202,3 +202,19 @@ describe('Barrier', () => {
     await assert.rejects(waiting, { code: 'ERR_BROKEN_BARRIER' });
   });
 });
+
+describe('Barrier rounds', () => {
+  it('a party arriving while the action runs waits for the next round', async () => {
+    const barrier = new Barrier(2, { action: () => new Promise((r) => setTimeout(r, 100)) });
+    const first = barrier.wait();
+    const second = barrier.wait();
+    await new Promise((r) => setTimeout(r, 20));
+    let lateDone = false;
+    const late = barrier.wait().then((i) => ((lateDone = true), i));
+    assert.deepEqual((await Promise.all([first, second])).sort(), [0, 1]);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(lateDone, false, 'the late party waits for a partner of its own round');
+    const partner = barrier.wait();
+    assert.deepEqual([await late, await partner].sort(), [0, 1]);
+  });
+});

@@ -151,6 +151,8 @@ export class Connection<T = unknown> implements HasWaitable {
         deadline.expired.catch((error: unknown) => {
           if (receiver.done) return;
           receiver.done = true;
+          const at = this.#receivers.indexOf(receiver);
+          if (at >= 0) this.#receivers.splice(at, 1);
           reject(error);
         });
       });
@@ -234,16 +236,21 @@ export class Connection<T = unknown> implements HasWaitable {
    * returns its transfer id). If `send` throws, this end stays usable here.
    * @throws {InvalidStateError} `ERR_INVALID_STATE` when this end was already used here, closed, or passed on.
    */
-  _transfer(send: (socket: Promise<Socket>) => number): number {
+  _transfer(send: (socket: Promise<Socket>, undo: () => void) => number): number {
     if (this.#channel || this.#opening || this.#closed || this.#transferred) {
       throw new InvalidStateError(
         'A Pipe end can be passed to another process only before it is used (or closed) in this one; ' +
           'what it had read would otherwise be lost. Make a new Pipe for the new process.',
       );
     }
-    const id = send(this.#socket);
+    // Marked passed on now (a second mention in the same message must fail), undone if the message fails to encode.
     this.#transferred = true;
-    return id;
+    try {
+      return send(this.#socket, () => (this.#transferred = false));
+    } catch (error) {
+      this.#transferred = false;
+      throw error;
+    }
   }
 
   get #inboxLength(): number {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import { currentDecodeContext, noteTransfer, registerInternalPassable, runtime, type Peer } from '@multiproc/wire';
+import { currentDecodeContext, noteTransfer, ProtocolError, registerInternalPassable, runtime, type Peer } from '@multiproc/wire';
 import { Connection } from './connection.js';
 
 /** Type code of Connections in messages (see wire's extension-types.ts). */
@@ -23,13 +23,13 @@ registerInternalPassable<Connection<unknown>, ConnectionData>({
   Class: Connection,
   module: import.meta.url,
   encode: (connection) => ({
-    x: connection._transfer((socket) => noteTransfer(socket, 'A Pipe end (Connection)')),
+    x: connection._transfer((socket, undo) => noteTransfer(socket, 'A Pipe end (Connection)', undo)),
     r: connection.readable,
     w: connection.writable,
   }),
   decode: ({ x, r, w }) => {
     const from = currentDecodeContext() as Peer | undefined;
-    if (!from) throw new Error('a Pipe end arrived on a channel that cannot carry it');
+    if (!from) throw new ProtocolError('a Pipe end (Connection) arrived on a channel that cannot carry OS handles; closing it.');
     return new Connection({ socket: runtime().claimHandle(from.pid, x) as Promise<Socket>, readable: r, writable: w });
   },
 });

@@ -12,7 +12,8 @@ import { holdReading } from '@multiproc/wire';
 
 /** Resolves with two connected sockets. */
 export function socketPair(): Promise<[Socket, Socket]> {
-  const dir = mkdtempSync(join(tmpdir(), 'multiproc-pipe-'));
+  // A Unix socket path has at most 107 bytes: fall back to /tmp for a long TMPDIR.
+  const dir = mkdtempSync(join(Buffer.byteLength(tmpdir()) <= 80 ? tmpdir() : '/tmp', 'multiproc-pipe-'));
   const path = join(dir, 's');
   return new Promise<[Socket, Socket]>((resolve, reject) => {
     let client: Socket | undefined;

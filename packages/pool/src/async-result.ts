@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { TimeoutError, withDeadline, type BlockingOptions } from '@multiproc/wire';
+import { InvalidStateError, TimeoutError, withDeadline, type BlockingOptions } from '@multiproc/wire';
 
 /** See the module comment. */
 export class AsyncResult<R> implements PromiseLike<R> {
@@ -32,10 +32,10 @@ export class AsyncResult<R> implements PromiseLike<R> {
 
   /**
    * True if it succeeded.
-   * @throws {InvalidStateError}-like `Error` when it has not settled yet (as Python's ValueError).
+   * @throws {InvalidStateError} `ERR_INVALID_STATE` when it has not settled yet (as Python's ValueError).
    */
   successful(): boolean {
-    if (this.#state === 'pending') throw new Error('AsyncResult.successful(): the result is not ready yet; call it after ready() is true.');
+    if (this.#state === 'pending') throw new InvalidStateError('AsyncResult.successful(): the result is not ready yet; call it after ready() is true.');
     return this.#state === 'fulfilled';
   }
 

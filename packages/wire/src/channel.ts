@@ -152,7 +152,8 @@ export class Channel<In = unknown, Out = unknown> {
       payload = withEncodeContext(context, () => this.#codec.encode(message));
     } catch (error) {
       context.modules.length = 0;
-      context.transfers.length = 0;
+      // Handles noted before the encode failed stay where they were.
+      for (const transfer of context.transfers.splice(0)) transfer.undo?.();
       throw error;
     }
     // Control frames go first. Encoded after the message, they hold no record structure the message could refer to.

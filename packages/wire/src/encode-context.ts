@@ -17,6 +17,8 @@ export interface Transfer {
   id: number;
   /** The socket (or other handle `child.send` accepts), or a promise of it while it is still being made. */
   handle: object | Promise<object>;
+  /** Undoes the hand-over if the message it belongs to could not be encoded after all. */
+  undo?: (() => void) | undefined;
 }
 
 /** Filled while one message is encoded. */
@@ -55,7 +57,7 @@ export function noteRequiredModule(module: string | undefined): void {
  * @returns the id to write into the message.
  * @throws {EncodeError} `ERR_ENCODE` when the message is not going over a channel that can carry handles.
  */
-export function noteTransfer(handle: object | Promise<object>, what: string): number {
+export function noteTransfer(handle: object | Promise<object>, what: string, undo?: () => void): number {
   if (!encoding?.canTransfer) {
     throw new EncodeError(
       `${what} can only be passed to a child process or back to the parent (over the channel a Process opens), ` +
@@ -63,7 +65,7 @@ export function noteTransfer(handle: object | Promise<object>, what: string): nu
     );
   }
   const id = ++nextTransferId;
-  encoding.transfers.push({ id, handle });
+  encoding.transfers.push({ id, handle, undo });
   return id;
 }
 

@@ -115,7 +115,11 @@ export class Peer {
     const id = ++this.#nextId;
     let deadline: Deadline | undefined;
     if (options.timeout !== undefined || options.signal !== undefined) {
-      deadline = new Deadline(options.call, options);
+      try {
+        deadline = new Deadline(options.call, options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
     const promise = new Promise<T>((resolve, reject) => {
       const batch = (options as { batch?: boolean }).batch === true;
@@ -136,7 +140,11 @@ export class Peer {
         if (!pending || pending.cancelled) return;
         pending.cancelled = error;
         // The owner decides: a call it has not served yet is cancelled; one it served keeps its result.
-        if (!this.#closed) this.#send({ t: 'cancel', id });
+        try {
+          if (!this.#closed) this.#send({ t: 'cancel', id });
+        } catch {
+          // Closing: the pending call is rejected when the close completes.
+        }
       });
     }
     return promise;
@@ -263,9 +271,15 @@ export class Peer {
       try {
         this.#send({ t: 'reply', id, ok, value, ...(receipt ? { r: receipt.batch ? (2 as const) : (1 as const) } : {}) });
       } catch (error) {
-        // The result could not be encoded: the caller gets that error instead.
+        // Not sent (the value cannot be encoded, or the channel is closing): what it carried goes back
+        // (a queue item), and the caller, if it can still be told, gets the error.
         this.#unreceipted.delete(id);
-        this.#send({ t: 'reply', id, ok: false, value: error });
+        receipt?.lost();
+        try {
+          this.#send({ t: 'reply', id, ok: false, value: error });
+        } catch {
+          // The channel is closing: the caller learns it from the close.
+        }
       }
     };
     if (!object) {

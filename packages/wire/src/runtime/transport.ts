@@ -31,8 +31,10 @@ export class UnixTransport implements Transport {
 
   listen(onConnection: (socket: Socket) => void): string {
     if (this.#address) return this.#address;
-    // mkdtemp creates the directory with mode 0700.
-    this.#dir = mkdtempSync(join(tmpdir(), 'multiproc-'));
+    // mkdtemp creates the directory with mode 0700. A Unix socket path has at most 107 bytes
+    // (longer ones are silently cut by the OS): fall back to /tmp for a long TMPDIR.
+    const base = Buffer.byteLength(tmpdir()) <= 80 ? tmpdir() : '/tmp';
+    this.#dir = mkdtempSync(join(base, 'multiproc-'));
     this.#address = join(this.#dir, 's');
     const server = createServer({ pauseOnConnect: false }, onConnection);
     server.on('error', () => {});
