@@ -104,6 +104,7 @@ export class Pool extends EventEmitter {
   readonly #queue: Task[] = [];
   #queueHead = 0;
   readonly #functionIds = new WeakMap<object, number>();
+  /** Functions by where they are found (and their source): closures made again per call share one id. */
   readonly #namedFunctionIds = new Map<string, number>();
   readonly #functionRefs: FunctionRef[] = [];
   readonly #roomWaiters: Array<() => void> = [];
@@ -330,7 +331,15 @@ export class Pool extends EventEmitter {
     if (typeof fn === 'function') {
       const known = this.#functionIds.get(fn);
       if (known !== undefined) return known;
-      const id = this.#functionRefs.push(describeFunction(fn, { module }, callerModule([ownDir]), call)) - 1;
+      // A new closure each call (pool.apply((x) => x + 1, …) in a loop) is the same function to a
+      // worker: keyed by where it is found and its source, it is registered once.
+      const ref = describeFunction(fn, { module }, callerModule([ownDir]), call);
+      const key = `${JSON.stringify(ref.candidates)}\0${ref.source ?? ''}`;
+      let id = this.#namedFunctionIds.get(key);
+      if (id === undefined) {
+        id = this.#functionRefs.push(ref) - 1;
+        this.#namedFunctionIds.set(key, id);
+      }
       this.#functionIds.set(fn, id);
       return id;
     }
