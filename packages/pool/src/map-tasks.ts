@@ -36,7 +36,13 @@ export async function collectOrdered(chunks: Array<Promise<unknown[]>>, total: n
     for (const chunk of chunks) void chunk.then((results) => onProgress((done += results.length), total), () => {});
   }
   const parts = await Promise.all(chunks);
-  return parts.length === 1 ? parts[0]! : parts.flat(1);
+  if (parts.length === 1) return parts[0]!;
+  // A plain copy into one array: Array.prototype.flat was half of a 10 M-item map's parent time.
+  const all = new Array<unknown>(total);
+  let at = 0;
+  for (const part of parts) for (let i = 0; i < part.length; i++) all[at++] = part[i];
+  all.length = at;
+  return all;
 }
 
 /**

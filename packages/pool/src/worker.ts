@@ -11,11 +11,17 @@ import type { Connection } from '@multiproc/pipe';
 import { TaskKind, type FromWorker, type ResultTuple, type TaskTuple, type ToWorker } from './protocol.js';
 
 
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+
+/** Runs one task; over a chunk, a synchronous function is called without an await per item. */
 async function runTask(fn: (...args: unknown[]) => unknown, kind: TaskKind, payload: unknown[]): Promise<unknown> {
   if (kind === TaskKind.Call) return await fn(...payload);
   const out = new Array(payload.length);
-  if (kind === TaskKind.Map) for (let i = 0; i < payload.length; i++) out[i] = await fn(payload[i]);
-  else for (let i = 0; i < payload.length; i++) out[i] = await fn(...(payload[i] as unknown[]));
+  for (let i = 0; i < payload.length; i++) {
+    const value = kind === TaskKind.Map ? fn(payload[i]) : fn(...(payload[i] as unknown[]));
+    out[i] = isThenable(value) ? await value : value;
+  }
   return out;
 }
 
