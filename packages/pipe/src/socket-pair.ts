@@ -4,16 +4,14 @@
  *
  * @module
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { holdReading } from '@multiproc/wire';
+import { holdReading, privateSocketDir } from '@multiproc/wire';
 
 /** Resolves with two connected sockets. */
 export function socketPair(): Promise<[Socket, Socket]> {
-  // A Unix socket path has at most 107 bytes: fall back to /tmp for a long TMPDIR.
-  const dir = mkdtempSync(join(Buffer.byteLength(tmpdir()) <= 80 ? tmpdir() : '/tmp', 'multiproc-pipe-'));
+  const dir = privateSocketDir('multiproc-pipe-');
   const path = join(dir, 's');
   return new Promise<[Socket, Socket]>((resolve, reject) => {
     let client: Socket | undefined;

@@ -92,11 +92,6 @@ export class Runtime implements ObjectTable {
     return { owner: this.ownerAddress(), id };
   }
 
-  /** True when `handle` points at an object this process owns. */
-  isLocal(handle: Handle): boolean {
-    return handle.owner.pid === process.pid;
-  }
-
   /** This process's address as an owner. */
   ownerAddress(): OwnerAddress {
     if (!this.#address) {

@@ -13,6 +13,15 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/**
+ * Makes a private directory (mode 0700, by mkdtemp) to hold a Unix socket. A socket path has at
+ * most 107 bytes (longer ones are silently cut by the OS), so a long TMPDIR falls back to /tmp.
+ */
+export function privateSocketDir(prefix: string): string {
+  const base = Buffer.byteLength(tmpdir()) <= 80 ? tmpdir() : '/tmp';
+  return mkdtempSync(join(base, prefix));
+}
+
 /** Opens a listening endpoint and connects to others. */
 export interface Transport {
   /** Starts listening; returns the address peers connect to. Synchronous: the address is needed while encoding a handle. */
@@ -31,10 +40,7 @@ export class UnixTransport implements Transport {
 
   listen(onConnection: (socket: Socket) => void): string {
     if (this.#address) return this.#address;
-    // mkdtemp creates the directory with mode 0700. A Unix socket path has at most 107 bytes
-    // (longer ones are silently cut by the OS): fall back to /tmp for a long TMPDIR.
-    const base = Buffer.byteLength(tmpdir()) <= 80 ? tmpdir() : '/tmp';
-    this.#dir = mkdtempSync(join(base, 'multiproc-'));
+    this.#dir = privateSocketDir('multiproc-');
     this.#address = join(this.#dir, 's');
     const server = createServer({ pauseOnConnect: false }, onConnection);
     server.on('error', () => {});
