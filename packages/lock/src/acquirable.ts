@@ -11,8 +11,10 @@ import {
   type BlockingOptions,
   type Handle,
 } from '@multiproc/wire';
+import { LockNotHeldError } from './errors.js';
 import { SELF, type Acquired } from './holder.js';
-import { PermitsState, type PermitsKind } from './permits-state.js';
+import { leaseDesk, type LeaseHolder } from './lease-desk.js';
+import { LEASE_UNIT, PermitsState, type LeaseRequest, type PermitsKind } from './permits-state.js';
 
 /** Options of `acquire()`. */
 export interface AcquireOptions extends BlockingOptions {
@@ -33,11 +35,21 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
   ownerDied = false;
   /** Permits this process holds, as far as it knows (for releasing without a round trip). */
   #heldHere = 0;
+  /** A Lock's proxy asks for leases (see lease-desk.ts): the name it goes by at this process's desk, 0 if not. */
+  readonly #watchId: number;
+  /** The lease this process holds (0: none): it may take the lock without asking while it is not held here. */
+  #lease = 0;
+  /** Held here under the lease. */
+  #leaseHeld = false;
+  /** The owner wants the lease back: it goes at the next release. */
+  #leaseRevoked = false;
+  #returnScheduled = false;
 
   protected constructor(kind: PermitsKind, initial: number, proxy: Handle | undefined) {
     super(proxy, () => new PermitsState(kind, initial));
     const state = this._state;
     if (state) permitsOf.set(this, state);
+    this.#watchId = proxy && kind === 'Lock' ? leaseDesk.watchId() : 0;
   }
 
   /**
@@ -53,22 +65,75 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
     if (state) {
       const now = state.tryAcquire(SELF);
       if (now !== 0) return Promise.resolve(this.#acquired(now));
+    } else if (this.#lease !== 0 && !this.#leaseHeld) {
+      // Leased to this process and not held here: taken without asking the owner.
+      this.#leaseHeld = true;
+      return Promise.resolve(this.#acquired(1));
     }
     return this.#acquireWaiting(options);
   }
 
   async #acquireWaiting(options: AcquireOptions): Promise<boolean> {
     const blocking = options.blocking ?? true;
-    let acquired: Acquired;
+    const args: [boolean, LeaseRequest?] = this.#watchId === 0 ? [blocking] : [blocking, { desk: leaseDesk.id, watch: this.#watchId }];
+    let reply: number;
     try {
-      acquired = await this._run(`${this.constructor.name}.acquire()`, 'acquire', [blocking], options, (state, signal) =>
+      reply = await this._run(`${this.constructor.name}.acquire()`, 'acquire', args, options, (state, signal) =>
         state.acquire(SELF, blocking, signal),
       );
     } catch (error) {
       if (error instanceof TimeoutError) return false;
       throw error;
     }
+    const acquired = (reply % LEASE_UNIT) as Acquired;
+    const lease = Math.floor(reply / LEASE_UNIT);
+    if (lease !== 0) {
+      this.#lease = lease;
+      this.#leaseHeld = true;
+      this.#leaseRevoked = false;
+      leaseDesk.add(this.#watchId, this.#asLessee);
+    }
     return acquired !== 0 && this.#acquired(acquired);
+  }
+
+  /** How the lease desk reaches this proxy. */
+  readonly #asLessee: LeaseHolder = {
+    revoke: (leaseId) => {
+      if (leaseId !== this.#lease) return;
+      if (this.#leaseHeld) this.#leaseRevoked = true;
+      else this.#returnLease();
+    },
+    returnIfIdle: () => this.#returnIfIdle(),
+  };
+
+  #returnIfIdle(): void {
+    if (this.#lease !== 0 && !this.#leaseHeld) this.#returnLease();
+  }
+
+  #returnLease(): void {
+    const lease = this.#lease;
+    this.#lease = 0;
+    this.#leaseRevoked = false;
+    leaseDesk.delete(this.#watchId);
+    try {
+      this._post('return', [lease], () => {});
+    } catch {
+      // The owner is gone: there is nothing to give back.
+    }
+  }
+
+  /**
+   * After a release under the lease: it goes back once the code now running has finished
+   * without taking the lock again (a process.nextTick runs after every pending promise
+   * callback), so a loop of acquire/release keeps it, and an idle process does not.
+   */
+  #scheduleReturn(): void {
+    if (this.#returnScheduled) return;
+    this.#returnScheduled = true;
+    process.nextTick(() => {
+      this.#returnScheduled = false;
+      this.#returnIfIdle();
+    });
   }
 
   #acquired(acquired: 1 | 2): true {
@@ -92,6 +157,14 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
         return Promise.reject(error);
       }
       if (this.#heldHere > 0) this.#heldHere--;
+      return Promise.resolve();
+    }
+    if (this.#lease !== 0) {
+      if (!this.#leaseHeld) return Promise.reject(new LockNotHeldError('Lock.release(): the lock is not held.'));
+      this.#leaseHeld = false;
+      if (this.#heldHere > 0) this.#heldHere--;
+      if (this.#leaseRevoked) this.#returnLease();
+      else this.#scheduleReturn();
       return Promise.resolve();
     }
     if (this.#heldHere > 0) {

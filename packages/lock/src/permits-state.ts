@@ -12,12 +12,34 @@
  * abort, its process died) stays in line and, when its turn comes, hands the
  * permit straight on. So a cancelled acquire never leaves a permit taken.
  *
+ * Leases (Lock only): a process that takes the lock again, uncontended, right
+ * after it held it last, is granted a lease with it, and may then re-take it
+ * without asking (see lease-desk.ts). To the owner the lessee holds the lock
+ * until it gives the lease back; when another process starts waiting, the
+ * owner revokes the lease, and the lessee gives it back at its next release.
+ *
  * @module
  */
 import { Semaphore as AsyncSemaphore } from 'async-mutex';
 import { ProtocolError, signalOf, type CallContext, type Owned, type Peer, type SignalSource } from '@multiproc/wire';
+import type { Acquired } from './holder.js';
 import { LockNotHeldError, OverReleaseError } from './errors.js';
-import { SELF, type Acquired, type Holder } from './holder.js';
+import { SELF, type Holder } from './holder.js';
+
+/** Where a lessee can be asked to give its lease back: its lease desk and the name it gave. */
+export interface LeaseRequest {
+  desk: number;
+  watch: number;
+}
+
+interface Lease extends LeaseRequest {
+  id: number;
+  peer: Peer;
+  revoked: boolean;
+}
+
+/** An acquire's reply on the wire: `Acquired + LEASE_UNIT * leaseId` (lease id 0: no lease). */
+export const LEASE_UNIT = 4;
 
 /** Which primitive a PermitsState backs. */
 export type PermitsKind = 'Lock' | 'RLock' | 'Semaphore' | 'BoundedSemaphore';
@@ -31,6 +53,15 @@ export class PermitsState implements Owned {
   readonly #held = new Map<Holder, number>();
   /** Permits released because their holder died, not yet re-acquired. */
   #orphaned = 0;
+  /** Acquirers in line (abandoned ones too, until their turn). */
+  #waiting = 0;
+  /** Who took it last: a lease goes only to the holder that takes it again. */
+  #lastHolder: Holder | undefined;
+  /** The lease out now, if any. */
+  #lease: Lease | undefined;
+  /** A lease whose lessee is in a Condition wait: it comes back with the lock. */
+  #parkedLease: Lease | undefined;
+  #leaseIds = 0;
 
   constructor(kind: PermitsKind, initial: number) {
     this.kind = kind;
@@ -66,11 +97,14 @@ export class PermitsState implements Owned {
     if (this.#permits.getValue() <= 0) return 0;
     // async-mutex hands a free permit over synchronously, inside acquire(); its promise is not needed.
     void this.#permits.acquire();
-    return this.#grant(holder);
+    return this.#grant(holder) as Acquired;
   }
 
-  /** Acquires one permit (or one more level of an RLock it holds) for `holder`. */
-  acquire(holder: Holder, blocking: boolean, source?: SignalSource): Acquired | Promise<Acquired> {
+  /**
+   * Acquires one permit (or one more level of an RLock it holds) for `holder`. With `lease`
+   * (a Lock's remote holder), the result may carry a lease id (see `LEASE_UNIT`).
+   */
+  acquire(holder: Holder, blocking: boolean, source?: SignalSource, lease?: LeaseRequest): number | Promise<number> {
     const depth = this.#held.get(holder);
     if (this.kind === 'RLock' && depth) {
       this.#held.set(holder, depth + 1);
@@ -82,8 +116,16 @@ export class PermitsState implements Owned {
     const signal = free ? undefined : signalOf(source);
     if (signal?.aborted) return Promise.reject(signal.reason);
     const granted = this.#permits.acquire();
-    if (!signal) return granted.then(() => this.#grant(holder));
-    return new Promise<Acquired>((resolve, reject) => {
+    if (free) return granted.then(() => this.#grant(holder, lease));
+    this.#waiting++;
+    this.#revokeLease();
+    if (!signal) {
+      return granted.then(() => {
+        this.#waiting--;
+        return this.#grant(holder, lease);
+      });
+    }
+    return new Promise<number>((resolve, reject) => {
       let abandoned = false;
       const onAbort = () => {
         abandoned = true;
@@ -91,9 +133,10 @@ export class PermitsState implements Owned {
       };
       signal.addEventListener('abort', onAbort, { once: true });
       void granted.then(() => {
+        this.#waiting--;
         signal.removeEventListener('abort', onAbort);
         if (abandoned) this.#permits.release();
-        else resolve(this.#grant(holder));
+        else resolve(this.#grant(holder, lease));
       });
     });
   }
@@ -116,6 +159,9 @@ export class PermitsState implements Owned {
         break;
       case 'Lock':
         if (!this.#permits.isLocked()) throw new LockNotHeldError('Lock.release(): the lock is not held.');
+        // Released by another process than its lessee (a Lock allows it): the lease ends here, and the
+        // lessee's own give-back, when it comes, is ignored.
+        this.#lease = undefined;
         break;
       case 'BoundedSemaphore':
         if (this.#permits.getValue() >= this.initial) throw new OverReleaseError(this.initial);
@@ -125,10 +171,22 @@ export class PermitsState implements Owned {
     this.#permits.release();
   }
 
+  /** A lessee gives lease `id` back, and with it the lock (ignored for a lease that already ended). */
+  returnLease(holder: Holder, id: number): void {
+    if (this.#lease?.id !== id || this.#lease.peer !== holder) return;
+    this.#lease = undefined;
+    this.#forget(holder, this.#held.get(holder) ?? 0);
+    this.#permits.release();
+  }
+
   /** Condition support: releases every level `holder` holds; returns how many, to restore later. */
   releaseAll(holder: Holder): number {
     const depth = this.#held.get(holder) ?? 0;
     if (depth === 0) throw new LockNotHeldError(`Condition: this process does not hold the condition's ${this.kind}; acquire it first.`);
+    if (this.#lease?.peer === holder) {
+      this.#parkedLease = this.#lease;
+      this.#lease = undefined;
+    }
     this.#held.delete(holder);
     this.#permits.release();
     return this.kind === 'RLock' ? depth : 1;
@@ -136,16 +194,26 @@ export class PermitsState implements Owned {
 
   /** Condition support: re-acquires the lock for `holder` at the depth it had. */
   async restore(holder: Holder, depth: number): Promise<void> {
+    this.#waiting++;
     await this.#permits.acquire();
+    this.#waiting--;
     this.#held.set(holder, depth);
+    this.#lastHolder = holder;
+    if (this.#parkedLease?.peer === holder) {
+      this.#lease = this.#parkedLease;
+      this.#parkedLease = undefined;
+      if (this.#waiting > 0) this.#revokeLease();
+    }
   }
 
   dispatch(op: string, args: unknown[], context: CallContext): unknown {
     switch (op) {
       case 'acquire':
-        return this.acquire(context.peer, args[0] !== false, context);
+        return this.acquire(context.peer, args[0] !== false, context, args[1] as LeaseRequest | undefined);
       case 'release':
         return this.release(context.peer);
+      case 'return':
+        return this.returnLease(context.peer, args[0] as number);
       case 'locked':
         return this.locked;
       case 'value':
@@ -156,6 +224,9 @@ export class PermitsState implements Owned {
   }
 
   peerClosed(peer: Peer): void {
+    if (this.#lease?.peer === peer) this.#lease = undefined;
+    if (this.#parkedLease?.peer === peer) this.#parkedLease = undefined;
+    if (this.#lastHolder === peer) this.#lastHolder = undefined;
     const depth = this.#held.get(peer);
     if (!depth) return;
     this.#held.delete(peer);
@@ -164,11 +235,32 @@ export class PermitsState implements Owned {
     this.#permits.release(permits);
   }
 
-  #grant(holder: Holder): Acquired {
+  #grant(holder: Holder, request?: LeaseRequest): number {
     this.#held.set(holder, (this.#held.get(holder) ?? 0) + 1);
-    if (this.#orphaned === 0) return 1;
-    this.#orphaned--;
-    return 2;
+    const again = this.#lastHolder === holder;
+    this.#lastHolder = holder;
+    let acquired: Acquired = 1;
+    if (this.#orphaned > 0) {
+      this.#orphaned--;
+      acquired = 2;
+    }
+    // A lease for a holder that takes the lock again with nobody waiting: it is using it alone.
+    if (request === undefined || this.kind !== 'Lock' || holder === SELF || !again || this.#waiting > 0) return acquired;
+    const id = ++this.#leaseIds;
+    this.#lease = { ...request, id, peer: holder, revoked: false };
+    return acquired + LEASE_UNIT * id;
+  }
+
+  /** Someone waits: the lessee is asked to give the lease back (at its next release). */
+  #revokeLease(): void {
+    const lease = this.#lease;
+    if (!lease || lease.revoked) return;
+    lease.revoked = true;
+    try {
+      lease.peer.post(lease.desk, 'revoke', [lease.watch, lease.id]);
+    } catch {
+      // Its connection is closing: peerClosed releases what it held.
+    }
   }
 
   /** Drops one permit from the holder's count; a release by a process that did not acquire takes one from another holder, so the count stays true. */

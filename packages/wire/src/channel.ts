@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { writeSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { Codec } from './codec.js';
 import { withDecodeContext, withEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
@@ -262,6 +263,27 @@ export class Channel<In = unknown, Out = unknown> {
     // The socket's own 'drain' only follows a write() that returned false, which a batch smaller
     // than the socket's highWaterMark never does: check after every write completes instead.
     this.#socket.write(bytes, () => this.#onWritten());
+  }
+
+  /**
+   * Writes what is queued now, synchronously, straight to the socket's descriptor: for the
+   * process's 'exit' event, where no microtask or I/O runs any more (a `release()` posted just
+   * before `process.exit()` still reaches the owner). Best effort: nothing is written when the
+   * stream still has bytes of its own to write (the order must hold) or the kernel buffer is full.
+   */
+  flushSync(): void {
+    if (this.#batchBytes === 0 || this.#closed) return;
+    const socket = this.#socket;
+    const fd = (socket as { _handle?: { fd?: unknown } })._handle?.fd;
+    if (typeof fd !== 'number' || fd < 0 || socket.writableLength > 0 || socket.destroyed) return;
+    const bytes = this.#batch!.subarray(0, this.#batchBytes);
+    this.#batch = undefined;
+    this.#batchBytes = 0;
+    try {
+      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+    } catch {
+      // EAGAIN (the peer is not reading) or the socket is gone: the process is exiting anyway.
+    }
   }
 
   /** Sends a RequireModules frame for the modules in `needed` this channel has not announced yet. */

@@ -180,6 +180,11 @@ export class Peer {
     if (--this.#holds === 0) this.#channel.unref();
   }
 
+  /** Writes what is queued synchronously (see Channel.flushSync): for the process's 'exit' event. */
+  flushSync(): void {
+    this.#channel.flushSync();
+  }
+
   /** Flushes and closes the connection. */
   close(): Promise<void> {
     return this.#channel.close();

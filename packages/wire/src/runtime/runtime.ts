@@ -54,6 +54,13 @@ export class Runtime implements ObjectTable {
 
   constructor(transport: Transport = new UnixTransport()) {
     this.#transport = transport;
+    // Posts made just before process.exit() (a release(), a taskDone()) would otherwise never leave.
+    process.on('exit', () => this.flushSync());
+  }
+
+  /** Writes every connection's queued messages synchronously (best effort; for the 'exit' event). */
+  flushSync(): void {
+    for (const peer of this.#peers.values()) peer.flushSync();
   }
 
   /** The process tree's secret: made by the root process, inherited by every child in its boot message. */

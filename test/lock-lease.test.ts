@@ -1,0 +1,99 @@
+// Lock leases: a process that keeps taking an uncontended Lock takes it without a round trip to the
+// owner, and gives the lease back when it stops, when another process waits, and when it exits.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Condition, Event, Lock, Process, Queue, runtime } from 'multiproc';
+import { acquireReleaseLoop, appendUntilStopped, holdUnderLease, leaseThenWaitForGo, loopThenExit, loopThenIdle } from './fixtures/lock-workers.mjs';
+
+describe('Lock leases', () => {
+  it('1000 acquire/release pairs in a child cost a handful of messages to the owner, not 2000', async () => {
+    const lock = new Lock();
+    const results = new Queue<boolean>();
+    const child = new Process({ target: acquireReleaseLoop, args: [lock, 1000, results] }).start();
+    assert.equal(await results.get({ timeout: 30_000 }), false);
+    const received = runtime().peer(child.pid!)!.counters.messagesIn;
+    await child.join();
+    // Boot, the queue put, the first two acquires (the second brings the lease), a release and the lease's return.
+    assert.ok(received < 20, `the owner received ${received} messages`);
+    assert.equal(await lock.locked(), false);
+    assert.equal(await lock.acquire({ blocking: false }), true);
+    assert.equal(lock.ownerDied, false);
+    await lock.release();
+  });
+
+  it('a lessee that keeps the lock busy across I/O gives it up when another process waits (no starvation)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'multiproc-lease-'));
+    const lock = new Lock();
+    const stop = new Event();
+    const started = new Event();
+    const child = new Process({ target: appendUntilStopped, args: [lock, join(dir, 'log'), stop, started] }).start();
+    assert.equal(await started.wait({ timeout: 30_000 }), true);
+    // The child re-takes the lock in the same run of code that released it, turn after turn: only the
+    // revocation gets it back. Without it this acquire would wait for ever.
+    assert.equal(await lock.acquire({ timeout: 30_000 }), true);
+    assert.equal(lock.ownerDied, false);
+    await lock.release();
+    await stop.set();
+    await child.join();
+    assert.equal(child.exitCode, 0);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('a lease goes back as soon as the lessee stops using the lock', async () => {
+    const lock = new Lock();
+    const ready = new Event();
+    const child = new Process({ target: loopThenIdle, args: [lock, ready] }).start();
+    assert.equal(await ready.wait({ timeout: 30_000 }), true);
+    const deadline = performance.now() + 30_000;
+    while ((await lock.locked()) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await lock.acquire({ blocking: false }), true, 'the idle child still holds the lease');
+    assert.equal(lock.ownerDied, false);
+    await lock.release();
+    child.kill();
+    await child.join();
+  });
+
+  it('a lessee that calls process.exit() right after its release gives the lease back: the next acquirer is not told it died', async () => {
+    const lock = new Lock();
+    const child = new Process({ target: loopThenExit, args: [lock] }).start();
+    await child.join();
+    assert.equal(child.exitCode, 0);
+    assert.equal(await lock.acquire({ timeout: 30_000 }), true);
+    assert.equal(lock.ownerDied, false);
+    await lock.release();
+  });
+
+  it('a lessee SIGKILLed while it holds the lock under its lease releases it, and the next acquirer sees ownerDied', async () => {
+    const lock = new Lock();
+    const ready = new Event();
+    const child = new Process({ target: holdUnderLease, args: [lock, ready] }).start();
+    assert.equal(await ready.wait({ timeout: 30_000 }), true);
+    assert.equal(await lock.acquire({ blocking: false }), false);
+    const acquiring = lock.acquire({ timeout: 30_000 });
+    child.kill();
+    assert.equal(await acquiring, true);
+    assert.equal(lock.ownerDied, true);
+    await lock.release();
+    await child.join();
+  });
+
+  it('Condition.wait() by a lessee releases the lock for the notifier, and gives it back with the lease', async () => {
+    const cond = new Condition({ lock: new Lock() });
+    const flag = new Queue<number>();
+    const results = new Queue<boolean>();
+    const child = new Process({ target: leaseThenWaitForGo, args: [cond, flag, results] }).start();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await cond.acquire({ timeout: 30_000 }), true);
+    await flag.put(1);
+    await cond.notifyAll();
+    await cond.release();
+    assert.equal(await results.get({ timeout: 30_000 }), true);
+    await child.join();
+    assert.equal(await cond.acquire({ timeout: 30_000 }), true);
+    assert.equal(cond.lock.ownerDied, false);
+    await cond.release();
+  });
+});
