@@ -16,4 +16,10 @@ export default tseslint.config(
       'no-empty': ['error', { allowEmptyCatch: false }],
     },
   },
+  {
+    // The consumer test's CommonJS programs: require() is what they test.
+    files: ['test/consumer/programs/**/*.cjs', 'test/consumer/programs/**/*.cts'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

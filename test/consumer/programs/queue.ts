@@ -1,0 +1,18 @@
+// @multiproc/queue with @multiproc/process, in TypeScript.
+import { Process, isMainModule } from '@multiproc/process';
+import { Queue } from '@multiproc/queue';
+
+export async function produce(queue: Queue<number>): Promise<void> {
+  for (let i = 1; i <= 3; i++) await queue.put(i * 10);
+  await queue.close();
+}
+
+if (isMainModule(import.meta)) {
+  const queue = new Queue<number>();
+  const child = new Process({ target: produce, args: [queue] });
+  child.start();
+  const got: number[] = [];
+  for await (const item of queue) got.push(item);
+  await child.join();
+  console.log(`queue: ${got.join(' ')}; child exit ${child.exitCode}`);
+}
