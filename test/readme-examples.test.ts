@@ -1,0 +1,73 @@
+// Every README's example runs and prints what the README says it prints: the first ```ts block
+// of the root README and of each package's README, run with tsx from a temporary directory inside
+// the repository (so `multiproc` and `@multiproc/*` resolve to the workspace packages), against
+// the ```text block that follows it (`<pid>` there stands for any process id).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+interface Example {
+  readme: string;
+  code: string;
+  expected: string[];
+}
+
+/** The first ```ts block and the first ```text block after it. */
+function extractExample(readme: string, text: string): Example {
+  const code = /^```ts\n([\s\S]*?)^```$/m.exec(text);
+  assert.ok(code, `${readme} has a \`\`\`ts example`);
+  const rest = text.slice(code.index + code[0].length);
+  const output = /^```text\n([\s\S]*?)^```$/m.exec(rest);
+  assert.ok(output, `${readme}: the example is followed by a \`\`\`text block with what it prints`);
+  const lines = code[1]!.trimEnd().split('\n').length;
+  assert.ok(lines >= 8 && lines <= 22, `${readme}: the example has ${lines} lines; keep it short (10–20)`);
+  return { readme, code: code[1]!, expected: output[1]!.trimEnd().split('\n') };
+}
+
+const readmes = ['README.md', ...readdirSync(join(root, 'packages')).sort().map((pkg) => join('packages', pkg, 'README.md'))];
+const dir = mkdtempSync(join(root, 'test', '.readme-examples-'));
+
+function runFile(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${file} hung:\n${stdout}\n${stderr}`));
+    }, 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('README examples', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const readme of readmes) {
+    it(`${readme}: the first example runs and prints what the README says`, async () => {
+      const example = extractExample(readme, readFileSync(join(root, readme), 'utf8'));
+      const file = join(dir, `${readme.replace(/[/.]/g, '-')}.ts`);
+      writeFileSync(file, example.code);
+      const { code, stdout, stderr } = await runFile(file);
+      assert.equal(code, 0, `${readme}'s example exited with ${code}:\n${stderr}`);
+      const lines = stdout.trimEnd().split('\n');
+      assert.equal(lines.length, example.expected.length, `${readme}: printed\n${stdout}\nexpected\n${example.expected.join('\n')}`);
+      example.expected.forEach((want, i) => {
+        const pattern = new RegExp(`^${escape(want).replace(/<pid>/g, '\\d+')}$`);
+        assert.match(lines[i]!, pattern, `${readme}: line ${i + 1}`);
+      });
+    });
+  }
+});
