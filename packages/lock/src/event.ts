@@ -17,6 +17,12 @@ import { EventState } from './event-state.js';
  * ```
  */
 export class Event extends SharedObject<EventState> {
+  /**
+   * Creates one, cleared, owned by this process. Pass it to children as a `Process`
+   * argument; they get a live proxy. It lives as long as this process.
+   *
+   * @param options - internal: how a received handle is rebuilt; leave it out.
+   */
   constructor(options: ProxyOptions = {}) {
     super(options[PROXY], () => new EventState());
   }

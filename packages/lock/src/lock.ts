@@ -17,6 +17,12 @@ import { Acquirable } from './acquirable.js';
  * ```
  */
 export class Lock extends Acquirable {
+  /**
+   * Creates one owned by this process. Pass it to children as a `Process`
+   * argument; they get a live proxy. It lives as long as this process.
+   *
+   * @param options - internal: how a received handle is rebuilt; leave it out.
+   */
   constructor(options: ProxyOptions = {}) {
     super('Lock', 1, options[PROXY]);
   }

@@ -18,6 +18,7 @@ function checkValue(name: string, value: number): number {
  * A counter of permits: `acquire()` takes one (waiting for one), `release()` gives one back.
  * Permits a dying process held are given back.
  *
+ * @throws {OverReleaseError} `ERR_SEMAPHORE_OVER_RELEASE` from `release()` on a {@link BoundedSemaphore} past its initial value.
  * @example
  * ```ts
  * const slots = new Semaphore(3);      // at most three processes at once
@@ -25,7 +26,13 @@ function checkValue(name: string, value: number): number {
  * ```
  */
 export class Semaphore extends Acquirable {
-  /** @param value - initial number of permits. @default 1 */
+  /**
+   * Creates one owned by this process; pass it to children as an argument.
+   *
+   * @param value - initial number of permits. @default 1
+   * @param options - internal: how a received handle is rebuilt; leave it out.
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when `value` is not a whole number ≥ 0.
+   */
   constructor(value = 1, options: ProxyOptions = {}) {
     super(new.target === BoundedSemaphore ? 'BoundedSemaphore' : ('Semaphore' as PermitsKind), checkValue(new.target.name, value), options[PROXY]);
   }

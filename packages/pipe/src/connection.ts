@@ -130,7 +130,7 @@ export class Connection<T = unknown> implements HasWaitable {
    * Receives the next value, waiting for one.
    *
    * @throws {EOFError} `ERR_EOF` when the other end closed and everything it sent was read.
-   * @throws {TimeoutError} `ERR_TIMEOUT` / {@link AbortError} `ERR_ABORTED`: nothing was taken.
+   * @throws {TimeoutError} `ERR_TIMEOUT` / {@link @multiproc/wire!AbortError} `ERR_ABORTED`: nothing was taken.
    */
   async recv(options?: RecvOptions): Promise<T> {
     this.#check('recv', this.readable);

@@ -5,7 +5,17 @@
  */
 import { InvalidStateError, TimeoutError, withDeadline, type BlockingOptions } from '@multiproc/wire';
 
-/** See the module comment. */
+/**
+ * The pending result of `applyAsync`, `mapAsync` or `starmapAsync`: Python's
+ * `AsyncResult`, and also awaitable.
+ *
+ * @example
+ * ```ts
+ * const result = pool.applyAsync(square, [3]);
+ * if (!result.ready()) await result.wait();
+ * console.log(result.successful(), await result.get({ timeout: 1000 })); // true 9
+ * ```
+ */
 export class AsyncResult<R> implements PromiseLike<R> {
   readonly #promise: Promise<R>;
   #state: 'pending' | 'fulfilled' | 'rejected' = 'pending';
@@ -57,6 +67,7 @@ export class AsyncResult<R> implements PromiseLike<R> {
     }
   }
 
+  /** Makes it awaitable: `await result` is `await result.get()` without a timeout. */
   then<A = R, B = never>(onFulfilled?: ((value: R) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
     return this.#promise.then(onFulfilled, onRejected);
   }

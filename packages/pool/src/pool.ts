@@ -59,7 +59,9 @@ export interface PoolOptions {
 
 /** Options of `applyAsync` / `mapAsync`. */
 export interface AsyncOptions<R> extends TaskOptions {
+  /** Called with the result when the task succeeds (in this process). */
   callback?: (value: R) => void;
+  /** Called with the error when the task fails (in this process). */
   errorCallback?: (error: unknown) => void;
 }
 
@@ -84,7 +86,17 @@ const MAX_BATCH = 256;
 const BATCH_TARGET_MS = 2;
 
 /**
- * A pool of worker processes.
+ * A pool of worker processes: Python's `multiprocessing.Pool`. A worker that
+ * dies mid-task fails only that task
+ * (`WorkerCrashedError`, or a retry with `retries`) and is replaced.
+ *
+ * Events: `'workerStart'` `{ pid }`, `'workerExit'` `{ pid, exitCode, signal, crashed }`,
+ * `'taskError'` (error, `{ id, fn }`: only emitted when listened to), `'drain'`
+ * (the task queue emptied). Diagnostics channels: `multiproc:pool:task`, `multiproc:pool:worker`.
+ *
+ * The task function must be found again in the worker: export it from its
+ * module (the module that calls the pool, or one it imports it from), or pass
+ * `module`. Keep the code that creates the pool behind `isMainModule(import.meta)`.
  *
  * @example
  * ```ts
@@ -124,8 +136,9 @@ export class Pool extends EventEmitter {
   readonly #waitTimes = new Samples();
 
   /**
-   * Starts `processes` workers.
+   * Starts `processes` workers (they boot in the background; tasks wait for them).
    *
+   * @param options - see {@link PoolOptions}; `processes` defaults to `cpuCount()`.
    * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a bad option.
    */
   constructor(options: PoolOptions = {}) {
@@ -151,7 +164,24 @@ export class Pool extends EventEmitter {
     for (let i = 0; i < processes; i++) this.#spawn();
   }
 
-  /** Runs `fn(...args)` in a worker; resolves with its result (or rejects with its error). */
+  /**
+   * Runs `fn(...args)` in a worker; resolves with its result, or rejects with the error it threw.
+   *
+   * @param fn - an exported function (or self-contained one), or an export name with `options.module`.
+   * @param options - `timeout`, `signal`, `retries` ({@link TaskOptions}); `module` where `fn` is exported.
+   * @throws {PoolClosedError} `ERR_POOL_CLOSED` when submitted after `close()` or `terminate()`.
+   * @throws {PoolQueueFullError} `ERR_POOL_QUEUE_FULL` when `maxQueue` tasks wait and `onFull` is `'reject'`.
+   * @throws {WorkerCrashedError} `ERR_WORKER_CRASHED` when the worker running it died (after `retries` runs again).
+   * @throws {TimeoutError} `ERR_TIMEOUT` when it ran longer than `timeout` (its worker is replaced).
+   * @throws {AbortError} `ERR_ABORTED` when `signal` aborted it.
+   * @throws {PoolTerminatedError} `ERR_POOL_TERMINATED` when `terminate()` was called before it finished.
+   * @throws {PoolBrokenError} `ERR_POOL_BROKEN` when workers keep dying while starting.
+   * @throws {EncodeError} `ERR_ENCODE` when an argument or result cannot be sent.
+   * @example
+   * ```ts
+   * const total = await pool.apply(sum, [[1, 2, 3]], { timeout: 5000 }); // 6
+   * ```
+   */
   apply<R>(fn: TaskFunction, args: unknown[] = [], options: TaskOptions & { module?: ModuleLocation } = {}): Promise<R> {
     return this.#submit(fn, TaskKind.Call, args, options, 'Pool.apply()') as Promise<R>;
   }
@@ -161,7 +191,25 @@ export class Pool extends EventEmitter {
     return new AsyncResult(this.apply<R>(fn, args, options), options.callback, options.errorCallback);
   }
 
-  /** Runs `fn(item)` for every item, in chunks; resolves with the results in order. */
+  /**
+   * Runs `fn(item)` for every item, in chunks; resolves with the results in order.
+   * Rejects with the first error of any chunk, as Python.
+   *
+   * @param options - `chunksize` (@default about items / (processes × 4)), `onProgress`, and {@link TaskOptions} per chunk.
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a chunksize that is not a whole number ≥ 1.
+   * @throws {PoolClosedError} `ERR_POOL_CLOSED` when submitted after `close()` or `terminate()`.
+   * @throws {PoolQueueFullError} `ERR_POOL_QUEUE_FULL` when `maxQueue` tasks wait and `onFull` is `'reject'`.
+   * @throws {WorkerCrashedError} `ERR_WORKER_CRASHED` when the worker running it died (after `retries` runs again).
+   * @throws {TimeoutError} `ERR_TIMEOUT` when it ran longer than `timeout` (its worker is replaced).
+   * @throws {AbortError} `ERR_ABORTED` when `signal` aborted it.
+   * @throws {PoolTerminatedError} `ERR_POOL_TERMINATED` when `terminate()` was called before it finished.
+   * @throws {PoolBrokenError} `ERR_POOL_BROKEN` when workers keep dying while starting.
+   * @throws {EncodeError} `ERR_ENCODE` when an argument or result cannot be sent.
+   * @example
+   * ```ts
+   * console.log(await pool.map(square, [1, 2, 3])); // [ 1, 4, 9 ]
+   * ```
+   */
   map<T, R>(fn: TaskFunction, items: Iterable<T>, options: MapOptions & { module?: ModuleLocation } = {}): Promise<R[]> {
     return this.#mapAll(fn, TaskKind.Map, items, options, 'Pool.map()') as Promise<R[]>;
   }
@@ -171,7 +219,15 @@ export class Pool extends EventEmitter {
     return new AsyncResult(this.map<T, R>(fn, items, options), options.callback, options.errorCallback);
   }
 
-  /** Runs `fn(...args)` for every array of arguments; resolves with the results in order. */
+  /**
+   * Runs `fn(...args)` for every array of arguments; resolves with the results in order.
+   * Throws as {@link Pool.map} does.
+   *
+   * @example
+   * ```ts
+   * console.log(await pool.starmap(add, [[1, 2], [3, 4]])); // [ 3, 7 ]
+   * ```
+   */
   starmap<R>(fn: TaskFunction, argsList: Iterable<unknown[]>, options: MapOptions & { module?: ModuleLocation } = {}): Promise<R[]> {
     return this.#mapAll(fn, TaskKind.Starmap, argsList, options, 'Pool.starmap()') as Promise<R[]>;
   }
@@ -184,17 +240,26 @@ export class Pool extends EventEmitter {
   /**
    * Lazily maps over a sync or async (even infinite) iterable, yielding results in order.
    * At most `buffersize` chunks are submitted ahead of the consumer, so memory stays flat.
+   * A task's error is thrown from the loop when its turn comes; errors as {@link Pool.map}.
+   *
+   * @example
+   * ```ts
+   * for await (const line of pool.imap(parse, readLines(file))) console.log(line);
+   * ```
    */
   imap<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: ImapOptions & { module?: ModuleLocation } = {}): AsyncIterable<R> {
     return iterateResults<T, R>(items, options, this.processes, true, (chunk) => this.#submit(fn, TaskKind.Map, chunk, options, 'Pool.imap()') as Promise<R[]>);
   }
 
-  /** Like `imap`, yielding results as they finish. */
+  /** Like `imap`, yielding results as they finish (not in input order). */
   imapUnordered<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: ImapOptions & { module?: ModuleLocation } = {}): AsyncIterable<R> {
     return iterateResults<T, R>(items, options, this.processes, false, (chunk) => this.#submit(fn, TaskKind.Map, chunk, options, 'Pool.imapUnordered()') as Promise<R[]>);
   }
 
-  /** Takes no more tasks; workers finish what is queued, then leave. */
+  /**
+   * Takes no more tasks; workers finish what is queued, then leave. Later
+   * submissions reject with `ERR_POOL_CLOSED`. Then call `join()`.
+   */
   close(): void {
     if (this.#state !== 'running') return;
     this.#state = 'closing';
@@ -202,7 +267,10 @@ export class Pool extends EventEmitter {
     this.#maybeFinish();
   }
 
-  /** Kills the workers at once; tasks queued or running reject with `ERR_POOL_TERMINATED`. */
+  /**
+   * Kills the workers at once (SIGKILL); tasks queued or running reject with
+   * `ERR_POOL_TERMINATED`. Then call `join()` to wait for them to be gone.
+   */
   terminate(): void {
     if (this.#state === 'terminated') return;
     this.#state = 'terminated';
@@ -234,7 +302,7 @@ export class Pool extends EventEmitter {
     await this.join();
   }
 
-  /** Counters and timings. */
+  /** Counters and timings, a snapshot: see {@link PoolStats}. */
   stats(): PoolStats {
     let inflight = 0;
     let busy = 0;

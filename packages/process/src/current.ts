@@ -11,6 +11,11 @@ import { runtimeState } from './runtime-state.js';
  * The Process object of the process this code runs in: in a child, the very
  * object (of the subclass, with its fields) that the parent started; in the
  * main process, one named `MainProcess`.
+ *
+ * @example
+ * ```ts
+ * export function work() { console.log(`${currentProcess().name} (${process.pid}) at work`); }
+ * ```
  */
 export function currentProcess(): Process {
   const state = runtimeState();
@@ -28,7 +33,15 @@ export interface ParentProcess {
   isAlive(): boolean;
 }
 
-/** The parent of this process if multiproc started it, else undefined (Python returns None). */
+/**
+ * The parent of this process if multiproc started it, else undefined (Python returns None).
+ *
+ * @example
+ * ```ts
+ * const parent = parentProcess();
+ * if (parent?.isAlive()) console.log(`started by ${parent.name} (${parent.pid})`);
+ * ```
+ */
 export function parentProcess(): ParentProcess | undefined {
   const state = runtimeState();
   if (state.parentName === undefined) return undefined;
@@ -41,12 +54,26 @@ export function parentProcess(): ParentProcess | undefined {
   };
 }
 
-/** The children this process started that have not exited yet. */
+/**
+ * The children this process started that have not exited yet.
+ *
+ * @example
+ * ```ts
+ * for (const child of activeChildren()) child.terminate();
+ * ```
+ */
 export function activeChildren(): Process[] {
   return [...runtimeState().children];
 }
 
-/** The number of CPUs this process may use (`os.availableParallelism()`). */
+/**
+ * The number of CPUs this process may use (`os.availableParallelism()`): the default size of a Pool.
+ *
+ * @example
+ * ```ts
+ * const workers = Math.max(1, cpuCount() - 1);
+ * ```
+ */
 export function cpuCount(): number {
   return availableParallelism();
 }

@@ -105,6 +105,16 @@ export class Process<Args extends unknown[] = any[]> {
   #killTimer: NodeJS.Timeout | undefined;
   #joiners = 0;
 
+  /**
+   * Describes the child; nothing starts until `start()`. The target is found
+   * here (from the call site, or `module`), so a target that cannot be found
+   * again in the child is reported by `start()` or by the child, with advice.
+   *
+   * @param options - `target`, `args`, `name` (@default "Process-N"), `daemon` (@default the parent's),
+   *   `module`, `exportName`, and the spawn options `execArgv`, `env`, `cwd` ({@link ProcessOptions}).
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when options is not an object, `target` is
+   *   neither a function nor a name, or `args` is not an array.
+   */
   constructor(options: ProcessOptions<Args> = {}) {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(`new Process(): options must be an object, got ${String(options)}.`);
@@ -278,7 +288,16 @@ export class Process<Args extends unknown[] = any[]> {
 
   /**
    * Asks the child to stop with SIGTERM, then SIGKILLs it if it is still alive
-   * after `graceMs`. Does nothing if it has exited. Does not wait: `join()` does.
+   * after `graceMs` (@default 3000). Does nothing if it has exited. Does not
+   * wait: `join()` does. Objects the child held are then handled as for any
+   * death (its locks released with `ownerDied`, its queue receipts returned).
+   *
+   * @example
+   * ```ts
+   * p.terminate({ graceMs: 500 });
+   * await p.join();
+   * console.log(p.exitCode); // -15 (or -9 if it ignored SIGTERM)
+   * ```
    */
   terminate(options: TerminateOptions = {}): void {
     const grace = options.graceMs ?? DEFAULT_GRACE_MS;

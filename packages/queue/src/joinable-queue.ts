@@ -21,6 +21,13 @@ export interface JoinableQueueOptions<T> extends QueueOptions {
 }
 
 /**
+ * A {@link Queue} whose consumers call `taskDone()` for each item they took, so
+ * that `join()` can wait until every item put has been processed (Python's
+ * `JoinableQueue`). A consumer process that dies between `get()` and
+ * `taskDone()` does not make `join()` hang: its items go back to the head of the
+ * queue (`onConsumerDeath: 'requeue'`, the default) or count as done and are
+ * reported to `onLostItems` (`'done'`).
+ *
  * @example
  * ```ts
  * const tasks = new JoinableQueue<string>();
@@ -30,6 +37,11 @@ export interface JoinableQueueOptions<T> extends QueueOptions {
  * ```
  */
 export class JoinableQueue<T = unknown> extends Queue<T> {
+  /**
+   * Creates one owned by this process; pass it to children as an argument.
+   *
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a negative or fractional `maxsize`.
+   */
   constructor(options: JoinableQueueOptions<T> = {}) {
     const internals: QueueOptions & QueueInternals<T> = {
       ...options,
@@ -49,7 +61,12 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
     return this._op('taskDone', [], undefined, (state) => state.taskDone());
   }
 
-  /** Resolves when every item ever put has been marked done (at once if none is pending). */
+  /**
+   * Resolves when every item ever put has been marked done (at once if none is pending).
+   *
+   * @throws {TimeoutError} `ERR_TIMEOUT` / {@link @multiproc/wire!AbortError} `ERR_ABORTED` when `timeout` or `signal` end the wait.
+   * @throws {OwnerGoneError} `ERR_OWNER_GONE` when the owning process has exited.
+   */
   join(options?: BlockingOptions): Promise<void> {
     return this._op('join', [], options, (state, signal) => state.join(signal));
   }

@@ -42,7 +42,9 @@ interface Putter<T> extends Waiter<void> {
 
 /** Items lost with a consumer that died, reported under the 'done' policy. */
 export interface LostItems<T> {
+  /** The consumer process that died. */
   pid: number;
+  /** The items it had taken with `get()` and not marked done. */
   items: T[];
 }
 

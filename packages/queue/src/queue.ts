@@ -64,7 +64,7 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
    * Waits while a bounded queue is full.
    *
    * @throws {ClosedError} `ERR_CLOSED` when the queue is closed.
-   * @throws {TimeoutError} `ERR_TIMEOUT` / {@link AbortError} `ERR_ABORTED`: the item was not added.
+   * @throws {TimeoutError} `ERR_TIMEOUT` / {@link @multiproc/wire!AbortError} `ERR_ABORTED`: the item was not added.
    * @throws {EncodeError} `ERR_ENCODE` when the item cannot be sent to the owner.
    * @throws {OwnerGoneError} `ERR_OWNER_GONE` when the owning process has exited.
    */
@@ -109,7 +109,7 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
    * then it rejects with `ERR_CLOSED`. An aborted or timed-out get never takes an item.
    *
    * @throws {ClosedError} `ERR_CLOSED` when the queue is closed and drained.
-   * @throws {TimeoutError} `ERR_TIMEOUT` / {@link AbortError} `ERR_ABORTED`.
+   * @throws {TimeoutError} `ERR_TIMEOUT` / {@link @multiproc/wire!AbortError} `ERR_ABORTED`.
    * @throws {OwnerGoneError} `ERR_OWNER_GONE`.
    */
   get(options?: BlockingOptions): Promise<T> {

@@ -7,6 +7,8 @@
 import { Queue, type QueueInternals } from './queue.js';
 
 /**
+ * Python's `SimpleQueue`: an unbounded {@link Queue} (`put`, `get`, `empty`, `close`).
+ *
  * @example
  * ```ts
  * const results = new SimpleQueue<number>();
@@ -15,6 +17,7 @@ import { Queue, type QueueInternals } from './queue.js';
  * ```
  */
 export class SimpleQueue<T = unknown> extends Queue<T> {
+  /** Creates one owned by this process. @param internals - internal: how a received handle is rebuilt; leave it out. */
   constructor(internals: QueueInternals<T> = {}) {
     super({ ...internals, maxsize: 0 } as object);
   }
