@@ -13,6 +13,12 @@ import { QueueState, type ConsumerDeathPolicy, type LostItems } from './queue-st
 
 /** Items a consumer in another process fetches per round trip when it iterates. */
 const PREFETCH = 64;
+/** The iterator's first request; later ones are sized by how fast the loop goes (see the iterator). */
+const FIRST_BATCH = 16;
+/** The iterator asks for about this much work at once. */
+const BATCH_TARGET_MS = 2;
+/** The iterator's largest request. */
+const MAX_BATCH = 1024;
 
 /** Options of a {@link Queue}. */
 export interface QueueOptions {
@@ -165,10 +171,14 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
 
   /**
    * Takes items until the queue is closed and drained. In another process than the owner it
-   * fetches up to 64 items per round trip; an item counts as taken only when the loop reaches it,
-   * so items fetched ahead go back to the queue if the loop stops early or the process dies.
+   * fetches several items per round trip, as many as this loop gets through in about 2 ms (by
+   * how fast it used the last batch: from 1 for slow work up to 1024 for trivial items), so a
+   * fast consumer pays few round trips and a slow one does not hoard items other consumers could
+   * take. An item counts as taken only when the loop reaches it, so items fetched ahead go back
+   * to the queue if the loop stops early or the process dies.
    */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    let ask = FIRST_BATCH;
     for (;;) {
       let items: T[];
       let acknowledge: ((used: number, giveBack?: boolean) => void) | undefined;
@@ -177,7 +187,7 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
           items = [await this.get()];
         } else {
           this.#flushPuts();
-          const batch = await runtime().callBatch<T[]>(this.handle, 'getMany', [PREFETCH], { call: `${this.constructor.name} iteration` });
+          const batch = await runtime().callBatch<T[]>(this.handle, 'getMany', [ask], { call: `${this.constructor.name} iteration` });
           items = batch.value;
           acknowledge = batch.acknowledge;
         }
@@ -185,6 +195,7 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
         if ((error as { code?: string }).code === 'ERR_CLOSED') return;
         throw error;
       }
+      const started = performance.now();
       let used = 0;
       try {
         for (const item of items) {
@@ -195,6 +206,8 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
       } finally {
         if (used < items.length) acknowledge?.(0, true);
       }
+      const perItem = (performance.now() - started) / items.length;
+      ask = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TARGET_MS / Math.max(perItem, 1e-3))));
     }
   }
 

@@ -23,6 +23,9 @@ export interface ObjectTable {
   peerClosed(peer: Peer): void;
 }
 
+/** Acknowledgements of a batch's items wait at most this long for the code using them to yield. */
+const ACK_WITHIN_MS = 1;
+
 /** Options of a {@link Peer}. */
 export interface PeerOptions {
   /** The other process's pid. */
@@ -74,6 +77,8 @@ export class Peer {
   readonly #serving = new Map<number, AbortController>();
   /** Replies the caller has not yet confirmed receiving (or, for batches, using). */
   readonly #unreceipted = new Map<number, { lost: () => void; batch: BatchReceipt | undefined }>();
+  /** Batch acknowledgements waiting to be sent (see #acknowledger). */
+  readonly #pendingAcks = new Set<() => void>();
   #nextId = 0;
   #holds = 0;
   #closeError: Error | undefined;
@@ -167,6 +172,7 @@ export class Peer {
 
   /** Sends a message of another layer (boot, pool) on this peer's channel. */
   send(message: TaggedMessage): boolean {
+    if (this.#pendingAcks.size > 0) for (const flush of [...this.#pendingAcks]) flush();
     return this.#channel.send(message);
   }
 
@@ -196,6 +202,7 @@ export class Peer {
   }
 
   #send(message: RuntimeMessage | TaggedMessage): void {
+    if (this.#pendingAcks.size > 0) for (const flush of [...this.#pendingAcks]) flush();
     this.#channel.send(message);
   }
 
@@ -244,24 +251,49 @@ export class Peer {
     else pending.reject(message.value);
   }
 
-  /** Adds up acknowledgements of a batch and sends them once per tick (a give-back at once). */
+  /**
+   * Adds up acknowledgements of a batch and sends them when the code running now has finished
+   * (a process.nextTick runs after every pending promise callback: a `for await` over a batch of
+   * quick items acknowledges them in one message, not one each), or sooner when that code has run
+   * for ACK_WITHIN_MS (so a slow loop still reports item by item), and always before any other
+   * message to this peer (what the loop does with an item cannot overtake the item's receipt).
+   * A give-back goes at once.
+   */
   #acknowledger(id: number): Batch<unknown>['acknowledge'] {
     let used = 0;
-    let scheduled = false;
-    const flush = (giveBack: boolean) => {
-      scheduled = false;
-      if (this.#closed || (used === 0 && !giveBack)) return;
-      this.#send(giveBack ? { t: 'receipt', id, n: used, back: true } : { t: 'receipt', id, n: used });
+    let since = 0;
+    const flush = () => {
+      this.#pendingAcks.delete(flush);
+      if (this.#closed || used === 0) return;
+      const n = used;
       used = 0;
+      this.#sendQuietly({ t: 'receipt', id, n });
     };
     return (n, giveBack = false) => {
       used += n;
-      if (giveBack) return flush(true);
-      if (!scheduled) {
-        scheduled = true;
-        queueMicrotask(() => flush(false));
+      if (giveBack) {
+        this.#pendingAcks.delete(flush);
+        const n = used;
+        used = 0;
+        this.#sendQuietly({ t: 'receipt', id, n, back: true });
+      } else if (!this.#pendingAcks.has(flush)) {
+        this.#pendingAcks.add(flush);
+        since = performance.now();
+        process.nextTick(flush);
+      } else if (performance.now() - since >= ACK_WITHIN_MS) {
+        flush();
       }
     };
+  }
+
+  /** Sends a receipt; a closing connection is not an error here (the owner settles the batch when it sees the close). */
+  #sendQuietly(message: RuntimeMessage): void {
+    if (this.#closed) return;
+    try {
+      this.#channel.send(message);
+    } catch {
+      // closing
+    }
   }
 
   #serve(id: number, objId: number, op: string, args: unknown[]): void {
