@@ -36,6 +36,8 @@ export interface RecvOptions extends BlockingOptions {
 
 /** Received messages waiting above this many pause reading. */
 const INBOX_LIMIT = 256;
+/** `sendBytes` of at least this many bytes writes them from the caller's buffer, without copying. */
+const ZERO_COPY_BYTES = 64 * 1024;
 
 interface Receiver<T> {
   resolve: (value: T) => void;
@@ -123,7 +125,20 @@ export class Connection<T = unknown> implements HasWaitable {
       throw new InvalidArgumentError(`Connection.sendBytes(): offset ${offset} and size ${size} fall outside a buffer of ${buffer.byteLength} bytes.`);
     }
     const view = Buffer.from(buffer.buffer, buffer.byteOffset + offset, size);
+    // Large: written from the caller's memory, no copy; resolves once written, so the buffer may then be reused.
+    if (size >= ZERO_COPY_BYTES) return this.#sendBuffer(view);
     return this.send(view as unknown as T);
+  }
+
+  async #sendBuffer(view: Buffer): Promise<void> {
+    this.#check('send', this.writable);
+    const channel = this.#channel ?? (await this.#open());
+    this.#hold();
+    try {
+      await channel.sendBuffer(view);
+    } finally {
+      this.#release();
+    }
   }
 
   /**

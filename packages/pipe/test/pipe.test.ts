@@ -64,6 +64,27 @@ describe('Pipe in one process', () => {
     await b.close();
   });
 
+  it('a large sendBytes is written from the caller\'s buffer: reusing it once the send resolved changes nothing received, and order holds', async () => {
+    const [a, b] = Pipe();
+    const chunk = Buffer.alloc(256 * 1024);
+    const received: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 8; i++) {
+      chunk.fill(i);
+      received.push(b.recv(), b.recvBytes());
+      await a.send(`header ${i}`);
+      await a.sendBytes(chunk, 1024); // a view that skips the first KiB: the zero-copy path takes views too
+    }
+    const got = await Promise.all(received);
+    for (let i = 0; i < 8; i++) {
+      assert.equal(got[2 * i], `header ${i}`);
+      const bytes = got[2 * i + 1] as Buffer;
+      assert.equal(bytes.length, chunk.length - 1024);
+      assert.ok(bytes.every((byte) => byte === i), `message ${i} was changed after its send resolved`);
+    }
+    await a.close();
+    await b.close();
+  });
+
   it('one-way pipes: the first end only receives, the second only sends', async () => {
     const [reader, writer] = Pipe({ duplex: false });
     assert.equal(reader.writable, false);

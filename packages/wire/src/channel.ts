@@ -41,6 +41,8 @@ export interface ChannelOptions<In> {
 }
 
 const INITIAL_BATCH_BYTES = 16 * 1024;
+/** msgpack's bin 32 header: the type byte and a 32-bit length. */
+const BIN32_HEADER_BYTES = 5;
 /** Frames from this size on are written as they are, not copied into the batch. */
 const DIRECT_WRITE_BYTES = 64 * 1024;
 
@@ -169,6 +171,37 @@ export class Channel<In = unknown, Out = unknown> {
       queueMicrotask(() => this.#flush());
     }
     return !this.needsDrain;
+  }
+
+  /**
+   * Sends `bytes` without copying them: a frame the peer decodes as a Buffer, as `send(bytes)`
+   * would, written from the caller's memory. Resolves once the socket has written all of it, so
+   * the caller may then reuse the buffer (and a writer that awaits each call keeps memory flat).
+   *
+   * @throws {ChannelClosedError} `ERR_CHANNEL_CLOSED` when the channel is closed (also when it closes before the bytes are written).
+   */
+  sendBuffer(bytes: Buffer): Promise<void> {
+    if (this.#closed || this.#closing) {
+      return Promise.reject(new ChannelClosedError(`${this.#name}: send() after the channel closed.`, { cause: this.#closeError }));
+    }
+    this.#flush();
+    // Frame length, then msgpack's bin 32 header (0xc6, length): a frame of its own, which refers to no record structure.
+    const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES + BIN32_HEADER_BYTES);
+    header.writeUInt32BE(BIN32_HEADER_BYTES + bytes.length, 0);
+    header[FRAME_HEADER_BYTES] = 0xc6;
+    header.writeUInt32BE(bytes.length, FRAME_HEADER_BYTES + 1);
+    this.counters.bytesOut += header.length + bytes.length;
+    this.counters.messagesOut++;
+    return new Promise<void>((resolve, reject) => {
+      this.#socket.cork();
+      this.#socket.write(header);
+      this.#socket.write(bytes, (error) => {
+        this.#onWritten();
+        if (error) reject(new ChannelClosedError(`${this.#name}: closed before the bytes were written.`, { cause: error }));
+        else resolve();
+      });
+      this.#socket.uncork();
+    });
   }
 
   /** Resolves when the peer has caught up (at once if it has), or rejects if the channel closes first. */
