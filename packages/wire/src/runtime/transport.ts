@@ -1,13 +1,18 @@
 /**
  * The transport seam: how an owner listens and how a peer reaches it.
  *
- * Today's transport is Unix domain sockets in a private 0700 directory. An
+ * Today's transport is Unix domain sockets: on Linux in the abstract namespace
+ * (no file, so nothing is left behind when a process is killed), elsewhere in a
+ * private 0700 directory. Either way a peer must pass the HMAC handshake on the
+ * process tree's secret before anything else is read (an abstract name is
+ * visible to other users in /proc/net/unix; knowing it is not enough). An
  * authenticated TCP transport (objects shared across machines, as Python's
  * managers allow) is a second implementation of this interface; the HMAC
  * handshake and the Channel above it stay the same.
  *
  * @module
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,7 +37,10 @@ export interface Transport {
   close(): void;
 }
 
-/** Unix domain sockets in a private directory (mode 0700) that only this user can enter. */
+/**
+ * Unix domain sockets: an abstract address on Linux, else a socket file in a private directory
+ * (mode 0700) that only this user can enter.
+ */
 export class UnixTransport implements Transport {
   #server: Server | undefined;
   #dir: string | undefined;
@@ -40,8 +48,12 @@ export class UnixTransport implements Transport {
 
   listen(onConnection: (socket: Socket) => void): string {
     if (this.#address) return this.#address;
-    this.#dir = privateSocketDir('multiproc-');
-    this.#address = join(this.#dir, 's');
+    if (process.platform === 'linux') {
+      this.#address = `\0multiproc-${process.pid}-${randomBytes(12).toString('hex')}`;
+    } else {
+      this.#dir = privateSocketDir('multiproc-');
+      this.#address = join(this.#dir, 's');
+    }
     const server = createServer({ pauseOnConnect: false }, onConnection);
     server.on('error', () => {});
     // Binding a Unix socket is synchronous in libuv: connections made from now on wait in the backlog.
