@@ -431,14 +431,17 @@ export class Pool extends EventEmitter {
   #dispatch(): void {
     this.#dispatchScheduled = false;
     if (this.#queued === 0) return;
+    const cap = this.#runEstimate === undefined ? 1 : Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TARGET_MS / Math.max(this.#runEstimate, 1e-3))));
+    const share = Math.min(cap, Math.max(1, Math.ceil(this.#queued / this.#workers.size)));
+    // Called after every result message: most of the time no worker is low enough to refill.
+    let anyLow = false;
+    for (const w of this.#workers) if (w.ready && !w.retiring && !w.exited && (w.inflight.length === 0 || w.inflight.length <= share / 2)) anyLow = true;
+    if (!anyLow) return;
     const ready = [...this.#workers].filter((w) => w.ready && !w.retiring && !w.exited);
-    if (ready.length === 0) return;
     ready.sort((a, b) => a.inflight.length - b.inflight.length);
     // Shared out over every live worker, ready or still starting: the first worker up must not take the
     // whole queue. And no more than about BATCH_TARGET_MS of work each: a worker holding long tasks
     // would keep them from workers that become free (one at a time until run times are known).
-    const cap = this.#runEstimate === undefined ? 1 : Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TARGET_MS / Math.max(this.#runEstimate, 1e-3))));
-    const share = Math.min(cap, Math.max(1, Math.ceil(this.#queued / this.#workers.size)));
     const limit = this.#options.maxTasksPerChild;
     for (const worker of ready) {
       // Refill a busy worker only once it has worked through half its share: one message per
