@@ -9,6 +9,7 @@ const examples: Array<[file: string, heading: string]> = [
   ['04-subclass.ts', '4. A Process subclass with run()'],
   ['05-pool.ts', '5. Pool(8) running 16 one-second tasks (about 2 s, not 16)'],
   ['06-topology.ts', '6. A topology: producer → Queue → 3 consumers (Lock around a shared file) → Pipes → wait()'],
+  ['08-pipeline.ts', '7. A pipeline: stage processes joined by queues, and a grandchild reaching its grandparent\'s queue'],
 ];
 
 for (const [file, heading] of examples) {

@@ -10,4 +10,6 @@ export { AsyncResult } from './async-result.js';
 export type { ImapOptions } from './map-tasks.js';
 export type { TaskOptions } from './task.js';
 export type { PoolStats } from './pool-stats.js';
+// Re-exported so a pool user needs no second import for the main-module guard and the CPU count.
+export { isMainModule, cpuCount } from '@multiproc/process';
 export { WorkerCrashedError, PoolClosedError, PoolTerminatedError, PoolQueueFullError, PoolBrokenError, type CrashedTask } from './errors.js';

@@ -142,7 +142,10 @@ export class Runtime implements ObjectTable {
     if (peer) return peer.post(handle.id, op, args);
     this.#connect(handle.owner, `${op}()`).then(
       (p) => p.post(handle.id, op, args),
-      (error: Error) => process.emitWarning(error),
+      // An owner that is gone has nothing left to tell (a release of its lock is moot); anything else is worth a warning.
+      (error: Error) => {
+        if (!(error instanceof OwnerGoneError)) process.emitWarning(error);
+      },
     );
   }
 
