@@ -12,7 +12,6 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -49,7 +48,8 @@ export class UnixTransport implements Transport {
   listen(onConnection: (socket: Socket) => void): string {
     if (this.#address) return this.#address;
     if (process.platform === 'linux') {
-      this.#address = `\0multiproc-${process.pid}-${randomBytes(12).toString('hex')}`;
+      // node:crypto on first use only (as the handshake does): most children never listen.
+      this.#address = `\0multiproc-${process.pid}-${process.getBuiltinModule('node:crypto').randomBytes(12).toString('hex')}`;
     } else {
       this.#dir = privateSocketDir('multiproc-');
       this.#address = join(this.#dir, 's');
