@@ -19,6 +19,8 @@ interface Message {
 /** A parent's end of an echo child. */
 interface Link {
   name: string;
+  /** Ours (highlighted in the charts). */
+  ours?: boolean;
   send: (message: Message) => void;
   /** Where echoed messages go. */
   onMessage: (message: Message) => void;
@@ -51,6 +53,7 @@ function channelLink(name: string): Link {
   });
   const link: Link = {
     name,
+    ours: true,
     send: (message) => void channel.send(message),
     onMessage: () => {},
     close: async () => {
@@ -113,6 +116,9 @@ function roundTrips(link: Link, total: number, inFlight: number): Promise<number
   });
 }
 
+/** The heading of this file's section and chart in docs/benchmarks.md. */
+export const title = 'Transport (vs Node IPC, raw bytes)';
+
 export async function run(options: BenchOptions): Promise<Scenario[]> {
   const sizes = options.quick ? { latency: 500, throughput: 5_000, reps: 3 } : { latency: 5_000, throughput: 50_000, reps: 10 };
   const links = [
@@ -131,7 +137,7 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
     }));
     options.log(`transport: ${sizes.reps} interleaved rounds of ${sizes.latency} round trips (1 in flight) and ${sizes.throughput} messages (256 in flight)`);
     const samples = await interleave(contestants, { warmup: 1, reps: sizes.reps, onRound: (r) => options.log(`  round ${r}/${sizes.reps}`) });
-    const rows = (metric: string) => links.map((link) => row(link.name, samples[link.name]![metric]!));
+    const rows = (metric: string) => links.map((link) => row(link.name, samples[link.name]![metric]!, { ours: link.ours }));
     const message = 'a small message `{ id, name: \'x\', args: [1, 2, 3] }` echoed by a child';
     const earlier = (figures: string) => `Measured earlier on this machine (not side by side with this run): ${figures}.`;
     return [

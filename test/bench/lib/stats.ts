@@ -3,6 +3,7 @@
  * on a shared machine hits all of them alike, summarize samples as median and
  * min–max, and format the results as markdown tables with a ratio column.
  */
+import { goalLine, type Goal } from './goals.js';
 
 /** What run.ts passes to each benchmark's `run()`. */
 export interface BenchOptions {
@@ -67,6 +68,8 @@ export interface Row extends Summary {
   ratio?: number | undefined;
   samples?: number[] | undefined;
   note?: string | undefined;
+  /** A multiproc row (highlighted in charts; the rows a goal judges unless it names them). */
+  ours?: boolean | undefined;
 }
 
 /** One table: a measure, its unit, and the rows compared. */
@@ -79,7 +82,8 @@ export interface Scenario {
   /** Name of the row every ratio is taken against. */
   reference?: string | undefined;
   rows: Row[];
-  goal?: { text: string; met: boolean } | undefined;
+  /** The goal an issue set for this scenario, as data (see goals.ts). */
+  goal?: Goal | undefined;
   notes?: string[] | undefined;
 }
 
@@ -102,9 +106,16 @@ export function fmt(value: number): string {
   return Number(value.toPrecision(3)).toString();
 }
 
-/** The scenario as a markdown table (plus its goal and notes). */
+/** A ratio for people: 2 decimals, or 2 significant digits below 0.01 (0.0033×). */
+export function fmtRatio(ratio: number): string {
+  return `${Math.abs(ratio) >= 0.01 || ratio === 0 ? ratio.toFixed(2) : ratio.toPrecision(2)}×`;
+}
+
+/** The scenario as a markdown table (plus its goal and notes), under an anchor named by its id. */
 export function markdownTable(s: Scenario): string {
   const lines = [
+    `<a name="${s.id}"></a>`,
+    '',
     `### ${s.title}`,
     '',
     `Unit: ${s.unit} (${s.better} is better). Ratio: row median / median of “${s.reference ?? 'n/a'}”.`,
@@ -114,10 +125,11 @@ export function markdownTable(s: Scenario): string {
   ];
   for (const r of s.rows) {
     const name = r.name === s.reference ? `**${r.name}** (reference)` : r.name;
-    const ratio = r.ratio === undefined ? '–' : `${r.ratio.toFixed(2)}×`;
+    const ratio = r.ratio === undefined ? '–' : fmtRatio(r.ratio);
     lines.push(`| ${name}${r.note ? ` — ${r.note}` : ''} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${ratio} | ${r.n} |`);
   }
-  if (s.goal) lines.push('', `Goal: ${s.goal.text} — **${s.goal.met ? 'met' : 'not met'}**.`);
+  const goal = goalLine(s);
+  if (goal) lines.push('', goal);
   for (const note of s.notes ?? []) lines.push('', note);
   return lines.join('\n');
 }
