@@ -12,23 +12,20 @@
  * every contestant once, Python (python/primitives.py, one sample per run) and C
  * included, so the ratios of a table are taken within the same rounds.
  */
-import { execFileSync, fork, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { fork, spawnSync } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Lock } from '@multiproc/lock';
 import { Pipe, type Connection } from '@multiproc/pipe';
 import { Process } from '@multiproc/process';
 import { Queue } from '@multiproc/queue';
+import { compileC, runC } from './lib/c-floor.js';
 import { wallNow } from './lib/clock.js';
 import { fmt, interleave, row, summarize, withRatios, type BenchOptions, type Contestant, type Row, type Samples, type Scenario } from './lib/stats.js';
 
 const WORKER = new URL('./fixtures/primitives.mjs', import.meta.url);
 const BYTE_STREAM = fileURLToPath(new URL('./fixtures/byte-stream.mjs', import.meta.url));
 const PYTHON_SCRIPT = fileURLToPath(new URL('./python/primitives.py', import.meta.url));
-const C_SOURCE = fileURLToPath(new URL('./fixtures/socketpair-stream.c', import.meta.url));
-const BUILD_DIR = fileURLToPath(new URL('./.build/', import.meta.url));
-const C_BINARY = `${BUILD_DIR}socketpair-stream`;
 const MIB = 2 ** 20;
 
 interface Sizes {
@@ -144,17 +141,6 @@ async function rawNodeStream(mib: number): Promise<Record<string, number>> {
   return { mibPerSecond: bytes / MIB / seconds };
 }
 
-/** Compiles the C floor into .build/; a note instead when there is no compiler. */
-function compileC(): string | undefined {
-  mkdirSync(BUILD_DIR, { recursive: true });
-  for (const cc of ['cc', 'gcc', 'clang']) {
-    const result = spawnSync(cc, ['-O2', '-o', C_BINARY, C_SOURCE], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-    if (!result.error && result.status === 0) return undefined;
-    if (!result.error) return `C floor skipped: ${cc} could not compile ${C_SOURCE}: ${result.stderr.trim()}`;
-  }
-  return 'C floor skipped: no C compiler (cc, gcc, clang) on this machine.';
-}
-
 /** Runs one sample of a Python scenario; records its version, or why it could not run. */
 function pythonRunner(notes: { python?: string; skipped?: string }) {
   return (scenario: string, args: Array<string | number>): Record<string, number> => {
@@ -205,7 +191,8 @@ export const title = 'Queue, Pipe, Lock (vs Python, C)';
 
 export async function run(options: BenchOptions): Promise<Scenario[]> {
   const sizes = options.quick ? QUICK : SIZES;
-  const cSkipped = compileC();
+  const cStream = compileC('socketpair-stream');
+  const cSkipped = cStream.skipped;
   const python: { python?: string; skipped?: string } = {};
   const runPython = pythonRunner(python);
 
@@ -262,7 +249,7 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
     { name: 'python-bulk', run: () => runPython('bulk', ['--count', sizes.bulkMessages, '--size', MIB]) },
     {
       name: 'c-socketpair',
-      run: () => (cSkipped ? {} : (JSON.parse(execFileSync(C_BINARY, [String(sizes.cMiB), String(MIB)], { encoding: 'utf8' })) as Record<string, number>)),
+      run: () => runC(cStream, [sizes.cMiB, MIB]),
     },
     {
       name: 'lock-owner',

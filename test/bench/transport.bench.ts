@@ -2,12 +2,13 @@
  * Transport: round-trip latency (1 in flight) and pipelined throughput (256 in
  * flight) of a small message echoed by a child, over Node's IPC channel
  * ('json' and 'advanced' serialization) and over our Channel on a pipe, with
- * raw bytes over the same pipe as the floor.
+ * raw bytes over the same pipe, and a C socketpair ping-pong, as the floors.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Channel } from '@multiproc/wire';
+import { compileC, runC } from './lib/c-floor.js';
 import { interleave, row, withRatios, type BenchOptions, type Contestant, type Scenario } from './lib/stats.js';
 
 interface Message {
@@ -117,7 +118,7 @@ function roundTrips(link: Link, total: number, inFlight: number): Promise<number
 }
 
 /** The heading of this file's section and chart in docs/benchmarks.md. */
-export const title = 'Transport (vs Node IPC, raw bytes)';
+export const title = 'Transport (vs Node IPC, raw bytes, C)';
 
 export async function run(options: BenchOptions): Promise<Scenario[]> {
   const sizes = options.quick ? { latency: 500, throughput: 5_000, reps: 3 } : { latency: 5_000, throughput: 50_000, reps: 10 };
@@ -127,6 +128,8 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
     channelLink('@multiproc/wire Channel over a pipe'),
     byteLink('raw bytes over a pipe: 20-byte records, no encoding, one write each'),
   ];
+  const pingpong = compileC('socketpair-pingpong');
+  const cName = 'C: socketpair, fork, 20-byte messages, one write() each';
   try {
     const contestants: Contestant[] = links.map((link) => ({
       name: link.name,
@@ -135,9 +138,21 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
         perSecond: sizes.throughput / ((await roundTrips(link, sizes.throughput, 256)) / 1000),
       }),
     }));
+    contestants.push({
+      name: cName,
+      run: (): Record<string, number> => {
+        const c = runC(pingpong, [20, sizes.latency, sizes.throughput, 256]);
+        return c.usPerRoundTrip === undefined ? {} : { latencyUs: c.usPerRoundTrip, perSecond: c.perSecond! };
+      },
+    });
     options.log(`transport: ${sizes.reps} interleaved rounds of ${sizes.latency} round trips (1 in flight) and ${sizes.throughput} messages (256 in flight)`);
     const samples = await interleave(contestants, { warmup: 1, reps: sizes.reps, onRound: (r) => options.log(`  round ${r}/${sizes.reps}`) });
-    const rows = (metric: string) => links.map((link) => row(link.name, samples[link.name]![metric]!, { ours: link.ours }));
+    const cRow = (metric: string) => {
+      const values = samples[cName]?.[metric];
+      return values?.length ? [row(cName, values, { note: 'fixtures/socketpair-pingpong.c, `cc -O2`' })] : [];
+    };
+    const rows = (metric: string) => [...links.map((link) => row(link.name, samples[link.name]![metric]!, { ours: link.ours })), ...cRow(metric)];
+    const cNotes = pingpong.skipped ? [pingpong.skipped] : [];
     const message = 'a small message `{ id, name: \'x\', args: [1, 2, 3] }` echoed by a child';
     const earlier = (figures: string) => `Measured earlier on this machine (not side by side with this run): ${figures}.`;
     return [
@@ -153,6 +168,7 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
           'On this shared 2-core machine latency is bimodal: a sample taken while both cores are free is 4–5× faster than one taken while other work holds a core ' +
             '(then waking the peer process dominates). The min column is the quiet-machine figure; compare it as well as the median.',
           earlier('IPC json 79 µs, IPC advanced 95 µs, a naive msgpack pipe 79 µs'),
+          ...cNotes,
         ],
       }),
       withRatios({
@@ -164,8 +180,9 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
         rows: rows('perSecond'),
         notes: [
           `Payload: ${message}.`,
-          'The raw-bytes row is the floor for latency; with many in flight our Channel writes all the sends of one tick at once, which that row does not, so it can pass it.',
+          'The raw-bytes and C rows are floors for one write() per message; with many in flight our Channel writes all the sends of one tick at once, which they do not, so it can pass them.',
           earlier('IPC json 131k/s, IPC advanced 46k/s, a naive msgpack pipe 182k/s'),
+          ...cNotes,
         ],
       }),
     ];
