@@ -36,7 +36,7 @@ interface Sizes {
 }
 
 const FULL: Sizes = { settleMs: 300, imapItems: 1_000_000, chunksize: 100, reps: 5, warmup: 1 };
-const QUICK: Sizes = { settleMs: 100, imapItems: 20_000, chunksize: 100, reps: 5, warmup: 1 };
+const QUICK: Sizes = { settleMs: 100, imapItems: 20_000, chunksize: 100, reps: 1, warmup: 0 };
 
 type PoolLibrary = 'ours' | 'poolifier' | 'workerpool' | 'tinypool' | 'piscina';
 const POOLS: Array<{ library: PoolLibrary; name: string }> = [
