@@ -95,7 +95,8 @@ async function ourProcess(settleMs: number): Promise<Record<string, number>> {
 }
 
 async function idlePool(library: PoolLibrary, settleMs: number): Promise<Record<string, number>> {
-  const idle = await startIdle(['--expose-gc', IDLE_POOL, library, String(settleMs)]);
+  // Only piscina's process needs a GC at hand; the others' workers would inherit the flag.
+  const idle = await startIdle([...(library === 'piscina' ? ['--expose-gc'] : []), IDLE_POOL, library, String(settleMs)]);
   let mib: number;
   if (library === 'piscina') mib = idle.ready.afterMiB! - idle.ready.beforeMiB!;
   else {
@@ -128,6 +129,7 @@ function ourImap(sizes: Sizes): Record<string, number> {
 /** The heading of this file's section and chart in docs/benchmarks.md. */
 export const title = 'Memory (vs poolifier, workerpool, tinypool, piscina, Python)';
 
+/** Runs the memory scenarios (interleaved rounds); their tables. */
 export async function run(options: BenchOptions): Promise<Scenario[]> {
   const sizes = options.quick ? QUICK : FULL;
   if (!canMeasureMemory()) {

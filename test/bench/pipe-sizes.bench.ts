@@ -162,6 +162,7 @@ function runPython(plan: SizePlan, notes: { python?: string; skipped?: string })
 /** The heading of this file's section and chart in docs/benchmarks.md. */
 export const title = 'Pipe by message size (vs Python, Node IPC, C)';
 
+/** Runs every size's round trips and pipelined exchanges (interleaved rounds); two tables per size. */
 export async function run(options: BenchOptions): Promise<Scenario[]> {
   const { plan, reps, warmup } = options.quick ? QUICK : FULL;
   const c = compileC('socketpair-pingpong');

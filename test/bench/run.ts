@@ -20,6 +20,9 @@ import type { BenchOptions, Scenario } from './lib/stats.js';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const root = join(benchDir, '..', '..');
+/** The order of the page's sections (the pool first: what most people come for); other files follow by name. */
+const ORDER = ['pool', 'primitives', 'pipe-sizes', 'process-start', 'transport', 'memory'].map((name) => `${name}.bench.ts`);
+const rank = (file: string) => (ORDER.includes(file) ? ORDER.indexOf(file) : ORDER.length);
 
 /** What a *.bench.ts file exports. */
 interface BenchModule {
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
   const files = readdirSync(benchDir)
     .filter((f) => f.endsWith('.bench.ts'))
     .filter((f) => filters.length === 0 || filters.some((name) => f.includes(name)))
-    .sort();
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   if (files.length === 0) throw new Error(`no benchmark matches ${filters.join(', ')}`);
   const options: BenchOptions = { quick, log: (line) => process.stderr.write(`${line}\n`) };
   const info = machine();

@@ -37,7 +37,7 @@ const METHOD = [
   '- **Fresh processes.** Every contestant runs in processes of its own: each pool, echo child or worker is started for the benchmark and ended after it, ' +
     'Python runs from the scripts in `test/bench/python/`, and the C floor is compiled from `test/bench/fixtures/` at bench time. ' +
     'Pools and echo children are made before the first round and kept until the last, so no process start is inside a timed span unless starting is what a table measures.',
-  '- **Warm-up.** The first round of every table (at least one) is run and thrown away.',
+  '- **Warm-up.** On a full run, the first round of every table is run and thrown away.',
   '- **Interleaving.** The contestants of a table run in turn, A B C A B C …, so that the drift of a shared machine hits all of them alike.',
   '- **Repetitions.** At least 5 kept rounds per table on a full run (the n column); `--quick`, the CI smoke run, keeps 1–3 rounds at small sizes and is not to be trusted.',
   '- **Median and min–max.** Each figure is the median of the n samples; min–max shows their spread (in the charts, the whisker).',
