@@ -5,7 +5,7 @@
  * the goal (if any) as a dashed line, and a log scale when a panel's values
  * span more than 20×. Plain SVG: no script, no external font, no dependency.
  */
-import { targetValue, verdict, metText } from './goals.js';
+import { metText, targetValue, verdict, type SummaryLine } from './goals.js';
 import { fmt, fmtRatio, type Row, type Scenario } from './stats.js';
 import { el, fit, svgDocument, text, textWidth, wrap } from './svg.js';
 
@@ -46,12 +46,12 @@ function niceStep(raw: number): number {
   return (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 ? 2.5 : norm <= 5 ? 5 : 10) * magnitude;
 }
 
-/** A scale over `values` (medians, mins, maxes, goal targets) for pixels x0 … x1. */
-export function scaleFor(values: number[], x0: number, x1: number): Scale {
+/** A scale over `values` (medians, mins, maxes, goal targets) for pixels x0 … x1; logarithmic when they span more than 20× (or when told). */
+export function scaleFor(values: number[], x0: number, x1: number, log?: boolean): Scale {
   const positive = values.filter((v) => Number.isFinite(v) && v > 0);
   const hiValue = positive.length ? Math.max(...positive) : 1;
   const loValue = positive.length ? Math.min(...positive) : 1;
-  if (hiValue / loValue > 20) {
+  if (log ?? hiValue / loValue > 20) {
     const lo = 10 ** Math.floor(Math.log10(loValue));
     const hi = 10 ** Math.ceil(Math.log10(hiValue));
     const decades = Math.round(Math.log10(hi / lo));
@@ -198,4 +198,54 @@ export function chartSvg(title: string, subtitle: string, scenarios: Scenario[])
     y += 10 + p.height + 8;
   }
   return svgDocument(WIDTH, y + 8, title, body);
+}
+
+/** "≥ 5×", "≤ 1 µs": a bound's target, short. */
+function targetText(line: SummaryLine): string {
+  const { bound, scenario } = line;
+  return `${bound.op === '>=' ? '≥' : '≤'} ${bound.target}${bound.measure === 'value' ? ` ${scenario.unit.split(' ')[0]}` : '×'}`;
+}
+
+/**
+ * Every goal at a glance: per goal, the measurement divided by its target, turned
+ * so that ≥ 1 means met (for an upper bound, target ÷ measurement), on a log
+ * scale with the goal at 1; green when met, red when not.
+ */
+export function goalsSvg(subtitle: string, lines: SummaryLine[]): string {
+  const body: string[] = [];
+  let y = 26;
+  body.push(text(MARGIN, y, 'Goals at a glance', { 'font-size': 18, 'font-weight': 'bold', fill: COLORS.text }));
+  for (const line of wrap(`${subtitle} · bar: how far each goal is met, measured ÷ target (for an upper bound, target ÷ measured); right of the line is met`, 11, WIDTH - 2 * MARGIN)) {
+    y += 15;
+    body.push(text(MARGIN, y, line, { 'font-size': 11, fill: COLORS.muted }));
+  }
+  y += 12;
+  const score = (l: SummaryLine) => (l.verdict.value === undefined ? undefined : l.bound.op === '>=' ? l.verdict.value / l.bound.target : l.bound.target / l.verdict.value);
+  const scores = lines.map(score);
+  const scale = scaleFor([1, ...scores.filter((v): v is number => v !== undefined)], MARGIN, WIDTH - MARGIN - VALUE_ROOM - 40, true);
+  const rowsTop = y;
+  const rowsBottom = y + lines.length * ROW_HEIGHT;
+  for (const tick of scale.ticks) {
+    const x = scale.x(tick);
+    body.push(el('line', { x1: x, y1: rowsTop, x2: x, y2: rowsBottom, stroke: COLORS.grid, 'stroke-width': 1 }));
+    body.push(text(x, rowsBottom + 13, compact(tick), { 'font-size': 10, fill: COLORS.axis, 'text-anchor': 'middle' }));
+  }
+  const goalX = scale.x(1);
+  body.push(el('line', { x1: goalX, y1: rowsTop, x2: goalX, y2: rowsBottom + 16, stroke: COLORS.goal, 'stroke-width': 1.5, 'stroke-dasharray': '5 3' }));
+  body.push(text(goalX, rowsBottom + 26, 'goal', { 'font-size': 10, fill: COLORS.goal, 'text-anchor': 'middle', ...HALO }));
+  for (const [i, line] of lines.entries()) {
+    const v = scores[i];
+    const color = line.verdict.met ? COLORS.met : line.verdict.met === false ? COLORS.notMet : COLORS.muted;
+    body.push(text(MARGIN, y + 12, fit(`${line.name} (#${line.issue})`, 12, WIDTH - 2 * MARGIN), { 'font-size': 12, fill: COLORS.text, ...HALO }));
+    const label = `${line.verdict.shown} · goal ${targetText(line)} · ${metText(line.verdict)}`;
+    if (v === undefined) body.push(text(MARGIN, y + 27, label, { 'font-size': 11, fill: COLORS.muted }));
+    else {
+      const x0 = scale.x(scale.lo);
+      const xv = scale.x(v);
+      body.push(el('rect', { x: x0, y: y + 16, width: Math.max(1, xv - x0), height: 12, fill: color, rx: 1.5 }));
+      body.push(text(xv + 6, y + 26, label, { 'font-size': 11, fill: color, 'font-weight': 'bold', ...HALO }));
+    }
+    y += ROW_HEIGHT;
+  }
+  return svgDocument(WIDTH, rowsBottom + 36, 'Goals at a glance', body);
 }

@@ -5,7 +5,7 @@
  * alone (what run.ts stores in benchmarks.json), so `run.ts --render-only`
  * re-renders a page from a stored run.
  */
-import { chartSvg } from './chart.js';
+import { chartSvg, goalsSvg } from './chart.js';
 import { metText, summaryLines } from './goals.js';
 import type { Machine } from './machine.js';
 import { markdownTable, type Scenario } from './stats.js';
@@ -26,6 +26,9 @@ export interface RunResults {
   quick: boolean;
   results: BenchResult[];
 }
+
+/** The chart of every goal, beside the page. */
+export const GOALS_CHART = 'bench-goals.svg';
 
 /** `pool.bench.ts` → `bench-pool.svg`: the chart's file name, beside the page. */
 export const chartFile = (benchFile: string): string => `bench-${benchFile.replace(/\.bench\.ts$/, '')}.svg`;
@@ -53,7 +56,7 @@ function summary(results: BenchResult[]): string[] {
     const mark = line.verdict.met === undefined ? '➖' : line.verdict.met ? '✅' : '❌';
     out.push(`| ${line.name} | ${line.bound.text} | #${line.issue} | ${line.verdict.shown} | ${mark} ${metText(line.verdict)} | [table](#${line.scenario.id}) |`);
   }
-  out.push('', 'Measured: the best of our rows, divided by the row the goal names (a ratio), or in the unit of the table (µs).', '');
+  out.push('', 'Measured: the best of our rows, divided by the row the goal names (a ratio), or in the unit of the table (µs).', '', `![Goals at a glance: each goal's measurement against its target](${GOALS_CHART})`, '');
   return out;
 }
 
@@ -101,9 +104,12 @@ export function renderMarkdown(run: RunResults): string {
   return lines.join('\n') + '\n';
 }
 
-/** The charts: file name → SVG, one per benchmark file. */
+/** The charts: file name → SVG, one per benchmark file, and one of every goal. */
 export function renderCharts(run: RunResults): Map<string, string> {
   const m = run.machine;
   const subtitle = `multiproc benchmarks${run.quick ? ' (--quick: not to be trusted)' : ''} · ${m.date.slice(0, 10)} · commit ${m.commit} · ${m.cores} cores · Node ${m.node} · Python ${m.python}`;
-  return new Map(run.results.map((r) => [chartFile(r.file), chartSvg(titleOf(r), subtitle, r.scenarios)]));
+  const charts = new Map(run.results.map((r) => [chartFile(r.file), chartSvg(titleOf(r), subtitle, r.scenarios)]));
+  const goals = summaryLines(run.results.flatMap((r) => r.scenarios));
+  if (goals.length) charts.set(GOALS_CHART, goalsSvg(subtitle, goals));
+  return charts;
 }
