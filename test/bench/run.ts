@@ -14,6 +14,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { summaryLines } from './lib/goals.js';
 import { machine } from './lib/machine.js';
 import { renderCharts, renderMarkdown, type BenchResult, type RunResults } from './lib/page.js';
 import type { BenchOptions, Scenario } from './lib/stats.js';
@@ -74,6 +75,10 @@ async function main(): Promise<void> {
     results.push({ file, title: bench.title, seconds: (performance.now() - t0) / 1000, scenarios });
   }
   const run: RunResults = { machine: info, quick, results };
+  // A goal that names a row no longer there (renamed, or its contestant skipped) says so rather than vanish from the summary.
+  for (const line of summaryLines(results.flatMap((r) => r.scenarios))) {
+    if (line.verdict.met === undefined) options.log(`bench: "${line.name}" not judged: a row its goal needs is missing from ${line.scenario.id}`);
+  }
   const toDocs = !quick && filters.length === 0;
   const outDir = toDocs ? join(root, 'docs') : join(root, '.bench-tmp');
   const charts = writePage(outDir, run);
