@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import diagnostics from 'node:diagnostics_channel';
 import { after, describe, it } from 'node:test';
 import { AsyncResult, Pool, Queue, WorkerCrashedError } from 'multiproc';
-import { add, brokenInit, double, hoardMemory, exitNow, fail, flaky, greet, init, putThenReturn, reportThenSleep, sleepThen, spinAfterReporting, whoAmI } from './fixtures/pool-tasks.mjs';
+import { add, brokenInit, double, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, putThenReturn, reportThenSleep, sleepThen, spinAfterReporting, whoAmI } from './fixtures/pool-tasks.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'multiproc-pool-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,6 +69,13 @@ describe('Pool results', () => {
   it('runs the initializer with initargs in every worker', async () => {
     await using pool = new Pool({ processes: 2, initializer: init, initargs: ['hello from init'] });
     assert.deepEqual(await Promise.all([1, 2, 3, 4].map(() => pool.apply(greet))), Array(4).fill('hello from init'));
+  });
+
+  it('execArgv sets the workers\' Node flags (they inherit this process\'s by default)', async () => {
+    await using pool = new Pool({ processes: 1, execArgv: ['--max-old-space-size=123'] });
+    assert.deepEqual(await pool.apply(execArgvHere, []), ['--max-old-space-size=123']);
+    await using inheriting = new Pool({ processes: 1 });
+    assert.deepEqual(await inheriting.apply(execArgvHere, []), process.execArgv);
   });
 
   it('tasks may take and return shared objects (a Queue)', async () => {

@@ -48,7 +48,7 @@ interface Sizes {
 }
 
 const SIZES: Sizes = {
-  queueItems: 5_000,
+  queueItems: 20_000,
   roundTrips: 3_000,
   bulkMessages: 256,
   cMiB: 1024,
@@ -203,7 +203,7 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
   const a = Worker.start('bench-worker-A', { queue, lock, data: dataForChild });
   const b = Worker.start('bench-worker-B', { queue, lock });
 
-  const queueRun = async (inFlight: number, consumer: 'consume' | 'consumeMany' = 'consume') => {
+  const queueRun = async (inFlight: number, consumer: 'consume' | 'consumeMany' | 'consumeIterating' = 'consume') => {
     const n = sizes.queueItems;
     const [produced, consumed] = await Promise.all([a.run({ op: 'produce', n, inFlight }), b.run({ op: consumer, n })]);
     const t0 = produced.t0 as number;
@@ -214,6 +214,7 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
     { name: 'queue-awaited', run: () => queueRun(1) },
     { name: 'queue-pipelined', run: () => queueRun(256) },
     { name: 'queue-batched', run: () => queueRun(256, 'consumeMany') },
+    { name: 'queue-iterated', run: () => queueRun(256, 'consumeIterating') },
     { name: 'python-queue', run: () => runPython('queue', ['--n', sizes.queueItems]) },
     {
       name: 'pipe-rt',
@@ -314,6 +315,7 @@ function scenarios(s: Samples, sizes: Sizes, skipped: { cSkipped: string | undef
   const awaited = 'Queue: producer awaits each put()';
   const pipelined = 'Queue: producer keeps 256 put()s in flight';
   const batched = 'Queue: 256 put()s in flight, consumer takes batches';
+  const iterated = 'Queue: 256 put()s in flight, consumer iterates';
   const queue = withRatios({
     id: 'primitives-queue',
     title: `Queue: one-way throughput between two children through the owner (${sizes.queueItems} items per sample)`,
@@ -325,7 +327,11 @@ function scenarios(s: Samples, sizes: Sizes, skipped: { cSkipped: string | undef
       ...rowOf(s, 'queue-awaited', 'itemsPerSecond', awaited, { note: '`await queue.put(item)`; consumer `await queue.get()`', ours: true }),
       ...rowOf(s, 'queue-pipelined', 'itemsPerSecond', pipelined, { note: '`await Promise.all(batch of 256 puts)`; consumer `await queue.get()`', ours: true }),
       ...rowOf(s, 'queue-batched', 'itemsPerSecond', batched, {
-        note: 'the puts of one tick travel as one message; consumer `await queue.getMany(64)` (the path `for await` takes)',
+        note: 'the puts of one tick travel as one message; consumer `await queue.getMany(64)`',
+        ours: true,
+      }),
+      ...rowOf(s, 'queue-iterated', 'itemsPerSecond', iterated, {
+        note: 'consumer `for await (const item of queue)`: each request asks for as many items as the loop uses in ~2 ms (up to 1024)',
         ours: true,
       }),
     ],
@@ -422,8 +428,9 @@ function scenarios(s: Samples, sizes: Sizes, skipped: { cSkipped: string | undef
       ...rowOf(s, 'python-lock', 'childUsPerPair', `${pythonName} mp.Lock: \`with lock: pass\` in a child`, { note: `${sizes.ownerPairs} pairs; no owner to call` }),
     ],
     notes: [
-      "`acquire()` in a child is a call to the owner and its reply; `release()` by the holder is posted without waiting (calls from one process are served in order), so a pair costs about one round trip on the child's channel. " +
-        'But the post and the next call leave in two writes (strace: the child makes 2 write() calls per pair, the owner is woken twice), where a Pipe round trip makes one each way.',
+      "The child's first `acquire()` is a call to the owner and its reply, and its `release()` a post. Taking the lock again with nobody waiting, " +
+        'it is granted a lease with it (docs/architecture.md, "Lock leases"): from then on the child acquires and releases locally, with no message, ' +
+        'until another process waits (the owner revokes the lease) or the child stops using it. So this row is mostly local work.',
       ...pythonNotes,
     ],
   });

@@ -55,6 +55,8 @@ export interface PoolOptions {
   retries?: number;
   /** Consecutive workers dying while starting before the pool gives up. @default 3 */
   maxStartupFailures?: number;
+  /** Node flags for the workers (e.g. `['--max-old-space-size=512']`, or `[]` for none). @default process.execArgv */
+  execArgv?: string[] | undefined;
 }
 
 /** Options of `applyAsync` / `mapAsync`. */
@@ -110,7 +112,10 @@ const BATCH_TARGET_MS = 2;
 export class Pool extends EventEmitter {
   /** Number of worker processes it keeps. */
   readonly processes: number;
-  readonly #options: Required<Omit<PoolOptions, 'initializer' | 'taskTimeout' | 'processes'>> & { taskTimeout: number | undefined };
+  readonly #options: Required<Omit<PoolOptions, 'initializer' | 'taskTimeout' | 'processes' | 'execArgv'>> & {
+    taskTimeout: number | undefined;
+    execArgv: string[] | undefined;
+  };
   readonly #initializer: FunctionRef | undefined;
   readonly #workers = new Set<WorkerSlot>();
   readonly #queue: Task[] = [];
@@ -157,6 +162,7 @@ export class Pool extends EventEmitter {
       taskTimeout: options.taskTimeout,
       retries: options.retries ?? 0,
       maxStartupFailures: options.maxStartupFailures ?? 3,
+      execArgv: options.execArgv,
     };
     this.#initializer = options.initializer
       ? describeFunction(options.initializer, {}, callerModule([ownDir]), 'new Pool() initializer')
@@ -502,6 +508,7 @@ export class Pool extends EventEmitter {
       args: [theirs, this.#initializer, this.#options.initargs],
       daemon: true,
       name: `PoolWorker-${++this.#spawned}`,
+      execArgv: this.#options.execArgv,
     });
     process.start();
     const worker = new WorkerSlot(process, mine);
