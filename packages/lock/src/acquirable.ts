@@ -45,6 +45,7 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
   #leaseRevoked = false;
   #returnScheduled = false;
 
+  /** @internal */
   protected constructor(kind: PermitsKind, initial: number, proxy: Handle | undefined) {
     super(proxy, () => new PermitsState(kind, initial));
     const state = this._state;

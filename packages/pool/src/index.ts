@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { Pool, type PoolOptions, type MapOptions, type AsyncOptions } from './pool.js';
+export { Pool, type TaskFunction, type PoolOptions, type MapOptions, type AsyncOptions } from './pool.js';
 export { AsyncResult } from './async-result.js';
 export type { ImapOptions } from './map-tasks.js';
 export type { TaskOptions } from './task.js';

@@ -75,7 +75,8 @@ export interface MapOptions extends TaskOptions {
   onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
-type TaskFunction = ((...args: any[]) => unknown) | string;
+/** A task: a function (exported from its module, or self-contained), or the name of an export with `options.module`. */
+export type TaskFunction = ((...args: any[]) => unknown) | string;
 type State = 'running' | 'closing' | 'closed' | 'terminated' | 'broken';
 
 const ownDir = dirname(dirname(fileURLToPath(import.meta.url)));

@@ -11,5 +11,5 @@ export type { ModuleLocation } from './target-ref.js';
 export type { SpawnOptions } from './spawn.js';
 export { callerModule } from './call-site.js';
 export { describeFunction, type LocateOptions } from './target-ref.js';
-export { loadFunction, explainSourceError, type LoadedFunction } from './resolve-target.js';
+export { loadFunction, explainSourceError, type LoadedFunction, type SourceScope } from './resolve-target.js';
 export type { FunctionRef } from './protocol.js';

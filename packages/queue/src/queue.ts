@@ -216,7 +216,7 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
     if (this.isOwner) await this.close();
   }
 
-  /** Runs an operation here (owner) or in the owner (proxy), after any puts coalesced before it (FIFO per producer). */
+  /** @internal Runs an operation here (owner) or in the owner (proxy), after any puts coalesced before it (FIFO per producer). */
   protected _op<R>(op: string, args: unknown[], options: BlockingOptions | undefined, local: (state: QueueState<T>, signal?: AbortSignal) => R | Promise<R>): Promise<R> {
     this.#flushPuts();
     return this._run(`${this.constructor.name}.${op === 'size' ? 'qsize' : op}()`, op, args, options, local);

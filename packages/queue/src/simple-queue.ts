@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { Queue, type QueueInternals } from './queue.js';
+import type { ProxyOptions } from '@multiproc/wire';
+import { Queue } from './queue.js';
 
 /**
  * Python's `SimpleQueue`: an unbounded {@link Queue} (`put`, `get`, `empty`, `close`).
@@ -18,7 +19,7 @@ import { Queue, type QueueInternals } from './queue.js';
  */
 export class SimpleQueue<T = unknown> extends Queue<T> {
   /** Creates one owned by this process. @param internals - internal: how a received handle is rebuilt; leave it out. */
-  constructor(internals: QueueInternals<T> = {}) {
+  constructor(internals: ProxyOptions = {}) {
     super({ ...internals, maxsize: 0 } as object);
   }
 }

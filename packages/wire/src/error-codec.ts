@@ -22,7 +22,8 @@ export interface EncodedError {
   errors?: unknown[];
 }
 
-type ErrorClass = abstract new (...args: never[]) => Error;
+/** A class of errors that `registerErrorClass` can rebuild on the receiving side. */
+export type ErrorClass = abstract new (...args: never[]) => Error;
 
 const knownClasses = new Map<string, ErrorClass>([
   ['Error', Error],

@@ -8,13 +8,13 @@
 export * from './errors.js';
 export * from './blocking.js';
 export { Codec } from './codec.js';
-export { registerErrorClass, encodeError, decodeError, type EncodedError } from './error-codec.js';
+export { registerErrorClass, encodeError, decodeError, type EncodedError, type ErrorClass } from './error-codec.js';
 export { registerPassable, registerInternalPassable, type PassableType } from './passable.js';
 export { FrameDecoder, FRAME_HEADER_BYTES, DEFAULT_MAX_FRAME_BYTES } from './frame-decoder.js';
 export { Channel, type ChannelOptions } from './channel.js';
 export { FIRST_USER_EXT, LAST_USER_EXT } from './extension-types.js';
 export { runtime, Runtime, type AttachOptions } from './runtime/runtime.js';
-export { Peer, type Batch, type CallOptions, type PeerOptions } from './runtime/peer.js';
+export { Peer, type Batch, type CallOptions, type PeerOptions, type ObjectTable } from './runtime/peer.js';
 export type { Owned, CallContext, Handle, OwnerAddress, BatchReceipt } from './runtime/owned.js';
 export type { TaggedMessage } from './runtime/messages.js';
 export { UnixTransport, privateSocketDir, type Transport } from './runtime/transport.js';

@@ -55,13 +55,14 @@ export abstract class SharedObject<S extends Owned> {
     return 'handle' in backing ? backing.handle : runtime().handle(backing.id);
   }
 
-  /** The owner's state (undefined in a proxy). */
+  /** @internal The owner's state (undefined in a proxy). */
   protected get _state(): S | undefined {
     const backing = this.#backing;
     return 'state' in backing ? backing.state : undefined;
   }
 
   /**
+   * @internal
    * Runs operation `op`: `local(state, signal)` in the owner, a call to the owner elsewhere.
    * With `{ timeout, signal }`, the local run gets an AbortSignal that aborts with the coded
    * error; the remote run cancels in the owner (see Peer.call).
@@ -85,7 +86,7 @@ export abstract class SharedObject<S extends Owned> {
     return runLocally(call, options, (signal) => local(backing.state, signal));
   }
 
-  /** Sends `op` without waiting for its outcome (only for operations that cannot fail once checked locally). */
+  /** @internal Sends `op` without waiting for its outcome (only for operations that cannot fail once checked locally). */
   protected _post(op: string, args: unknown[], local: (state: S) => void): void {
     const backing = this.#backing;
     if ('handle' in backing) runtime().post(backing.handle, op, args);
