@@ -6,7 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Condition, Event, Lock, Process, Queue, runtime } from 'multiproc';
-import { acquireReleaseLoop, appendUntilStopped, holdUnderLease, leaseThenWaitForGo, loopThenExit, loopThenIdle } from './fixtures/lock-workers.mjs';
+import {
+  acquireReleaseLoop,
+  appendUntilStopped,
+  busyWhileGranted,
+  holdUnderLease,
+  holdWhileReleasedElsewhere,
+  leaseThenWaitForGo,
+  loopThenExit,
+  loopThenIdle,
+  notifyUnderLease,
+  releaseThroughTheOtherProxy,
+  waitWithoutHolding,
+} from './fixtures/lock-workers.mjs';
 
 describe('Lock leases', () => {
   it('1000 acquire/release pairs in a child cost a handful of messages to the owner, not 2000', async () => {
@@ -95,5 +107,87 @@ describe('Lock leases', () => {
     assert.equal(await cond.acquire({ timeout: 30_000 }), true);
     assert.equal(cond.lock.ownerDied, false);
     await cond.release();
+  });
+
+  it('a Condition waiter that is notified gets the lock back from a notifier holding it under a lease', async () => {
+    const cond = new Condition({ lock: new Lock() });
+    const started = new Event();
+    const stop = new Event();
+    const child = new Process({ target: notifyUnderLease, args: [cond, started, stop] }).start();
+    assert.equal(await started.wait({ timeout: 30_000 }), true);
+    await cond.acquire();
+    // Without the revocation when a woken waiter asks for the lock back, this waits as long as the child loops (for ever).
+    assert.equal(await cond.wait({ timeout: 30_000 }), true);
+    await cond.release();
+    await stop.set();
+    await child.join();
+  });
+
+  it('a revocation that arrives with the reply granting the lease is not lost', async () => {
+    const lock = new Lock();
+    const granted = new Event();
+    const stop = new Event();
+    const child = new Process({ target: busyWhileGranted, args: [lock, granted, stop] }).start();
+    assert.equal(await granted.wait({ timeout: 30_000 }), true);
+    assert.equal(await lock.acquire({ timeout: 30_000 }), true);
+    await lock.release();
+    await stop.set();
+    await child.join();
+    assert.equal(child.exitCode, 0);
+  });
+
+  it('a release by another process while the lessee holds the Lock frees it (as in Python); the lessee\'s own release then fails, and it can take the lock again', async () => {
+    const lock = new Lock();
+    const ready = new Event();
+    const go = new Event();
+    const done = new Event();
+    const results = new Queue<[string, boolean]>();
+    const child = new Process({ target: holdWhileReleasedElsewhere, args: [lock, ready, go, results, done] }).start();
+    assert.equal(await ready.wait({ timeout: 30_000 }), true);
+    await lock.release(); // allowed for a Lock: resolves once the lessee has given the lease back
+    await go.set();
+    const [release, again] = await results.get({ timeout: 30_000 });
+    assert.equal(release, 'ERR_LOCK_NOT_HELD');
+    assert.equal(again, true);
+    assert.equal(await lock.acquire({ blocking: false }), false, 'the child holds it now: only one holder');
+    await done.set();
+    await child.join();
+    assert.equal(await lock.acquire({ timeout: 30_000 }), true);
+    await lock.release();
+  });
+
+  it('a release by another process while the lease is idle is a release of an unlocked Lock: ERR_LOCK_NOT_HELD', async () => {
+    const lock = new Lock();
+    const ready = new Event();
+    const child = new Process({ target: loopThenIdle, args: [lock, ready] }).start();
+    assert.equal(await ready.wait({ timeout: 30_000 }), true);
+    await assert.rejects(lock.release(), { code: 'ERR_LOCK_NOT_HELD' });
+    child.kill();
+    await child.join();
+  });
+
+  it('two proxies of one Lock in one process: a release through one ends the other\'s lease, and only one can take it after', async () => {
+    const lock = new Lock();
+    const queue = new Queue<Lock>();
+    const results = new Queue<[boolean, string, boolean, boolean]>();
+    await queue.put(lock);
+    const child = new Process({ target: releaseThroughTheOtherProxy, args: [lock, queue, results] }).start();
+    const [distinct, release, a, b] = await results.get({ timeout: 30_000 });
+    assert.equal(distinct, true);
+    assert.equal(release, 'ERR_LOCK_NOT_HELD');
+    assert.equal(a, true);
+    assert.equal(b, false);
+    await child.join();
+  });
+
+  it('Condition.wait() by a process that released the Lock it leases is refused (ERR_LOCK_NOT_HELD), and the lock stays free', async () => {
+    const cond = new Condition({ lock: new Lock() });
+    const results = new Queue<string>();
+    const child = new Process({ target: waitWithoutHolding, args: [cond, results] }).start();
+    assert.equal(await results.get({ timeout: 30_000 }), 'ERR_LOCK_NOT_HELD');
+    assert.equal(await cond.acquire({ timeout: 30_000 }), true);
+    assert.equal(cond.lock.ownerDied, false);
+    await cond.release();
+    await child.join();
   });
 });

@@ -1,10 +1,14 @@
 // Queues used across real processes: producers, consumers, deaths.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { JoinableQueue, Process, Queue, SimpleQueue } from 'multiproc';
 import {
   blockInGet,
   consume,
+  consumeThenExit,
   describeArgs,
   finishTasks,
   produce,
@@ -120,6 +124,20 @@ describe('Queue iteration in another process fetches ahead, and loses nothing', 
     for (let i = 1; i < 20; i++) rest.push(await queue.get({ timeout: 10_000 }));
     assert.deepEqual(rest, Array.from({ length: 19 }, (_, i) => i + 1));
     assert.equal(await queue.qsize(), 0);
+  });
+
+  it('a consumer that calls process.exit() inside its for-await loop: the items it reached are not handed out again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'multiproc-exit-'));
+    const file = join(dir, 'seen');
+    const queue = new Queue<string>();
+    for (const item of ['a', 'b', 'c', 'stop']) await queue.put(item);
+    const child = new Process({ target: consumeThenExit, args: [queue, file] }).start();
+    await child.join();
+    assert.equal(child.exitCode, 0);
+    assert.equal(readFileSync(file, 'utf8'), 'a\nb\nc\nstop\n');
+    // Their receipts were still waiting for the loop to yield when it exited: they are written at exit.
+    assert.equal(await queue.qsize(), 0);
+    rmSync(dir, { recursive: true });
   });
 
   it('getMany() takes up to max items in one call', async () => {

@@ -44,6 +44,7 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
   /** The owner wants the lease back: it goes at the next release. */
   #leaseRevoked = false;
   #returnScheduled = false;
+  #lessee: LeaseHolder | undefined;
 
   /** @internal */
   protected constructor(kind: PermitsKind, initial: number, proxy: Handle | undefined) {
@@ -97,30 +98,57 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
     return acquired !== 0 && this.#acquired(acquired);
   }
 
-  /** How the lease desk reaches this proxy. */
-  readonly #asLessee: LeaseHolder = {
-    revoke: (leaseId) => {
-      if (leaseId !== this.#lease) return;
-      if (this.#leaseHeld) this.#leaseRevoked = true;
-      else this.#returnLease();
-    },
-    returnIfIdle: () => this.#returnIfIdle(),
-  };
-
-  #returnIfIdle(): void {
-    if (this.#lease !== 0 && !this.#leaseHeld) this.#returnLease();
+  /** How the lease desk reaches this proxy (a getter: the handle is known once the constructor ran). */
+  get #asLessee(): LeaseHolder {
+    return (this.#lessee ??= {
+      ownerPid: this.handle.owner.pid,
+      revoke: (leaseId) => {
+        if (leaseId !== this.#lease) return;
+        if (this.#leaseHeld) this.#leaseRevoked = true;
+        else this.#returnLease(false);
+      },
+      end: (leaseId) => {
+        if (leaseId !== this.#lease) return;
+        // Someone released the lock: a hold here is gone with it (as when another process releases a Python Lock).
+        const held = this.#leaseHeld;
+        if (held) {
+          this.#leaseHeld = false;
+          if (this.#heldHere > 0) this.#heldHere--;
+        }
+        this.#returnLease(held);
+      },
+      returnIfIdle: () => this.#returnIfIdle(),
+      ownerGone: () => {
+        this.#lease = 0;
+        this.#leaseHeld = false;
+        this.#leaseRevoked = false;
+      },
+    });
   }
 
-  #returnLease(): void {
+  #returnIfIdle(): void {
+    if (this.#lease !== 0 && !this.#leaseHeld) this.#returnLease(false);
+  }
+
+  /** Gives the lease back; `held`: the lock was still held here when the owner ended it. */
+  #returnLease(held: boolean): void {
     const lease = this.#lease;
     this.#lease = 0;
     this.#leaseRevoked = false;
     leaseDesk.delete(this.#watchId);
     try {
-      this._post('return', [lease], () => {});
+      this._post('return', [lease, held], () => {});
     } catch {
       // The owner is gone: there is nothing to give back.
     }
+  }
+
+  /**
+   * @internal Condition support: a lease that is not held here goes back before a Condition call, so the
+   * owner sees that this process does not hold the lock (`ERR_LOCK_NOT_HELD`), as it would without leases.
+   */
+  static returnIdleLease(lock: Acquirable): void {
+    lock.#returnIfIdle();
   }
 
   /**
@@ -152,19 +180,21 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
   release(): Promise<void> {
     const state = this._state;
     if (state) {
+      let released: void | Promise<void>;
       try {
-        state.release(SELF);
+        released = state.release(SELF);
       } catch (error) {
         return Promise.reject(error);
       }
       if (this.#heldHere > 0) this.#heldHere--;
-      return Promise.resolve();
+      // A Lock leased to another process: released once the lessee has given the lease back.
+      return released ?? Promise.resolve();
     }
     if (this.#lease !== 0) {
       if (!this.#leaseHeld) return Promise.reject(new LockNotHeldError('Lock.release(): the lock is not held.'));
       this.#leaseHeld = false;
       if (this.#heldHere > 0) this.#heldHere--;
-      if (this.#leaseRevoked) this.#returnLease();
+      if (this.#leaseRevoked) this.#returnLease(false);
       else this.#scheduleReturn();
       return Promise.resolve();
     }

@@ -4,7 +4,7 @@
  * @module
  */
 import { AbortError, InvalidArgumentError, PROXY, SharedObject, type BlockingOptions, type ProxyOptions } from '@multiproc/wire';
-import { permitsOf, type AcquireOptions } from './acquirable.js';
+import { Acquirable, permitsOf, type AcquireOptions } from './acquirable.js';
 import { ConditionState } from './condition-state.js';
 import { SELF } from './holder.js';
 import { Lock } from './lock.js';
@@ -63,6 +63,7 @@ export class Condition extends SharedObject<ConditionState> {
    * @throws {AbortError} `ERR_ABORTED` when `signal` aborts (the lock is held again when it is thrown).
    */
   async wait(options?: BlockingOptions): Promise<boolean> {
+    Acquirable.returnIdleLease(this.lock);
     const notified = await this._run('Condition.wait()', 'wait', [], options, (state, signal) => state.wait(SELF, signal));
     if (!notified && options?.signal?.aborted) throw new AbortError('Condition.wait()', options.signal.reason);
     return notified;
@@ -91,6 +92,7 @@ export class Condition extends SharedObject<ConditionState> {
    * @throws {LockNotHeldError} `ERR_LOCK_NOT_HELD`.
    */
   notify(n = 1): Promise<void> {
+    Acquirable.returnIdleLease(this.lock);
     return this._run('Condition.notify()', 'notify', [n], undefined, (state) => state.notify(SELF, n));
   }
 

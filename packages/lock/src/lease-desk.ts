@@ -1,6 +1,6 @@
 /**
  * The holder side of Lock leases: one object per process that owners can
- * call to revoke a lease.
+ * call to take a lease back.
  *
  * A lease lets a process that keeps using an uncontended Lock take it again
  * without a round trip to the owner: the owner grants it with an acquire (see
@@ -8,23 +8,34 @@
  * lease goes back to the owner when the holder stops using the lock (the run
  * of code that released it ends without taking it again), when the owner
  * revokes it because another process waits (at the holder's next release, or
- * at once if it is not held), or at process exit.
+ * at once if it is not held), when the owner ends it because someone released
+ * the lock (at once), or at process exit.
  *
  * @module
  */
-import { ProtocolError, runtime, type Owned } from '@multiproc/wire';
+import { ProtocolError, runtime, type Owned, type Peer } from '@multiproc/wire';
 
 /** What a proxy holding a lease implements. */
 export interface LeaseHolder {
-  /** The owner asks for lease `leaseId` back. */
+  /** The pid of the lock's owner. */
+  readonly ownerPid: number;
+  /** The owner wants lease `leaseId` back: at the next release, or now if the lock is not held here. */
   revoke(leaseId: number): void;
+  /** The owner ends lease `leaseId` now: someone released the lock (a hold here is gone). */
+  end(leaseId: number): void;
   /** Gives the lease back now if the lock is not held here (process exit). */
   returnIfIdle(): void;
+  /** The owner is gone: the lease is void. */
+  ownerGone(): void;
 }
+
+type Message = { op: 'revoke' | 'end'; leaseId: number };
 
 /** See the module comment. */
 class LeaseDesk implements Owned {
   readonly #holders = new Map<number, LeaseHolder>();
+  /** Messages for a lease whose grant this process has not seen yet (they came in the same read). */
+  readonly #early = new Map<number, Message>();
   #id = 0;
   #nextWatch = 0;
 
@@ -46,9 +57,13 @@ class LeaseDesk implements Owned {
     return ++this.#nextWatch;
   }
 
-  /** `holder` holds a lease, under `watchId`. */
+  /** `holder` holds a lease, under `watchId`; a message that came before the grant is delivered now. */
   add(watchId: number, holder: LeaseHolder): void {
     this.#holders.set(watchId, holder);
+    const early = this.#early.get(watchId);
+    if (!early) return;
+    this.#early.delete(watchId);
+    this.#deliver(holder, early);
   }
 
   /** The lease under `watchId` went back. */
@@ -57,10 +72,25 @@ class LeaseDesk implements Owned {
   }
 
   dispatch(op: string, args: unknown[]): unknown {
-    if (op !== 'revoke') throw new ProtocolError(`LeaseDesk: unknown operation '${op}'.`);
+    if (op !== 'revoke' && op !== 'end') throw new ProtocolError(`LeaseDesk: unknown operation '${op}'.`);
     const [watchId, leaseId] = args as [number, number];
-    this.#holders.get(watchId)?.revoke(leaseId);
+    const holder = this.#holders.get(watchId);
+    if (holder) this.#deliver(holder, { op, leaseId });
+    else this.#early.set(watchId, { op, leaseId });
     return undefined;
+  }
+
+  peerClosed(peer: Peer): void {
+    for (const [watchId, holder] of this.#holders) {
+      if (holder.ownerPid !== peer.pid) continue;
+      this.#holders.delete(watchId);
+      holder.ownerGone();
+    }
+  }
+
+  #deliver(holder: LeaseHolder, message: Message): void {
+    if (message.op === 'revoke') holder.revoke(message.leaseId);
+    else holder.end(message.leaseId);
   }
 }
 

@@ -17,6 +17,10 @@
  * without asking (see lease-desk.ts). To the owner the lessee holds the lock
  * until it gives the lease back; when another process starts waiting, the
  * owner revokes the lease, and the lessee gives it back at its next release.
+ * A release that is not the lessee's own give-back (another process releases
+ * the Lock, as Python allows) waits until the lessee has given the lease back:
+ * only then is it known whether the lock was held (the release frees it) or
+ * not (`ERR_LOCK_NOT_HELD`), and the lessee can never re-take it meanwhile.
  *
  * @module
  */
@@ -36,6 +40,8 @@ interface Lease extends LeaseRequest {
   id: number;
   peer: Peer;
   revoked: boolean;
+  /** The lessee was asked to end the lease (a release by someone else waits for it). */
+  ending: boolean;
 }
 
 /** An acquire's reply on the wire: `Acquired + LEASE_UNIT * leaseId` (lease id 0: no lease). */
@@ -62,6 +68,8 @@ export class PermitsState implements Owned {
   /** A lease whose lessee is in a Condition wait: it comes back with the lock. */
   #parkedLease: Lease | undefined;
   #leaseIds = 0;
+  /** Releases waiting for the lease to come back (see the module comment). */
+  #releasesAwaitingLease: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
 
   constructor(kind: PermitsKind, initial: number) {
     this.kind = kind;
@@ -111,7 +119,11 @@ export class PermitsState implements Owned {
       return 1;
     }
     const free = this.#permits.getValue() > 0;
-    if (!blocking && !free) return 0;
+    if (!blocking && !free) {
+      // Someone wants it, if only now: a lessee that keeps re-taking it is asked to give it back.
+      this.#revokeLease();
+      return 0;
+    }
     // A free permit is taken at once: no signal is needed (nor made) for a call that does not wait.
     const signal = free ? undefined : signalOf(source);
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -147,7 +159,7 @@ export class PermitsState implements Owned {
    * @throws {LockNotHeldError} `ERR_LOCK_NOT_HELD` for a Lock nobody holds, or an RLock `holder` does not hold.
    * @throws {OverReleaseError} `ERR_SEMAPHORE_OVER_RELEASE` for a BoundedSemaphore back at its initial value.
    */
-  release(holder: Holder): void {
+  release(holder: Holder): void | Promise<void> {
     const depth = this.#held.get(holder) ?? 0;
     switch (this.kind) {
       case 'RLock':
@@ -158,10 +170,8 @@ export class PermitsState implements Owned {
         }
         break;
       case 'Lock':
+        if (this.#lease) return this.#releaseLeased();
         if (!this.#permits.isLocked()) throw new LockNotHeldError('Lock.release(): the lock is not held.');
-        // Released by another process than its lessee (a Lock allows it): the lease ends here, and the
-        // lessee's own give-back, when it comes, is ignored.
-        this.#lease = undefined;
         break;
       case 'BoundedSemaphore':
         if (this.#permits.getValue() >= this.initial) throw new OverReleaseError(this.initial);
@@ -171,12 +181,34 @@ export class PermitsState implements Owned {
     this.#permits.release();
   }
 
-  /** A lessee gives lease `id` back, and with it the lock (ignored for a lease that already ended). */
-  returnLease(holder: Holder, id: number): void {
+  /**
+   * A lessee gives lease `id` back, and with it the lock (ignored for a lease that already ended).
+   * `held`: it still held the lock when asked to end the lease (so a release waiting for it released that hold).
+   */
+  returnLease(holder: Holder, id: number, held: boolean): void {
     if (this.#lease?.id !== id || this.#lease.peer !== holder) return;
     this.#lease = undefined;
     this.#forget(holder, this.#held.get(holder) ?? 0);
     this.#permits.release();
+    const waiting = this.#releasesAwaitingLease.splice(0);
+    waiting.forEach((release, i) => {
+      if (held && i === 0) release.resolve();
+      else release.reject(new LockNotHeldError('Lock.release(): the lock is not held.'));
+    });
+  }
+
+  /** A release while a lease is out: the lessee is asked to end it, and the release completes when it has. */
+  #releaseLeased(): Promise<void> {
+    const lease = this.#lease!;
+    if (!lease.ending) {
+      lease.ending = true;
+      try {
+        lease.peer.post(lease.desk, 'end', [lease.watch, lease.id]);
+      } catch {
+        // Its connection is closing: peerClosed releases what it held, and settles this release.
+      }
+    }
+    return new Promise((resolve, reject) => this.#releasesAwaitingLease.push({ resolve, reject }));
   }
 
   /** Condition support: releases every level `holder` holds; returns how many, to restore later. */
@@ -195,6 +227,7 @@ export class PermitsState implements Owned {
   /** Condition support: re-acquires the lock for `holder` at the depth it had. */
   async restore(holder: Holder, depth: number): Promise<void> {
     this.#waiting++;
+    this.#revokeLease();
     await this.#permits.acquire();
     this.#waiting--;
     this.#held.set(holder, depth);
@@ -213,7 +246,7 @@ export class PermitsState implements Owned {
       case 'release':
         return this.release(context.peer);
       case 'return':
-        return this.returnLease(context.peer, args[0] as number);
+        return this.returnLease(context.peer, args[0] as number, args[1] === true);
       case 'locked':
         return this.locked;
       case 'value':
@@ -224,7 +257,11 @@ export class PermitsState implements Owned {
   }
 
   peerClosed(peer: Peer): void {
-    if (this.#lease?.peer === peer) this.#lease = undefined;
+    if (this.#lease?.peer === peer) {
+      this.#lease = undefined;
+      // The lessee died holding it (to the owner): releasing it was what those releases wanted.
+      for (const release of this.#releasesAwaitingLease.splice(0)) release.resolve();
+    }
     if (this.#parkedLease?.peer === peer) this.#parkedLease = undefined;
     if (this.#lastHolder === peer) this.#lastHolder = undefined;
     const depth = this.#held.get(peer);
@@ -247,7 +284,7 @@ export class PermitsState implements Owned {
     // A lease for a holder that takes the lock again with nobody waiting: it is using it alone.
     if (request === undefined || this.kind !== 'Lock' || holder === SELF || !again || this.#waiting > 0) return acquired;
     const id = ++this.#leaseIds;
-    this.#lease = { ...request, id, peer: holder, revoked: false };
+    this.#lease = { ...request, id, peer: holder, revoked: false, ending: false };
     return acquired + LEASE_UNIT * id;
   }
 

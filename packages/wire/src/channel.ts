@@ -197,7 +197,8 @@ export class Channel<In = unknown, Out = unknown> {
       this.#socket.write(header);
       this.#socket.write(bytes, (error) => {
         this.#onWritten();
-        if (error) reject(new ChannelClosedError(`${this.#name}: closed before the bytes were written.`, { cause: error }));
+        // A stream destroyed mid-write calls back without an error: the bytes may not all have left.
+        if (error || this.#socket.destroyed) reject(new ChannelClosedError(`${this.#name}: closed before the bytes were written.`, { cause: error ?? this.#closeError }));
         else resolve();
       });
       this.#socket.uncork();

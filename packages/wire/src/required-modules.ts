@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { ProtocolError } from './errors.js';
 import { addExtension } from 'msgpackr/pack';
 import { REQUIRE_MODULES_EXT, RESET_CODEC_EXT } from './extension-types.js';
 
@@ -23,7 +24,14 @@ addExtension({
   Class: RequireModules,
   type: REQUIRE_MODULES_EXT,
   write: (value: RequireModules) => value.modules,
-  read: (modules: string[]) => new RequireModules(modules),
+  read: (modules: unknown) => {
+    // Only modules on this machine's disk: passables register with their file's import.meta.url. A peer
+    // naming anything else (a data: or https: URL) is not sending what this library writes.
+    if (!Array.isArray(modules) || !modules.every((m) => typeof m === 'string' && m.startsWith('file:'))) {
+      throw new ProtocolError(`a peer asked this process to import ${JSON.stringify(modules).slice(0, 200)}; only file: URLs of passable classes are imported.`);
+    }
+    return new RequireModules(modules as string[]);
+  },
 });
 
 /**

@@ -459,3 +459,29 @@ test('Symbol.asyncDispose is close(): it flushes, ends, and resolves once closed
   await bBox.closed();
   assert.deepEqual(bBox.messages, [1, 2]);
 });
+
+test('sendBuffer() writes large bytes without a copy: they arrive as a Buffer, in order with send()', async (t) => {
+  const { client, remote } = await connect(t);
+  const got = inbox<unknown>();
+  const sender = new Channel(client, { onMessage: () => {} });
+  new Channel(remote, { onMessage: got.onMessage });
+  const big = Buffer.alloc(1024 * 1024, 3);
+  sender.send({ before: 1 });
+  const written = sender.sendBuffer(big);
+  sender.send({ after: 2 });
+  await written;
+  await got.received(3);
+  assert.deepEqual(got.messages[0], { before: 1 });
+  assert.ok(Buffer.isBuffer(got.messages[1]) && (got.messages[1] as Buffer).equals(big));
+  assert.deepEqual(got.messages[2], { after: 2 });
+});
+
+test('sendBuffer() rejects with ERR_CHANNEL_CLOSED when the channel is destroyed before the bytes are written', async (t) => {
+  const { client, remote } = await connect(t);
+  remote.pause(); // the peer reads nothing: most of 32 MiB stays queued
+  const sender = new Channel(client, { onMessage: () => {}, onClose: () => {} });
+  const written = sender.sendBuffer(Buffer.alloc(32 * 1024 * 1024));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  sender.destroy();
+  await assert.rejects(written, { code: 'ERR_CHANNEL_CLOSED' });
+});

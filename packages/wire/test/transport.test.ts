@@ -1,9 +1,11 @@
 // The Unix transport: where an owner listens, and that it leaves nothing behind.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
-import { UnixTransport } from '@multiproc/wire';
+import { privateSocketDir, UnixTransport } from '@multiproc/wire';
 
 describe('UnixTransport', () => {
   it('listens and accepts a connection, and close() stops it', async () => {
@@ -21,12 +23,16 @@ describe('UnixTransport', () => {
     await assert.rejects(transport.connect(address));
   });
 
-  it('on Linux, an abstract address: no socket file, so a killed owner leaves nothing in the file system', { skip: process.platform !== 'linux' && 'abstract Unix sockets are Linux-only' }, () => {
-    const before = new Set(readdirSync(tmpdir()));
+  it('a socket directory left by a process that is gone (SIGKILLed) is removed by the next process that listens', () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid; // a pid whose process has exited
+    const leftover = mkdtempSync(join(tmpdir(), `multiproc-${gone}-`));
+    writeFileSync(join(leftover, 's'), '');
+    const mine = privateSocketDir('multiproc-'); // this process is alive: kept
     const transport = new UnixTransport();
-    const address = transport.listen(() => {});
-    assert.equal(address[0], '\0');
-    assert.deepEqual(readdirSync(tmpdir()).filter((name) => !before.has(name) && name.startsWith('multiproc-') && !name.startsWith('multiproc-pipe-')), []);
+    transport.listen(() => {});
+    assert.equal(existsSync(leftover), false);
+    assert.equal(existsSync(mine), true);
     transport.close();
+    rmSync(mine, { recursive: true });
   });
 });

@@ -188,6 +188,8 @@ export class Peer {
 
   /** Writes what is queued synchronously (see Channel.flushSync): for the process's 'exit' event. */
   flushSync(): void {
+    // Receipts waiting for the running code to yield go first: at exit it never will.
+    for (const flush of [...this.#pendingAcks]) flush();
     this.#channel.flushSync();
   }
 

@@ -1,30 +1,64 @@
 /**
  * The transport seam: how an owner listens and how a peer reaches it.
  *
- * Today's transport is Unix domain sockets: on Linux in the abstract namespace
- * (no file, so nothing is left behind when a process is killed), elsewhere in a
- * private 0700 directory. Either way a peer must pass the HMAC handshake on the
- * process tree's secret before anything else is read (an abstract name is
- * visible to other users in /proc/net/unix; knowing it is not enough). An
+ * Today's transport is Unix domain sockets in a private 0700 directory, so
+ * only this user can connect at all; a peer must then pass the HMAC handshake
+ * on the process tree's secret before anything else is read. (Not Linux's
+ * abstract namespace: any local user can connect to, or re-bind, an abstract
+ * name, and they are listed in /proc/net/unix.) The directory is named after
+ * the pid that made it, so a process that listens first removes the ones
+ * whose process is gone (killed before its exit hook could). An
  * authenticated TCP transport (objects shared across machines, as Python's
  * managers allow) is a second implementation of this interface; the HMAC
  * handshake and the Channel above it stay the same.
  *
  * @module
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Where socket directories go: a socket path has at most 107 bytes (longer ones are silently cut), so a long TMPDIR falls back to /tmp. */
+const socketBase = () => (Buffer.byteLength(tmpdir()) <= 80 ? tmpdir() : '/tmp');
+
 /**
- * Makes a private directory (mode 0700, by mkdtemp) to hold a Unix socket. A socket path has at
- * most 107 bytes (longer ones are silently cut by the OS), so a long TMPDIR falls back to /tmp.
+ * Makes a private directory (mode 0700, by mkdtemp) to hold a Unix socket, named
+ * `<prefix><pid>-XXXXXX` so that `sweepSocketDirs` can tell whose it was.
  */
 export function privateSocketDir(prefix: string): string {
-  const base = Buffer.byteLength(tmpdir()) <= 80 ? tmpdir() : '/tmp';
-  return mkdtempSync(join(base, prefix));
+  return mkdtempSync(join(socketBase(), `${prefix}${process.pid}-`));
 }
+
+/** Removes this user's socket directories (made by `privateSocketDir` with `prefix`) whose process no longer exists. */
+export function sweepSocketDirs(prefix: string): void {
+  const base = socketBase();
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    // Another user's directory cannot be removed (0700): that fails quietly.
+    rmSync(join(base, name), { recursive: true, force: true, maxRetries: 0 });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM'; // alive, another user's
+  }
+}
+
+/** The owner transport's socket directories: `multiproc-<pid>-XXXXXX`. */
+const SOCKET_DIR_PREFIX = 'multiproc-';
 
 /** Opens a listening endpoint and connects to others. */
 export interface Transport {
@@ -36,10 +70,7 @@ export interface Transport {
   close(): void;
 }
 
-/**
- * Unix domain sockets: an abstract address on Linux, else a socket file in a private directory
- * (mode 0700) that only this user can enter.
- */
+/** Unix domain sockets in a private directory (mode 0700) that only this user can enter. */
 export class UnixTransport implements Transport {
   #server: Server | undefined;
   #dir: string | undefined;
@@ -47,13 +78,10 @@ export class UnixTransport implements Transport {
 
   listen(onConnection: (socket: Socket) => void): string {
     if (this.#address) return this.#address;
-    if (process.platform === 'linux') {
-      // node:crypto on first use only (as the handshake does): most children never listen.
-      this.#address = `\0multiproc-${process.pid}-${process.getBuiltinModule('node:crypto').randomBytes(12).toString('hex')}`;
-    } else {
-      this.#dir = privateSocketDir('multiproc-');
-      this.#address = join(this.#dir, 's');
-    }
+    sweepSocketDirs(SOCKET_DIR_PREFIX);
+    sweepSocketDirs('multiproc-pipe-');
+    this.#dir = privateSocketDir(SOCKET_DIR_PREFIX);
+    this.#address = join(this.#dir, 's');
     const server = createServer({ pauseOnConnect: false }, onConnection);
     server.on('error', () => {});
     // Binding a Unix socket is synchronous in libuv: connections made from now on wait in the backlog.
