@@ -365,3 +365,14 @@ test('decoding a value followed by trailing bytes throws FrameDecodeError ERR_FR
   assert.throws(() => new Codec().decode(bytes, 'x'), (err: unknown) => err instanceof FrameDecodeError && err.code === 'ERR_FRAME_DECODE');
   assert.throws(() => new Codec().decode(Buffer.from([0x01, 0x02]), 'x'), { code: 'ERR_FRAME_DECODE' });
 });
+
+test('a RequireModules control frame naming anything but file: URLs does not decode (ERR_FRAME_DECODE, caused by ERR_PROTOCOL): a peer cannot make this process import a data: or https: module', async () => {
+  const { RequireModules } = await import('../src/required-modules.js');
+  const codec = new Codec();
+  assert.throws(
+    () => codec.decode(codec.encode(new RequireModules(['data:text/javascript,process.exit(9)'])), 'test'),
+    (error: Error & { code?: string; cause?: { code?: string } }) => error.code === 'ERR_FRAME_DECODE' && error.cause?.code === 'ERR_PROTOCOL',
+  );
+  const ok = new Codec();
+  assert.ok(ok.decode(ok.encode(new RequireModules(['file:///x.js'])), 'test') instanceof RequireModules);
+});
