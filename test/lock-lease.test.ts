@@ -17,6 +17,7 @@ import {
   loopThenIdle,
   notifyUnderLease,
   releaseThroughTheOtherProxy,
+  tightLoop,
   waitWithoutHolding,
 } from './fixtures/lock-workers.mjs';
 
@@ -189,5 +190,20 @@ describe('Lock leases', () => {
     assert.equal(cond.lock.ownerDied, false);
     await cond.release();
     await child.join();
+  });
+
+  it('two processes re-taking the lock in loops that never wait on I/O still take turns (a lease is only good for 1 ms)', async () => {
+    const lock = new Lock();
+    const results = new Queue<number[]>();
+    const start = performance.timeOrigin + performance.now() + 1500;
+    const until = start + 500;
+    const children = [0, 1].map(() => new Process({ target: tightLoop, args: [lock, start, until, results] }).start());
+    const [a, b] = [await results.get({ timeout: 60_000 }), await results.get({ timeout: 60_000 })];
+    await Promise.all(children.map((child) => child.join()));
+    const merged = [...a!.map((t) => [t, 0] as const), ...b!.map((t) => [t, 1] as const)].sort((x, y) => x[0] - y[0]);
+    let handOffs = 0;
+    for (let i = 1; i < merged.length; i++) if (merged[i]![1] !== merged[i - 1]![1]) handOffs++;
+    // Without the lease's time limit, the first to get a lease kept it for the whole loop: 1 hand-off at most.
+    assert.ok(handOffs >= 10, `${handOffs} hand-offs between the two processes (${a!.length} and ${b!.length} acquisitions)`);
   });
 });

@@ -22,6 +22,9 @@ export interface AcquireOptions extends BlockingOptions {
   blocking?: boolean;
 }
 
+/** How long a lease lets a process re-take the lock without asking (then it asks again, behind any waiter), ms. */
+const LEASE_MS = 1;
+
 /** @internal The owner's permits state of each owner-side object (for Condition). */
 export const permitsOf = new WeakMap<object, PermitsState>();
 
@@ -45,6 +48,8 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
   #leaseRevoked = false;
   #returnScheduled = false;
   #lessee: LeaseHolder | undefined;
+  /** When the lease was granted. */
+  #leaseSince = 0;
 
   /** @internal */
   protected constructor(kind: PermitsKind, initial: number, proxy: Handle | undefined) {
@@ -68,9 +73,14 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
       const now = state.tryAcquire(SELF);
       if (now !== 0) return Promise.resolve(this.#acquired(now));
     } else if (this.#lease !== 0 && !this.#leaseHeld) {
-      // Leased to this process and not held here: taken without asking the owner.
-      this.#leaseHeld = true;
-      return Promise.resolve(this.#acquired(1));
+      // Leased to this process and not held here: taken without asking the owner, for LEASE_MS at most. A loop
+      // that never waits on I/O never reads a revocation, so after that the lease goes back and this acquire
+      // queues at the owner like anyone's (FIFO: a process that keeps re-taking the lock cannot starve others).
+      if (performance.now() - this.#leaseSince <= LEASE_MS) {
+        this.#leaseHeld = true;
+        return Promise.resolve(this.#acquired(1));
+      }
+      this.#returnLease(false);
     }
     return this.#acquireWaiting(options);
   }
@@ -91,6 +101,7 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
     const lease = Math.floor(reply / LEASE_UNIT);
     if (lease !== 0) {
       this.#lease = lease;
+      this.#leaseSince = performance.now();
       this.#leaseHeld = true;
       this.#leaseRevoked = false;
       leaseDesk.add(this.#watchId, this.#asLessee);
