@@ -1,28 +1,13 @@
 // The article's programs (docs/examples), run as a user would run them; asserts what they print and in which order.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { runTsx } from './helpers/run-tsx.js';
 
-function runExample(file: string): Promise<{ code: number | null; lines: string[]; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(`../docs/examples/${file}`, import.meta.url))], {
-      env: { ...process.env, MULTIPROC_EXAMPLE_WAIT: '0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${file} hung:\n${stdout}\n${stderr}`));
-    }, 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, lines: stdout.split('\n').filter(Boolean), stderr });
-    });
-  });
+async function runExample(file: string): Promise<{ code: number | null; lines: string[]; stderr: string }> {
+  const path = fileURLToPath(new URL(`../docs/examples/${file}`, import.meta.url));
+  const { code, stdout, stderr } = await runTsx(path, { env: { ...process.env, MULTIPROC_EXAMPLE_WAIT: '0.1' } });
+  return { code, lines: stdout.split('\n').filter(Boolean), stderr };
 }
 
 const CTIME = String.raw`\w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} \d{4}`;

@@ -3,11 +3,11 @@
 // the repository (so `multiproc` and `@multiproc/*` resolve to the workspace packages), against
 // the ```text block that follows it (`<pid>` there stands for any process id).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { runTsx } from './helpers/run-tsx.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -32,24 +32,6 @@ function extractExample(readme: string, text: string): Example {
 const readmes = ['README.md', ...readdirSync(join(root, 'packages')).sort().map((pkg) => join('packages', pkg, 'README.md'))];
 const dir = mkdtempSync(join(root, 'test', '.readme-examples-'));
 
-function runFile(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${file} hung:\n${stdout}\n${stderr}`));
-    }, 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('README examples', () => {
@@ -60,7 +42,7 @@ describe('README examples', () => {
       const example = extractExample(readme, readFileSync(join(root, readme), 'utf8'));
       const file = join(dir, `${readme.replace(/[/.]/g, '-')}.ts`);
       writeFileSync(file, example.code);
-      const { code, stdout, stderr } = await runFile(file);
+      const { code, stdout, stderr } = await runTsx(file, { cwd: dir });
       assert.equal(code, 0, `${readme}'s example exited with ${code}:\n${stderr}`);
       const lines = stdout.trimEnd().split('\n');
       assert.equal(lines.length, example.expected.length, `${readme}: printed\n${stdout}\nexpected\n${example.expected.join('\n')}`);
