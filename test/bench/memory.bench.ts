@@ -16,6 +16,7 @@ import { Pipe } from '@multiproc/pipe';
 import { Process } from '@multiproc/process';
 import { canMeasureMemory, descendants, rssMiB } from './lib/rss.js';
 import { fmt, interleave, row, summarize, withRatios, type BenchOptions, type Contestant, type Row, type Samples, type Scenario } from './lib/stats.js';
+import { runPythonScript, type PythonNotes } from './lib/python.js';
 
 const node = process.execPath;
 const TARGETS = new URL('./fixtures/targets.mjs', import.meta.url);
@@ -107,19 +108,6 @@ async function idlePool(library: PoolLibrary, settleMs: number): Promise<Record<
   return { rssMiB: mib };
 }
 
-/** One sample of python/memory.py; {} (and a note) when python3 cannot run. */
-function runPython(args: Array<string | number>, notes: { python?: string; skipped?: string }): Record<string, number> {
-  if (notes.skipped) return {};
-  const result = spawnSync('python3', [PYTHON_SCRIPT, ...args.map(String)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (result.error || result.status !== 0) {
-    notes.skipped = `Python rows skipped: ${result.error ? `python3 could not be run (${result.error.message})` : `${PYTHON_SCRIPT} exited with ${result.status}`}.`;
-    return {};
-  }
-  const parsed = JSON.parse(result.stdout) as { python: string; metrics: Record<string, number> };
-  notes.python = parsed.python;
-  return parsed.metrics;
-}
-
 function ourImap(sizes: Sizes): Record<string, number> {
   const result = spawnSync(node, [IMAP_MEMORY, String(sizes.imapItems), String(sizes.chunksize)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (result.error || result.status !== 0) throw new Error(`${IMAP_MEMORY} failed: ${result.error?.message ?? `exit ${result.status}`}`);
@@ -136,21 +124,21 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
     const note = 'Skipped: this machine has no /proc/<pid>/status to read memory from (Linux only).';
     return scenarios({}, sizes, { python: {}, skipped: note });
   }
-  const python: { python?: string; skipped?: string } = {};
+  const python: PythonNotes = {};
   const contestants: Contestant[] = [
     { name: 'node-bare', run: () => bareNode(sizes.settleMs) },
     { name: 'process', run: () => ourProcess(sizes.settleMs) },
     ...POOLS.map(({ library }) => ({ name: `pool-${library}`, run: () => idlePool(library, sizes.settleMs) })),
-    { name: 'python-idle', run: () => runPython(['idle', '--settle', sizes.settleMs / 1000], python) },
+    { name: 'python-idle', run: () => runPythonScript(PYTHON_SCRIPT, ['idle', '--settle', sizes.settleMs / 1000], python) },
     { name: 'imap-ours', run: () => ourImap(sizes) },
-    { name: 'imap-python', run: () => runPython(['imap', '--n', sizes.imapItems, '--chunksize', sizes.chunksize], python) },
+    { name: 'imap-python', run: () => runPythonScript(PYTHON_SCRIPT, ['imap', '--n', sizes.imapItems, '--chunksize', sizes.chunksize], python) },
   ];
   options.log(`memory: ${sizes.reps} interleaved rounds (+${sizes.warmup} warm-up) of ${contestants.length} contestants; imap of ${sizes.imapItems} tasks`);
   const samples = await interleave(contestants, { warmup: sizes.warmup, reps: sizes.reps, onRound: (r) => options.log(`  round ${r}/${sizes.reps}`) });
   return scenarios(samples, sizes, { python });
 }
 
-function scenarios(s: Samples, sizes: Sizes, context: { python: { python?: string; skipped?: string }; skipped?: string }): Scenario[] {
+function scenarios(s: Samples, sizes: Sizes, context: { python: PythonNotes; skipped?: string }): Scenario[] {
   const rowOf = (contestant: string, metric: string, name: string, extra: Partial<Row> = {}): Row[] => {
     const values = s[contestant]?.[metric];
     return values?.length ? [row(name, values, extra)] : [];

@@ -11,12 +11,13 @@
  * The Node children live for the whole bench; Python and C run one process per
  * sample (a fork and a warm-up round trip before the clock starts).
  */
-import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Pipe, type Connection } from '@multiproc/pipe';
 import { Process } from '@multiproc/process';
 import { compileC, runC } from './lib/c-floor.js';
 import { interleave, row, withRatios, type BenchOptions, type Contestant, type Row, type Samples, type Scenario } from './lib/stats.js';
+import { runPythonScript, type PythonNotes } from './lib/python.js';
 
 const PIPE_ECHO = new URL('./fixtures/pipe-echo.mjs', import.meta.url);
 const IPC_ECHO = fileURLToPath(new URL('./fixtures/ipc-echo.mjs', import.meta.url));
@@ -145,20 +146,6 @@ function exchange(echo: Echo, size: number, total: number, inFlight: number): Pr
   });
 }
 
-/** One Python sample; {} (and a note) when python3 cannot run. */
-function runPython(plan: SizePlan, notes: { python?: string; skipped?: string }): Record<string, number> {
-  if (notes.skipped) return {};
-  const args = [PYTHON_SCRIPT, '--size', plan.size, '--rt', plan.rt, '--pl', plan.pl, '--window', WINDOW].map(String);
-  const result = spawnSync('python3', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (result.error || result.status !== 0) {
-    notes.skipped = `Python rows skipped: ${result.error ? `python3 could not be run (${result.error.message})` : `${PYTHON_SCRIPT} exited with ${result.status}`}.`;
-    return {};
-  }
-  const parsed = JSON.parse(result.stdout) as { python: string; metrics: Record<string, number> };
-  notes.python = parsed.python;
-  return parsed.metrics;
-}
-
 /** The heading of this file's section and chart in docs/benchmarks.md. */
 export const title = 'Pipe by message size (vs Python, Node IPC, C)';
 
@@ -166,11 +153,11 @@ export const title = 'Pipe by message size (vs Python, Node IPC, C)';
 export async function run(options: BenchOptions): Promise<Scenario[]> {
   const { plan, reps, warmup } = options.quick ? QUICK : FULL;
   const c = compileC('socketpair-pingpong');
-  const python: { python?: string; skipped?: string } = {};
+  const python: PythonNotes = {};
   const echoes = [pipeEcho(), ipcEcho('json'), ipcEcho('advanced')];
   const contestants: Contestant[] = [];
   for (const p of plan) {
-    contestants.push({ name: `python-${p.size}`, run: () => runPython(p, python) });
+    contestants.push({ name: `python-${p.size}`, run: () => runPythonScript(PYTHON_SCRIPT, ['--size', p.size, '--rt', p.rt, '--pl', p.pl, '--window', WINDOW], python) });
     for (const echo of echoes) {
       contestants.push({
         name: `${echo.name}-${p.size}`,
@@ -191,7 +178,7 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
   }
 }
 
-function scenarios(s: Samples, p: SizePlan, echoes: Echo[], skipped: { python: { python?: string; skipped?: string }; c: string | undefined }): Scenario[] {
+function scenarios(s: Samples, p: SizePlan, echoes: Echo[], skipped: { python: PythonNotes; c: string | undefined }): Scenario[] {
   const pythonName = `Python ${skipped.python.python ?? '3'} Pipe`;
   const cName = 'C: socketpair, fork, one write() per message';
   const bulk = p.size >= 64 * KIB;

@@ -12,7 +12,7 @@
  * every contestant once, Python (python/primitives.py, one sample per run) and C
  * included, so the ratios of a table are taken within the same rounds.
  */
-import { fork, spawnSync } from 'node:child_process';
+import { fork } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Lock } from '@multiproc/lock';
@@ -22,6 +22,7 @@ import { Queue } from '@multiproc/queue';
 import { compileC, runC } from './lib/c-floor.js';
 import { wallNow } from './lib/clock.js';
 import { fmt, interleave, row, summarize, withRatios, type BenchOptions, type Contestant, type Row, type Samples, type Scenario } from './lib/stats.js';
+import { runPythonScript, type PythonNotes } from './lib/python.js';
 
 const WORKER = new URL('./fixtures/primitives.mjs', import.meta.url);
 const BYTE_STREAM = fileURLToPath(new URL('./fixtures/byte-stream.mjs', import.meta.url));
@@ -141,21 +142,6 @@ async function rawNodeStream(mib: number): Promise<Record<string, number>> {
   return { mibPerSecond: bytes / MIB / seconds };
 }
 
-/** Runs one sample of a Python scenario; records its version, or why it could not run. */
-function pythonRunner(notes: { python?: string; skipped?: string }) {
-  return (scenario: string, args: Array<string | number>): Record<string, number> => {
-    if (notes.skipped) return {};
-    const result = spawnSync('python3', [PYTHON_SCRIPT, scenario, ...args.map(String)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    if (result.error || result.status !== 0) {
-      notes.skipped = `Python rows skipped: ${result.error ? `python3 could not be run (${result.error.message})` : `${PYTHON_SCRIPT} ${scenario} exited with ${result.status}`}.`;
-      return {};
-    }
-    const parsed = JSON.parse(result.stdout) as { python: string; metrics: Record<string, number> };
-    notes.python = parsed.python;
-    return parsed.metrics;
-  };
-}
-
 /**
  * Hand-offs in two children's acquisition times (wall clock, sorted): the times the
  * lock went to the other child. The holds alternate tens of µs apart, far more than
@@ -193,8 +179,8 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
   const sizes = options.quick ? QUICK : SIZES;
   const cStream = compileC('socketpair-stream');
   const cSkipped = cStream.skipped;
-  const python: { python?: string; skipped?: string } = {};
-  const runPython = pythonRunner(python);
+  const python: PythonNotes = {};
+  const runPython = (scenario: string, args: Array<string | number>) => runPythonScript(PYTHON_SCRIPT, [scenario, ...args], python);
 
   const queue = new Queue<Item>();
   const lock = new Lock();
@@ -306,7 +292,7 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
   }
 }
 
-function scenarios(s: Samples, sizes: Sizes, skipped: { cSkipped: string | undefined; python: { python?: string; skipped?: string } }): Scenario[] {
+function scenarios(s: Samples, sizes: Sizes, skipped: { cSkipped: string | undefined; python: PythonNotes }): Scenario[] {
   const pythonName = `Python ${skipped.python.python ?? '3'}`;
   const pythonNotes = skipped.python.skipped ? [skipped.python.skipped] : [];
 
