@@ -440,20 +440,22 @@ export class Pool extends EventEmitter {
     if (this.#queued === 0) return;
     const cap = this.#runEstimate === undefined ? 1 : Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TARGET_MS / Math.max(this.#runEstimate, 1e-3))));
     const share = Math.min(cap, Math.max(1, Math.ceil(this.#queued / this.#workers.size)));
-    // Called after every result message: most of the time no worker is low enough to refill.
+    // Refill a busy worker only once it has worked through half its share: one message per
+    // half-share, not one per finished task. This runs after every result message, and most of the
+    // time no worker is that low: then nothing is built or sorted.
+    const open = (w: WorkerSlot) => w.ready && !w.retiring && !w.exited;
+    const low = (w: WorkerSlot) => w.inflight.length === 0 || w.inflight.length <= share / 2;
     let anyLow = false;
-    for (const w of this.#workers) if (w.ready && !w.retiring && !w.exited && (w.inflight.length === 0 || w.inflight.length <= share / 2)) anyLow = true;
+    for (const w of this.#workers) if (open(w) && low(w)) anyLow = true;
     if (!anyLow) return;
-    const ready = [...this.#workers].filter((w) => w.ready && !w.retiring && !w.exited);
+    const ready = [...this.#workers].filter(open);
     ready.sort((a, b) => a.inflight.length - b.inflight.length);
     // Shared out over every live worker, ready or still starting: the first worker up must not take the
     // whole queue. And no more than about BATCH_TARGET_MS of work each: a worker holding long tasks
     // would keep them from workers that become free (one at a time until run times are known).
     const limit = this.#options.maxTasksPerChild;
     for (const worker of ready) {
-      // Refill a busy worker only once it has worked through half its share: one message per
-      // half-share, not one per finished task.
-      if (worker.inflight.length > 0 && worker.inflight.length > share / 2) continue;
+      if (!low(worker)) continue;
       let room = share - worker.inflight.length;
       if (limit > 0) room = Math.min(room, limit - worker.assigned);
       const batch: Task[] = [];

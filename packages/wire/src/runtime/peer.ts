@@ -172,8 +172,7 @@ export class Peer {
 
   /** Sends a message of another layer (boot, pool) on this peer's channel. */
   send(message: TaggedMessage): boolean {
-    if (this.#pendingAcks.size > 0) for (const flush of [...this.#pendingAcks]) flush();
-    return this.#channel.send(message);
+    return this.#send(message);
   }
 
   /** Keeps the event loop alive until `release()`: e.g. a child waiting for its boot message. */
@@ -203,9 +202,10 @@ export class Peer {
     this.#channel.destroy(error);
   }
 
-  #send(message: RuntimeMessage | TaggedMessage): void {
+  /** Every message goes out after the batch receipts still pending (see #acknowledger). */
+  #send(message: RuntimeMessage | TaggedMessage): boolean {
     if (this.#pendingAcks.size > 0) for (const flush of [...this.#pendingAcks]) flush();
-    this.#channel.send(message);
+    return this.#channel.send(message);
   }
 
   #receive(message: TaggedMessage): void {
