@@ -1,8 +1,68 @@
 // Pipe ends in real child processes: passing, direct child↔child traffic, grandchildren, and the way back up.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
 import { Connection, Pipe, Process, Queue, wait } from 'multiproc';
-import { echo, echoViaGrandchild, readAll, sendAnEndBack, writeMany } from './fixtures/pipe-workers.mjs';
+import { echo, echoViaGrandchild, readAll, sendAnEndBack, sendThenDie, writeMany } from './fixtures/pipe-workers.mjs';
+
+const scratch = mkdtempSync(join(tmpdir(), 'multiproc-test-journal-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Everything received until EOF. */
+async function drain(end: Connection<unknown>): Promise<unknown[]> {
+  const got: unknown[] = [];
+  for await (const message of end) got.push(message);
+  return got;
+}
+
+describe('Pipe journals: what a process sent survives its SIGKILL', () => {
+  it('the other end recovers every message sent but not yet written, in order, then EOF; the journal file is removed', async () => {
+    const journal = join(scratch, 'a');
+    const [mine, theirs] = Pipe<unknown>();
+    mine.recoverFrom(journal);
+    const child = new Process({ target: sendThenDie, args: [theirs, journal, 1000] }).start();
+    const got = await drain(mine);
+    await child.join();
+    assert.equal(child.signalCode, 'SIGKILL');
+    assert.equal(got.length, 1003);
+    assert.equal(got[0], 'open');
+    assert.deepEqual(got.slice(1, 1001), Array.from({ length: 1000 }, (_, i) => i));
+    assert.ok(Buffer.isBuffer(got[1001]) && (got[1001] as Buffer).length === 1024 * 1024 && (got[1001] as Buffer).every((b) => b === 7));
+    assert.equal(got[1002], 'last');
+    assert.equal(existsSync(journal), false);
+  });
+
+  it('without recoverFrom (or without a journal) those messages die with the process', async () => {
+    const unread = join(scratch, 'b');
+    const [mine, theirs] = Pipe<unknown>();
+    const child = new Process({ target: sendThenDie, args: [theirs, unread, 1000] }).start();
+    const got = await drain(mine).catch(() => ['(truncated)']);
+    await child.join();
+    assert.ok(got.length < 1003, `received ${got.length} messages`);
+
+    const [mine2, theirs2] = Pipe<unknown>();
+    mine2.recoverFrom(join(scratch, 'never-written'));
+    const child2 = new Process({ target: sendThenDie, args: [theirs2, undefined, 1000] }).start();
+    const got2 = await drain(mine2).catch(() => ['(truncated)']);
+    await child2.join();
+    assert.ok(got2.length < 1003 && got2.at(-1) !== 'last', `received ${got2.length} messages`);
+  });
+
+  it('trySend sends at once or throws: ERR_INVALID_STATE before the end is open, ERR_ENCODE for what cannot be sent', async () => {
+    const [a, b] = Pipe<unknown>();
+    assert.throws(() => a.trySend(1), { code: 'ERR_INVALID_STATE' });
+    await a.send(0);
+    assert.equal(a.trySend(1), true);
+    assert.throws(() => a.trySend(() => 1), { code: 'ERR_ENCODE' });
+    assert.equal(a.trySend(2), true);
+    assert.deepEqual([await b.recv(), await b.recv(), await b.recv()], [0, 1, 2]);
+    await a.close();
+    assert.throws(() => a.trySend(3), { code: 'ERR_CLOSED' });
+    await b.close();
+  });
+});
 
 describe('Pipe across processes', () => {
   it('an end passed to a child works there: round trips to an echoing child', async () => {

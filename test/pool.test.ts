@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import diagnostics from 'node:diagnostics_channel';
 import { after, describe, it } from 'node:test';
 import { AsyncResult, Pool, Queue, WorkerCrashedError } from 'multiproc';
-import { add, brokenInit, double, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, putThenReturn, reportThenSleep, sleepThen, spinAfterReporting, whoAmI } from './fixtures/pool-tasks.mjs';
+import { readFileSync } from 'node:fs';
+import { add, brokenInit, double, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spinAfterReporting, whoAmI } from './fixtures/pool-tasks.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'multiproc-pool-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -113,6 +114,21 @@ describe('Pool failures', () => {
     assert.equal(await tiny, 2);
     await assert.rejects(crash, (e: WorkerCrashedError) => e.code === 'ERR_WORKER_CRASHED' && e.exitCode === 4);
     assert.equal(pool.stats().crashed, 1, 'the crashing task ran once');
+  });
+
+  it('a task that SIGKILLs its worker mid-batch: the tasks before it keep their results (they ran once), only it rejects, the ones after run elsewhere', async () => {
+    await using pool = new Pool({ processes: 1 });
+    const log = join(dir, 'mid-batch.log');
+    // The worker is up and has `mark` loaded: the next tasks go to it in one batch and run without a pause.
+    await pool.apply(mark, [join(dir, 'warm-up.log'), 'warm']);
+    const before = ['a', 'b', 'c'].map((v) => pool.apply(mark, [log, v]));
+    const crash = pool.apply(mark, [log, 'boom', true]);
+    const afterIt = pool.apply(mark, [log, 'd']);
+    assert.deepEqual(await Promise.all(before), ['a', 'b', 'c']);
+    await assert.rejects(crash, (e: WorkerCrashedError) => e.code === 'ERR_WORKER_CRASHED' && e.signal === 'SIGKILL');
+    assert.equal(await afterIt, 'd');
+    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n').sort(), ['a', 'b', 'boom', 'c', 'd'], 'each task ran exactly once');
+    assert.equal(pool.stats().crashed, 1);
   });
 
   it('a task that calls process.exit rejects with WorkerCrashedError carrying the exit code', async () => {

@@ -81,6 +81,9 @@ export class Connection<T = unknown> implements HasWaitable {
   #transferred = false;
   /** Calls waiting on the other end (they keep the process alive). */
   #holds = 0;
+  /** `keepJournal` / `recoverFrom` paths, applied when the channel opens. */
+  #journalPath: string | undefined;
+  #recoverPath: string | undefined;
 
   /** @internal Use `Pipe()`. */
   constructor(init: ConnectionInit) {
@@ -113,6 +116,65 @@ export class Connection<T = unknown> implements HasWaitable {
     } finally {
       this.#release();
     }
+  }
+
+  /**
+   * Sends a value now, without waiting: the synchronous form of `send()`, for a loop that must not
+   * yield between messages (what it sends in one run is written in one batch).
+   *
+   * @returns false when the reader is behind (the value is queued all the same): wait with `send()` before sending more.
+   * @throws {ClosedError} `ERR_CLOSED` when this end is closed or was passed on.
+   * @throws {InvalidStateError} `ERR_INVALID_STATE` when this end has not been used yet (its socket may still be arriving): `await send()` first.
+   * @throws {EncodeError} `ERR_ENCODE` when the value cannot be sent; nothing was queued.
+   */
+  trySend(value: T): boolean {
+    this.#check('trySend', this.writable);
+    if (!this.#channel) throw new InvalidStateError('Connection.trySend(): this end is not open yet; the first message must go through `await send()`.');
+    return this.#channel.send(value);
+  }
+
+  /** Resolves when the reader has caught up with what this end sent (at once if it has; see `trySend`). */
+  async drained(): Promise<void> {
+    if (!this.#channel) return;
+    this.#hold();
+    try {
+      await this.#channel.drained();
+    } finally {
+      this.#release();
+    }
+  }
+
+  /**
+   * Keeps a journal of what this end sends, in a file at `path` (created, mode 0600): every
+   * message is in the file before `send()`/`trySend()` returns and until the OS has taken it. If
+   * this process then dies — SIGKILL, out of memory — the other end, told the same path with
+   * `recoverFrom()`, still receives every message sent, in order. The file is removed when this
+   * end closes cleanly, or by the other end once it has recovered from it.
+   *
+   * @throws {ClosedError} `ERR_CLOSED` when this end is closed or was passed on.
+   * @throws the file system's error when the file cannot be created.
+   */
+  keepJournal(path: string): void {
+    this.#check('keepJournal', this.writable);
+    if (this.#channel) this.#channel.keepJournal(path);
+    else this.#journalPath = path;
+  }
+
+  /** True while what this end sends is journaled (`keepJournal`; false again if the file could not be written). */
+  get journaling(): boolean {
+    return this.#channel ? this.#channel.journaling : this.#journalPath !== undefined;
+  }
+
+  /**
+   * When the other end's stream ends, also receive what it sent but its process died holding:
+   * the messages in its journal at `path` (see `keepJournal`). They arrive in order before EOF.
+   *
+   * @throws {ClosedError} `ERR_CLOSED` when this end is closed or was passed on.
+   */
+  recoverFrom(path: string): void {
+    this.#check('recoverFrom', this.readable);
+    if (this.#channel) this.#channel.recoverFrom(path);
+    else this.#recoverPath = path;
   }
 
   /**
@@ -311,7 +373,7 @@ export class Connection<T = unknown> implements HasWaitable {
   #check(call: string, allowed: boolean): void {
     if (this.#transferred) throw new ClosedError(`Connection.${call}(): this end was passed to another process.`);
     if (this.#closed) throw new ClosedError(`Connection.${call}(): this end is closed.`);
-    if (!allowed) throw new InvalidStateError(`Connection.${call}(): this end of a one-way pipe cannot ${call === 'send' ? 'send' : 'receive'}.`);
+    if (!allowed) throw new InvalidStateError(`Connection.${call}(): this end of a one-way pipe cannot ${call === 'recv' || call === 'poll' || call === 'recoverFrom' ? 'receive' : 'send'}.`);
   }
 
   #open(): Promise<Channel<T, T>> {
@@ -324,6 +386,8 @@ export class Connection<T = unknown> implements HasWaitable {
         onClose: (error) => this.#finish(error),
       });
       if (this.#holds === 0) channel.unref();
+      if (this.#journalPath !== undefined) channel.keepJournal(this.#journalPath);
+      if (this.#recoverPath !== undefined) channel.recoverFrom(this.#recoverPath);
       this.#channel = channel;
       return channel;
     });

@@ -19,11 +19,12 @@
  */
 import { channel as diagnosticsChannel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
-import { dirname } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pipe } from '@multiproc/pipe';
 import { callerModule, cpuCount, describeFunction, Process, type FunctionRef, type ModuleLocation } from '@multiproc/process';
-import { AbortError, InvalidArgumentError, InvalidStateError, TimeoutError, WAITABLE } from '@multiproc/wire';
+import { AbortError, InvalidArgumentError, InvalidStateError, privateSocketDir, sweepSocketDirs, TimeoutError, WAITABLE } from '@multiproc/wire';
 import { AsyncResult } from './async-result.js';
 import { PoolBrokenError, PoolClosedError, PoolQueueFullError, PoolTerminatedError, WorkerCrashedError } from './errors.js';
 import { chunked, collectOrdered, defaultChunksize, iterateResults, type ImapOptions } from './map-tasks.js';
@@ -84,9 +85,29 @@ const WORKER_MODULE = new URL('./worker.js', import.meta.url).href;
 const taskChannel = diagnosticsChannel('multiproc:pool:task');
 const workerChannel = diagnosticsChannel('multiproc:pool:worker');
 /** Most tasks sent to one worker in one message. */
-const MAX_BATCH = 256;
+const MAX_BATCH = 1024;
+/** Pools' private directories for their workers' result journals: `multiproc-journal-<pid>-XXXXXX`. */
+const JOURNAL_DIR_PREFIX = 'multiproc-journal-';
+/** After a worker exits, how long its pipe may take to deliver what it wrote before the pool settles its tasks anyway. */
+const DRAIN_AFTER_EXIT_MS = 2000;
 /** A worker is given about this much work (by recent run times) at once: long tasks go one at a time, tiny ones in big batches. */
 const BATCH_TARGET_MS = 2;
+
+/** Journal directories of this process's pools, removed at exit if still there. */
+const journalDirs = new Set<string>();
+const removeJournalDir = (dir: string) => {
+  journalDirs.delete(dir);
+  rmSync(dir, { recursive: true, force: true });
+};
+let exitHooked = false;
+const trackJournalDir = (dir: string) => {
+  journalDirs.add(dir);
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => {
+    for (const left of journalDirs) removeJournalDir(left);
+  });
+};
 
 /**
  * A pool of worker processes: Python's `multiprocessing.Pool`. A worker that
@@ -140,6 +161,8 @@ export class Pool extends EventEmitter {
   /** Moving average of recent task run times, ms; undefined until the first result. */
   #runEstimate: number | undefined;
   readonly #waitTimes = new Samples();
+  /** The private directory (0700) of the workers' result journals; made with the first worker. */
+  #journalDir: string | undefined;
 
   /**
    * Starts `processes` workers (they boot in the background; tasks wait for them).
@@ -300,7 +323,8 @@ export class Pool extends EventEmitter {
   async join(): Promise<void> {
     if (this.#state === 'running') throw new InvalidStateError('Pool.join(): the pool is still running; call close() or terminate() first.');
     // Replacements may start while closing (a crash, maxTasksPerChild): wait until none is left.
-    while (this.#workers.size > 0) await Promise.all([...this.#workers].map((worker) => worker.process.join()));
+    // (process.join() keeps this process alive while it waits; `gone` follows once the pool has read what the worker left.)
+    while (this.#workers.size > 0) await Promise.all([...this.#workers].map((worker) => worker.process.join().then(() => worker.gone)));
   }
 
   /** `await using pool = new Pool()`: close, then join (not Python's terminate: queued work finishes). */
@@ -505,20 +529,43 @@ export class Pool extends EventEmitter {
   #spawn(): void {
     if (this.#state !== 'running' && this.#state !== 'closing') return;
     const [mine, theirs] = Pipe<ToWorker | FromWorker>();
+    const journal = this.#journalPath(this.#spawned + 1);
+    if (journal !== undefined) mine.recoverFrom(journal);
     const process = new Process({
       target: poolWorker,
       module: WORKER_MODULE,
-      args: [theirs, this.#initializer, this.#options.initargs],
+      args: [theirs, this.#initializer, this.#options.initargs, journal],
       daemon: true,
       name: `PoolWorker-${++this.#spawned}`,
       execArgv: this.#options.execArgv,
     });
     process.start();
-    const worker = new WorkerSlot(process, mine);
+    const worker = new WorkerSlot(process, mine, journal);
     this.#workers.add(worker);
-    void this.#listen(worker);
+    worker.listening = this.#listen(worker);
     // Noticing the exit must not keep the parent alive (join() would).
-    void process[WAITABLE].whenReady(new AbortController().signal).then(() => this.#onExit(worker));
+    worker.gone = process[WAITABLE].whenReady(new AbortController().signal).then(() => this.#onExit(worker));
+  }
+
+  /** Where worker `n` journals its results: in this pool's private directory, made (after sweeping dead pools' ones) on first use. */
+  #journalPath(n: number): string | undefined {
+    if (this.#journalDir === undefined) {
+      try {
+        sweepSocketDirs(JOURNAL_DIR_PREFIX);
+        this.#journalDir = privateSocketDir(JOURNAL_DIR_PREFIX);
+        trackJournalDir(this.#journalDir);
+      } catch {
+        return undefined; // no temporary directory: workers write each result before the next task
+      }
+    }
+    return join(this.#journalDir, `worker-${n}`);
+  }
+
+  /** Removes the journal directory once no worker is left and none will start. */
+  #removeJournalDir(): void {
+    if (this.#journalDir === undefined || this.#workers.size > 0 || this.#state === 'running' || this.#state === 'closing') return;
+    removeJournalDir(this.#journalDir);
+    this.#journalDir = undefined;
   }
 
   async #listen(worker: WorkerSlot): Promise<void> {
@@ -542,6 +589,17 @@ export class Pool extends EventEmitter {
   }
 
   #onResults(worker: WorkerSlot, message: Extract<FromWorker, { t: 'done' }>): void {
+    if (worker.exited) {
+      // Results read after its death (the rest of its pipe, its journal): settle them, nothing more.
+      for (const [id, ok, value, ms] of message.results) {
+        let task = worker.inflight.shift();
+        while (task && task.id !== id) task = worker.inflight.shift();
+        if (!task) continue;
+        this.#runTimes.add(ms);
+        this.#settle(task, ok, value);
+      }
+      return;
+    }
     worker.rss = message.rss;
     for (const [id, ok, value, ms] of message.results) {
       // Tasks skipped by the worker (aborted before they started) report nothing: drop them on the way.
@@ -597,11 +655,19 @@ export class Pool extends EventEmitter {
     worker.process.kill();
   }
 
-  #onExit(worker: WorkerSlot): void {
+  async #onExit(worker: WorkerSlot): Promise<void> {
     worker.exited = true;
+    worker.clearHeadTimer();
+    // What it wrote before it died, and the results in its journal, come first: only then is the
+    // oldest task it held and did not answer the one that was running.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([worker.listening, new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_AFTER_EXIT_MS)))]);
+    clearTimeout(timer);
     worker.clearHeadTimer();
     this.#workers.delete(worker);
     void worker.conn.close().catch(() => {});
+    if (worker.journal !== undefined) rmSync(worker.journal, { force: true });
+    this.#removeJournalDir();
     const { pid, exitCode, signalCode } = worker.process;
     const held = worker.inflight.filter((task) => !task.settled);
     worker.inflight.length = 0;

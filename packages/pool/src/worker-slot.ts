@@ -34,10 +34,17 @@ export class WorkerSlot {
   headTimer: NodeJS.Timeout | undefined;
   /** The task `headTimer` watches. */
   headTask: Task | undefined;
+  /** Where it journals its results (undefined: it has no journal). */
+  readonly journal: string | undefined;
+  /** Settles when its pipe has ended (everything it sent, journal included, was read). */
+  listening: Promise<void> = Promise.resolve();
+  /** Settles once the pool has dealt with its exit. */
+  gone: Promise<void> = Promise.resolve();
 
-  constructor(process: Process, conn: Connection<ToWorker | FromWorker>) {
+  constructor(process: Process, conn: Connection<ToWorker | FromWorker>, journal: string | undefined) {
     this.process = process;
     this.conn = conn;
+    this.journal = journal;
   }
 
   /** The task it is running now (the oldest unsettled one it holds), if any. */

@@ -18,6 +18,7 @@ import { withDecodeContext, withEncodeContext, type EncodeContext, type Transfer
 import { RequireModules, ResetCodec } from './required-modules.js';
 import { ChannelClosedError, FrameDecodeError, type MultiprocError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder } from './frame-decoder.js';
+import { JournalWriter, readJournal, unlinkQuietly } from './journal.js';
 
 /** Options of a {@link Channel}. */
 export interface ChannelOptions<In> {
@@ -81,6 +82,12 @@ export class Channel<In = unknown, Out = unknown> {
   #closeError: Error | undefined;
   #drainWaiters: Array<() => void> = [];
   #closeWaiters: Array<() => void> = [];
+  /** Frames sent and received, control frames included: how journal records are numbered. */
+  #framesOut = 0;
+  #framesIn = 0;
+  #journal: JournalWriter | undefined;
+  /** Where the peer keeps its journal, read when its stream ends. */
+  #recoverFrom: string | undefined;
   /** Bytes sent and received, for tests and stats. */
   readonly counters = { bytesOut: 0, bytesIn: 0, messagesOut: 0, messagesIn: 0 };
 
@@ -94,7 +101,10 @@ export class Channel<In = unknown, Out = unknown> {
     this.#decodeContext = options.decodeContext;
     this.#encoding = { modules: [], transfers: [], canTransfer: options.transfer !== undefined, name: this.#name };
     this.#decoder = new FrameDecoder(
-      (payload) => this.#receive(payload),
+      (payload) => {
+        this.#framesIn++;
+        this.#receive(payload);
+      },
       options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       this.#name,
     );
@@ -109,14 +119,15 @@ export class Channel<In = unknown, Out = unknown> {
     });
     socket.on('end', () => {
       try {
-        this.#decoder.end();
+        if (this.#recoverFrom !== undefined) this.#recover();
+        else this.#decoder.end();
         this.#finish(undefined);
       } catch (error) {
         this.#finish(error as Error);
       }
     });
-    socket.on('error', (error: Error) => this.#finish(error));
-    socket.on('close', () => this.#finish(undefined));
+    socket.on('error', (error: Error) => this.#finish(this.#recoverAfter(error)));
+    socket.on('close', () => this.#finish(this.#recoverAfter(undefined)));
     socket.on('drain', () => this.#onWritten());
     // A socket handed over paused (e.g. after a handshake read its first bytes) must flow:
     // a new 'data' listener does not resume a stream that was paused explicitly.
@@ -136,6 +147,32 @@ export class Channel<In = unknown, Out = unknown> {
   /** True while the peer is not keeping up; `drained()` resolves when it catches up. */
   get needsDrain(): boolean {
     return this.#batchBytes + this.#socket.writableLength > this.#highWaterMark;
+  }
+
+  /** True while frames sent are journaled (see `keepJournal`). */
+  get journaling(): boolean {
+    return this.#journal !== undefined;
+  }
+
+  /**
+   * From now on, writes every frame this side sends to a journal file at `path` (created, mode
+   * 0600) before `send()` returns, until the socket has written it. If this process then dies,
+   * a peer that called `recoverFrom(path)` still receives every frame `send()` accepted, in order.
+   * The file is removed once this side ends cleanly.
+   *
+   * @throws what the file system throws when the file cannot be created.
+   */
+  keepJournal(path: string): void {
+    this.#journal?.close(true);
+    this.#journal = new JournalWriter(path);
+  }
+
+  /**
+   * When the peer's stream ends, takes the frames it sent and this side did not receive (it
+   * died with them unwritten) from the peer's journal at `path`, then removes the file.
+   */
+  recoverFrom(path: string): void {
+    this.#recoverFrom = path;
   }
 
   /**
@@ -192,6 +229,7 @@ export class Channel<In = unknown, Out = unknown> {
     header.writeUInt32BE(bytes.length, FRAME_HEADER_BYTES + 1);
     this.counters.bytesOut += header.length + bytes.length;
     this.counters.messagesOut++;
+    this.#record(bytes, header.subarray(FRAME_HEADER_BYTES));
     return new Promise<void>((resolve, reject) => {
       this.#socket.cork();
       this.#socket.write(header);
@@ -259,6 +297,9 @@ export class Channel<In = unknown, Out = unknown> {
       socket.ref?.();
       socket.end(() => {
         socket.unref?.();
+        // Everything sent is with the OS: the journal is not needed any more.
+        this.#journal?.close(true);
+        this.#journal = undefined;
         resolve();
       });
     });
@@ -297,6 +338,48 @@ export class Channel<In = unknown, Out = unknown> {
     // The socket's own 'drain' only follows a write() that returned false, which a batch smaller
     // than the socket's highWaterMark never does: check after every write completes instead.
     this.#socket.write(bytes, () => this.#onWritten());
+    this.#rewindIfWritten();
+  }
+
+  /** Records a frame in the journal, if there is one. A journal that fails (disk full) stops: `journaling` turns false. */
+  #record(payload: Uint8Array, prefix?: Uint8Array): void {
+    const seq = this.#framesOut++;
+    if (!this.#journal) return;
+    try {
+      this.#journal.record(seq, payload, prefix);
+    } catch {
+      this.#journal.close(false);
+      this.#journal = undefined;
+    }
+  }
+
+  /** Once the socket has written every frame, the journal starts over. */
+  #rewindIfWritten(): void {
+    if (this.#journal && this.#batchBytes === 0 && this.#socket.writableLength === 0) this.#journal.rewind();
+  }
+
+  /** The peer's stream ended: a frame it cut short is dropped, and its journal supplies the frames not received. */
+  #recover(): void {
+    const path = this.#recoverFrom!;
+    this.#recoverFrom = undefined;
+    this.#decoder.discard();
+    for (const payload of readJournal(path, this.#framesIn)) {
+      if (this.#closed) break;
+      this.#framesIn++;
+      this.#receive(payload);
+    }
+    unlinkQuietly(path);
+  }
+
+  /** `#recover()` before a close that did not come through 'end'; a failure there becomes the close error. */
+  #recoverAfter(error: Error | undefined): Error | undefined {
+    if (this.#recoverFrom === undefined || this.#closed) return error;
+    try {
+      this.#recover();
+    } catch (recoverError) {
+      return recoverError as Error;
+    }
+    return error;
   }
 
   /**
@@ -340,13 +423,16 @@ export class Channel<In = unknown, Out = unknown> {
     const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
     header.writeUInt32BE(payload.length, 0);
     this.counters.bytesOut += FRAME_HEADER_BYTES + payload.length;
+    this.#record(payload);
     this.#socket.cork();
     this.#socket.write(header);
     this.#socket.write(payload);
     this.#socket.uncork();
+    this.#rewindIfWritten();
   }
 
   #append(payload: Uint8Array): void {
+    this.#record(payload);
     const frameBytes = FRAME_HEADER_BYTES + payload.length;
     this.#reserve(frameBytes);
     const batch = this.#batch!;
@@ -405,6 +491,9 @@ export class Channel<In = unknown, Out = unknown> {
     if (this.#closed) return;
     this.#closed = true;
     this.#closeError = error;
+    // Closed before everything was written, perhaps: the file stays for the peer to recover from.
+    this.#journal?.close(false);
+    this.#journal = undefined;
     this.#batch = undefined;
     this.#batchBytes = 0;
     if (error) this.#socket.destroy();
@@ -414,6 +503,7 @@ export class Channel<In = unknown, Out = unknown> {
   }
 
   #onWritten(): void {
+    this.#rewindIfWritten();
     if (!this.needsDrain) this.#wakeDrainWaiters();
   }
 

@@ -85,6 +85,11 @@ export class FrameDecoder {
     throw new FrameTruncatedError(this.#where, missing);
   }
 
+  /** Drops a frame cut short by the end of the stream (its sender's journal holds it whole). */
+  discard(): void {
+    this.#reset();
+  }
+
   /** Adds `chunk` to the pending frame; returns where the unread part of `chunk` starts, or -1 if all of it was taken. */
   #continuePending(chunk: Buffer): number {
     if (this.#needed < 0) {

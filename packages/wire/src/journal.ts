@@ -1,0 +1,107 @@
+/**
+ * A channel's send journal: the frames a process has sent but the OS has not
+ * taken yet, kept in a file so that they outlive the process.
+ *
+ * A frame handed to a socket is safe once the kernel holds it: the peer reads
+ * it even if the sender is SIGKILLed the next instant. Until then it lives in
+ * the sender's memory (the batch of the current tick, or the stream's own
+ * buffer when the kernel's is full) and dies with it. With a journal, every
+ * frame is also written to a file (one `pwritev`, no copy into the batch, no
+ * wake-up of the peer) before `send()` returns; the file is rewound whenever
+ * the socket has written everything. After the sender dies, the receiver
+ * reads the file and takes the frames it has not received, in order. This is
+ * what lets a pool worker batch its results (one socket write for many tasks)
+ * and still lose none of them, nor their order, when it crashes.
+ *
+ * Record: `[payload length u32][frame number u32][payload]`. Frame numbers
+ * count every frame a channel sends (control frames too) from 0; the receiver
+ * counts the frames it decodes the same way, so the first record it lacks is
+ * the one numbered with its count. Records past the last one written since the
+ * rewind are older (their frames were received), which ends the scan.
+ *
+ * @module
+ */
+import { closeSync, openSync, readFileSync, unlinkSync, writevSync } from 'node:fs';
+
+const RECORD_HEADER_BYTES = 8;
+
+/** The writing side: records frames until the socket has them (see the module comment). */
+export class JournalWriter {
+  readonly path: string;
+  #fd: number;
+  #offset = 0;
+  readonly #header = Buffer.allocUnsafe(RECORD_HEADER_BYTES);
+
+  /** Creates (or truncates) the file at `path`, readable only by this user. */
+  constructor(path: string) {
+    this.path = path;
+    this.#fd = openSync(path, 'w', 0o600);
+  }
+
+  /** Appends frame number `seq`. Throws what the file system throws (e.g. ENOSPC). */
+  record(seq: number, payload: Uint8Array, prefix?: Uint8Array): void {
+    const header = this.#header;
+    header.writeUInt32BE((prefix?.length ?? 0) + payload.length, 0);
+    header.writeUInt32BE(seq >>> 0, 4);
+    const parts = prefix ? [header, prefix, payload] : [header, payload];
+    const bytes = RECORD_HEADER_BYTES + (prefix?.length ?? 0) + payload.length;
+    let written = writevSync(this.#fd, parts, this.#offset);
+    // A short write to a regular file only happens when the disk is full: finish it or throw.
+    while (written < bytes) {
+      const rest = Buffer.concat(parts).subarray(written);
+      written += writevSync(this.#fd, [rest], this.#offset + written);
+    }
+    this.#offset += bytes;
+  }
+
+  /** Everything recorded has reached the OS: the next record starts the file again. */
+  rewind(): void {
+    this.#offset = 0;
+  }
+
+  /** Closes the file; `remove` also deletes it (nothing in it is needed any more). */
+  close(remove: boolean): void {
+    if (this.#fd < 0) return;
+    closeSync(this.#fd);
+    this.#fd = -1;
+    if (remove) unlinkQuietly(this.path);
+  }
+}
+
+/**
+ * Reads the journal at `path` and returns the payloads of frames `from`, `from + 1`, … in order,
+ * as far as the file holds them unbroken. A missing or unreadable file yields none.
+ */
+export function readJournal(path: string, from: number): Buffer[] {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch {
+    return [];
+  }
+  const frames: Buffer[] = [];
+  let expected = from >>> 0;
+  for (let at = 0; at + RECORD_HEADER_BYTES <= data.length; ) {
+    const length = data.readUInt32BE(at);
+    const seq = data.readUInt32BE(at + 4);
+    const end = at + RECORD_HEADER_BYTES + length;
+    if (end > data.length) break;
+    if (seq === expected) {
+      frames.push(data.subarray(at + RECORD_HEADER_BYTES, end));
+      expected = (expected + 1) >>> 0;
+    } else if (frames.length > 0) {
+      break; // past the records written since the last rewind
+    }
+    at = end;
+  }
+  return frames;
+}
+
+/** Deletes a file, ignoring that it is already gone. */
+export function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already removed
+  }
+}
