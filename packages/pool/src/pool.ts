@@ -93,6 +93,9 @@ const DRAIN_AFTER_EXIT_MS = 2000;
 /** A worker is given about this much work (by recent run times) at once: long tasks go one at a time, tiny ones in big batches. */
 const BATCH_TARGET_MS = 2;
 
+/** The options of a call given none (one object, not one per call). */
+const NO_OPTIONS: Readonly<TaskOptions> = Object.freeze({});
+
 /** Journal directories of this process's pools, removed at exit if still there. */
 const journalDirs = new Set<string>();
 const removeJournalDir = (dir: string) => {
@@ -212,7 +215,7 @@ export class Pool extends EventEmitter {
    * const total = await pool.apply(sum, [[1, 2, 3]], { timeout: 5000 }); // 6
    * ```
    */
-  apply<R>(fn: TaskFunction, args: unknown[] = [], options: TaskOptions & { module?: ModuleLocation } = {}): Promise<R> {
+  apply<R>(fn: TaskFunction, args: unknown[] = [], options: TaskOptions & { module?: ModuleLocation } = NO_OPTIONS): Promise<R> {
     return this.#submit(fn, TaskKind.Call, args, options, 'Pool.apply()') as Promise<R>;
   }
 
@@ -412,7 +415,7 @@ export class Pool extends EventEmitter {
         sentAt: 0,
         resolve,
         reject,
-        cleanup: () => {},
+        cleanup: undefined,
       };
       if (signal) {
         const onAbort = () => this.#abort(task, new AbortError(call, signal.reason));
@@ -573,7 +576,7 @@ export class Pool extends EventEmitter {
       for (;;) {
         const message = (await worker.conn.recv({ keepAlive: false })) as FromWorker;
         if (message.t === 'ready') this.#onReady(worker);
-        else if (message.t === 'done') this.#onResults(worker, message);
+        else if (message.t === 'done') this.#onResult(worker, message);
       }
     } catch {
       // End of the pipe: the worker is leaving or died; #onExit settles what it held.
@@ -588,28 +591,18 @@ export class Pool extends EventEmitter {
     this.#scheduleDispatch();
   }
 
-  #onResults(worker: WorkerSlot, message: Extract<FromWorker, { t: 'done' }>): void {
-    if (worker.exited) {
-      // Results read after its death (the rest of its pipe, its journal): settle them, nothing more.
-      for (const [id, ok, value, ms] of message.results) {
-        let task = worker.inflight.shift();
-        while (task && task.id !== id) task = worker.inflight.shift();
-        if (!task) continue;
-        this.#runTimes.add(ms);
-        this.#settle(task, ok, value);
-      }
-      return;
+  #onResult(worker: WorkerSlot, message: Extract<FromWorker, { t: 'done' }>): void {
+    // Tasks skipped by the worker (aborted before they started) report nothing: drop them on the way.
+    let task = worker.inflight.shift();
+    while (task && task.id !== message.id) task = worker.inflight.shift();
+    if (task) {
+      this.#runTimes.add(message.ms);
+      this.#settle(task, message.ok, message.value);
     }
+    // Read after its death (the rest of its pipe, its journal): settled, and nothing more.
+    if (worker.exited) return;
+    if (task) this.#runEstimate = this.#runEstimate === undefined ? message.ms : this.#runEstimate * 0.8 + message.ms * 0.2;
     worker.rss = message.rss;
-    for (const [id, ok, value, ms] of message.results) {
-      // Tasks skipped by the worker (aborted before they started) report nothing: drop them on the way.
-      let task = worker.inflight.shift();
-      while (task && task.id !== id) task = worker.inflight.shift();
-      if (!task) continue;
-      this.#runTimes.add(ms);
-      this.#runEstimate = this.#runEstimate === undefined ? ms : this.#runEstimate * 0.8 + ms * 0.2;
-      this.#settle(task, ok, value);
-    }
     if (this.#options.maxRssBytes > 0 && worker.rss > this.#options.maxRssBytes) worker.retiring = true;
     const limit = this.#options.maxTasksPerChild;
     if (limit > 0 && worker.assigned >= limit) worker.retiring = true;
@@ -729,7 +722,7 @@ export class Pool extends EventEmitter {
     if (task.settled) return;
     task.settled = true;
     this.#outstanding--;
-    task.cleanup();
+    task.cleanup?.();
     if (ok) {
       this.#counts.completed++;
       task.resolve(value);

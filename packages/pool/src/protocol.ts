@@ -1,7 +1,7 @@
 /**
- * Messages between the pool and a worker, on the worker's Pipe. Tasks and
- * results travel in batches (one message per batch) so a burst costs few
- * encodes and few syscalls.
+ * Messages between the pool and a worker, on the worker's Pipe. Tasks travel
+ * in batches (one message per batch); results one message each, as each task
+ * finishes (the worker journals each, and writes them in batches).
  *
  * @module
  */
@@ -14,18 +14,22 @@ export const enum TaskKind {
   Starmap = 2,
 }
 
-/** One task: [task id, function id, kind, args (Call) or items (Map/Starmap)]. */
-export type TaskTuple = [id: number, fn: number, kind: TaskKind, payload: unknown[]];
+/**
+ * Tasks, flat: four entries each — task id, function id, kind, args (Call) or items (Map/Starmap) —
+ * one array for a whole batch rather than one per task.
+ */
+export type TaskList = Array<number | TaskKind | unknown[]>;
 
-/** One result: [task id, ok, value or error, run time in ms]. */
-export type ResultTuple = [id: number, ok: boolean, value: unknown, ms: number];
+/** Entries per task in a {@link TaskList}. */
+export const TASK_FIELDS = 4;
+
 
 /** Pool → worker. */
 export type ToWorker =
   /** A function the tasks that follow refer to by `id`. */
   | { t: 'fn'; id: number; ref: FunctionRef }
   /** Tasks to run, in order. */
-  | { t: 'run'; tasks: TaskTuple[] }
+  | { t: 'run'; tasks: TaskList }
   /** Skip this task if it has not started (its caller gave up). */
   | { t: 'skip'; id: number };
 
@@ -33,5 +37,5 @@ export type ToWorker =
 export type FromWorker =
   /** The initializer ran; tasks may come. */
   | { t: 'ready' }
-  /** Finished tasks, in order, and the worker's resident memory. */
-  | { t: 'done'; results: ResultTuple[]; rss: number };
+  /** A finished task: its value (ok) or error, its run time in ms, and the worker's resident memory. */
+  | { t: 'done'; id: number; ok: boolean; value: unknown; ms: number; rss: number };

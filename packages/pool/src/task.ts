@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { TaskKind, TaskTuple } from './protocol.js';
+import type { TaskKind, TaskList } from './protocol.js';
 
 /** Per-task options. */
 export interface TaskOptions {
@@ -29,9 +29,13 @@ export interface Task {
   sentAt: number;
   resolve(value: unknown): void;
   reject(error: unknown): void;
-  /** Removes the abort listener. */
-  cleanup(): void;
+  /** Removes the abort listener, if it has one. */
+  cleanup: (() => void) | undefined;
 }
 
-/** The wire form of a task. */
-export const tuple = (task: Task): TaskTuple => [task.id, task.fnId, task.kind, task.payload];
+/** The wire form of tasks (see {@link TaskList}). */
+export function taskList(tasks: Task[]): TaskList {
+  const list: TaskList = [];
+  for (const task of tasks) list.push(task.id, task.fnId, task.kind, task.payload);
+  return list;
+}

@@ -8,7 +8,7 @@
 import type { Connection } from '@multiproc/pipe';
 import type { Process } from '@multiproc/process';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { tuple, type Task } from './task.js';
+import { taskList, type Task } from './task.js';
 
 /** See the module comment. */
 export class WorkerSlot {
@@ -62,7 +62,7 @@ export class WorkerSlot {
     }
     this.inflight.push(...tasks);
     this.assigned += tasks.length;
-    return this.conn.send({ t: 'run', tasks: tasks.map(tuple) });
+    return this.conn.send({ t: 'run', tasks: taskList(tasks) });
   }
 
   /** Takes `tasks` back out (their message could not be sent). */

@@ -16,7 +16,7 @@
  */
 import { loadFunction, type FunctionRef } from '@multiproc/process';
 import type { Connection } from '@multiproc/pipe';
-import { TaskKind, type FromWorker, type ResultTuple, type TaskTuple, type ToWorker } from './protocol.js';
+import { TASK_FIELDS, TaskKind, type FromWorker, type TaskList, type ToWorker } from './protocol.js';
 
 type TaskFn = (...args: unknown[]) => unknown;
 
@@ -65,7 +65,8 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
   const loading = new Map<number, Promise<TaskFn>>();
   const loaded = new Map<number, TaskFn>();
   const skipped = new Set<number>();
-  const queue: TaskTuple[] = [];
+  /** Tasks to run, flat as they arrive (see TaskList). */
+  const queue: TaskList = [];
   let queueHead = 0;
   let running = false;
 
@@ -73,18 +74,18 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
   let rss = 0;
   let rssAt = -Infinity;
   /** Queues one result (journaled, if there is a journal, before this returns). False: the pool is behind. */
-  const report = (result: ResultTuple): boolean => {
+  const report = (id: number, ok: boolean, value: unknown, ms: number): boolean => {
     const now = performance.now();
     if (now - rssAt > 100) {
       rss = process.memoryUsage.rss();
       rssAt = now;
     }
     try {
-      return conn.trySend({ t: 'done', results: [result], rss });
+      return conn.trySend({ t: 'done', id, ok, value, ms, rss });
     } catch (error) {
       if ((error as { code?: string }).code !== 'ERR_ENCODE') throw error;
       // The value cannot be sent: the encode error becomes the task's error.
-      return conn.trySend({ t: 'done', results: [[result[0], false, error, result[3]]], rss });
+      return conn.trySend({ t: 'done', id, ok: false, value: error, ms, rss });
     }
   };
 
@@ -92,20 +93,25 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
     running = true;
     let flushAt = performance.now() + BATCH_MS;
     while (queueHead < queue.length) {
-      const [id, fnId, kind, payload] = queue[queueHead]!;
-      queue[queueHead++] = undefined as unknown as TaskTuple;
+      const id = queue[queueHead] as number;
+      const fnId = queue[queueHead + 1] as number;
+      const kind = queue[queueHead + 2] as TaskKind;
+      const payload = queue[queueHead + 3] as unknown[];
+      queue[queueHead + 3] = undefined as unknown as unknown[];
+      queueHead += TASK_FIELDS;
       if (skipped.delete(id)) continue;
       const start = performance.now();
-      let result: ResultTuple;
+      let ok = true;
+      let value: unknown;
       try {
         const fn = loaded.get(fnId) ?? (await loading.get(fnId))!;
-        let value = runTask(fn, kind, payload);
+        value = runTask(fn, kind, payload);
         if (isThenable(value)) value = await value;
-        result = [id, true, value, performance.now() - start];
       } catch (error) {
-        result = [id, false, error, performance.now() - start];
+        ok = false;
+        value = error;
       }
-      const caughtUp = report(result);
+      const caughtUp = report(id, ok, value, performance.now() - start);
       // Every await lets the queued results be written (one batch). Without a journal that must
       // happen before the next task starts: if it kills the worker, the pool knows which task ran.
       if (!caughtUp) await conn.drained();
@@ -129,7 +135,7 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
       fn.catch(() => {}); // reported by the tasks that use it
       loading.set(id, fn);
     } else if (message.t === 'run') {
-      for (const task of message.tasks) queue.push(task);
+      for (const entry of message.tasks) queue.push(entry);
       if (!running) void run().catch(fail);
     } else if (message.t === 'skip') {
       skipped.add(message.id);
