@@ -134,7 +134,7 @@ export class OwnerGoneError extends MultiprocError {
   }
 }
 
-/** `ERR_AUTH`: a connection to an owner failed its HMAC challenge (wrong topology secret, or not a multiproc peer). */
+/** `ERR_AUTH`: a connection to an owner failed its HMAC challenge (wrong topology secret, not a multiproc peer, messages altered or replayed on the way, or another handshake version). */
 export class AuthenticationError extends MultiprocError {
   constructor(message: string, options?: MultiprocErrorOptions) {
     super('ERR_AUTH', message, options);

@@ -2,17 +2,41 @@
  * Mutual HMAC-SHA256 challenge on a fresh connection, before any frame is read
  * (the idea of Python's `deliver_challenge` / `answer_challenge`): each side
  * proves it knows the process tree's secret without sending it, and learns
- * the other's pid.
+ * the other's pid, authenticated.
  *
- *   owner → peer:  nonceA (32 B)
- *   peer → owner:  HMAC(secret, "peer" ‖ nonceA) (32 B) ‖ nonceB (32 B) ‖ pid (4 B)
- *   owner → peer:  HMAC(secret, "owner" ‖ nonceB) (32 B) ‖ pid (4 B)
+ *   owner → peer:  version (1 B) ‖ nonceA (32 B)
+ *   peer → owner:  HMAC(secret, "peer" ‖ T) (32 B) ‖ nonceB (32 B) ‖ peerPid (4 B)
+ *   owner → peer:  HMAC(secret, "owner" ‖ T) (32 B) ‖ ownerPid (4 B)
+ *
+ *   where T = version ‖ nonceA ‖ nonceB ‖ peerPid ‖ ownerPid (73 B; pids are uint32 big-endian)
+ *
+ * Both MACs cover the whole transcript: the protocol version, both nonces and
+ * both pids. In the peer's MAC, ownerPid is the pid of the owner the peer means
+ * to reach (it is in the handle's address); the owner checks that MAC with its
+ * own pid, so an answer only verifies at the owner it was meant for. Hence:
+ *
+ * - neither pid can be changed on the way (each is under the MAC of the side that claims it);
+ * - a recorded answer or proof is worthless in another connection (each side's nonce is fresh);
+ * - a peer's answer relayed to another owner, or reflected back to a listener of
+ *   the process that wrote it, does not verify (it names the owner it was meant for);
+ * - the peer's own answer sent back as the owner's proof does not verify (the
+ *   role label differs; the rest of the input is the same transcript);
+ * - a side speaking another version fails (the version byte is under both MACs,
+ *   and the peer refuses an unknown one before it answers).
+ *
+ * What it does not do: it authenticates the two ends, not the bytes that follow.
+ * Frames after it carry no MAC, so a relay between the right peer and the right
+ * owner could still read or inject traffic. Over Unix sockets in a 0700
+ * directory no one else can sit there; a TCP transport must add that itself
+ * (TLS, or frames MACed with a key derived from this transcript).
  *
  * @module
  */
 import type { Socket } from 'node:net';
 import { AuthenticationError } from '../errors.js';
 
+/** The handshake's version: the first byte the owner sends, and the first byte of the MACed transcript. */
+const VERSION = 1;
 const NONCE = 32;
 const MAC = 32;
 const PID = 4;
@@ -21,9 +45,19 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 // node:crypto is loaded on first use: a child that never connects to another owner never pays for it.
 const crypto = () => process.getBuiltinModule('node:crypto');
-const mac = (secret: Uint8Array, role: string, nonce: Buffer) => crypto().createHmac('sha256', secret).update(role).update(nonce).digest();
 const randomBytes = (n: number) => crypto().randomBytes(n);
 const timingSafeEqual = (a: Buffer, b: Buffer) => crypto().timingSafeEqual(a, b);
+
+/** HMAC(secret, role ‖ version ‖ nonceA ‖ nonceB ‖ peerPid ‖ ownerPid). */
+function mac(secret: Uint8Array, role: 'peer' | 'owner', nonceA: Buffer, nonceB: Buffer, peerPid: number, ownerPid: number): Buffer {
+  const transcript = Buffer.alloc(1 + NONCE + NONCE + PID + PID);
+  transcript.writeUInt8(VERSION, 0);
+  nonceA.copy(transcript, 1);
+  nonceB.copy(transcript, 1 + NONCE);
+  transcript.writeUInt32BE(peerPid, 1 + 2 * NONCE);
+  transcript.writeUInt32BE(ownerPid, 1 + 2 * NONCE + PID);
+  return crypto().createHmac('sha256', secret).update(role).update(transcript).digest();
+}
 
 /** Reads exactly `length` bytes, or fails on close/timeout. Leftover bytes are pushed back. */
 function readExactly(socket: Socket, length: number, what: string): Promise<Buffer> {
@@ -58,42 +92,56 @@ function readExactly(socket: Socket, length: number, what: string): Promise<Buff
 }
 
 /**
- * The owner's side. Resolves with the peer's pid.
+ * The owner's side. Resolves with the peer's pid (authenticated: it is under the peer's MAC).
  *
- * @throws {AuthenticationError} `ERR_AUTH` when the peer does not know the secret.
+ * @throws {AuthenticationError} `ERR_AUTH` when the peer does not prove it knows the secret, or its answer was meant
+ * for another owner, another connection or another version of the handshake.
  */
 export async function acceptHandshake(socket: Socket, secret: Uint8Array): Promise<number> {
   const nonceA = randomBytes(NONCE);
-  socket.write(nonceA);
+  const challenge = Buffer.alloc(1 + NONCE);
+  challenge.writeUInt8(VERSION, 0);
+  nonceA.copy(challenge, 1);
+  socket.write(challenge);
   const answer = await readExactly(socket, MAC + NONCE + PID, 'the peer’s answer');
-  if (!timingSafeEqual(answer.subarray(0, MAC), mac(secret, 'peer', nonceA))) {
-    throw new AuthenticationError('handshake: a peer answered the challenge with the wrong key; it is not part of this process tree.');
-  }
   const nonceB = answer.subarray(MAC, MAC + NONCE);
-  const pid = answer.readUInt32BE(MAC + NONCE);
-  const reply = Buffer.alloc(MAC + PID);
-  mac(secret, 'owner', nonceB).copy(reply, 0);
-  reply.writeUInt32BE(process.pid, MAC);
-  socket.write(reply);
-  return pid;
+  const peerPid = answer.readUInt32BE(MAC + NONCE);
+  if (!timingSafeEqual(answer.subarray(0, MAC), mac(secret, 'peer', nonceA, nonceB, peerPid, process.pid))) {
+    throw new AuthenticationError(
+      'handshake: a peer’s answer to the challenge does not verify (wrong key, or an answer meant for another owner or connection); ' +
+        'it is not part of this process tree.',
+    );
+  }
+  const proof = Buffer.alloc(MAC + PID);
+  mac(secret, 'owner', nonceA, nonceB, peerPid, process.pid).copy(proof, 0);
+  proof.writeUInt32BE(process.pid, MAC);
+  socket.write(proof);
+  return peerPid;
 }
 
 /**
- * The connecting side. Resolves with the owner's pid.
+ * The connecting side, meaning to reach the owner with pid `ownerPid`. Resolves once that owner has proved
+ * it knows the secret.
  *
- * @throws {AuthenticationError} `ERR_AUTH` when the owner does not know the secret.
+ * @throws {AuthenticationError} `ERR_AUTH` when the other end speaks another version of the handshake, does not
+ * prove it knows the secret, or is not process `ownerPid`.
  */
-export async function offerHandshake(socket: Socket, secret: Uint8Array): Promise<number> {
-  const nonceA = await readExactly(socket, NONCE, 'the owner’s challenge');
+export async function offerHandshake(socket: Socket, secret: Uint8Array, ownerPid: number): Promise<void> {
+  const challenge = await readExactly(socket, 1 + NONCE, 'the owner’s challenge');
+  const version = challenge.readUInt8(0);
+  if (version !== VERSION) {
+    throw new AuthenticationError(`handshake: the owner speaks handshake version ${version}; this process speaks version ${VERSION}.`);
+  }
+  const nonceA = challenge.subarray(1);
   const nonceB = randomBytes(NONCE);
   const answer = Buffer.alloc(MAC + NONCE + PID);
-  mac(secret, 'peer', nonceA).copy(answer, 0);
+  mac(secret, 'peer', nonceA, nonceB, process.pid, ownerPid).copy(answer, 0);
   nonceB.copy(answer, MAC);
   answer.writeUInt32BE(process.pid, MAC + NONCE);
   socket.write(answer);
-  const reply = await readExactly(socket, MAC + PID, 'the owner’s proof');
-  if (!timingSafeEqual(reply.subarray(0, MAC), mac(secret, 'owner', nonceB))) {
-    throw new AuthenticationError('handshake: the owner could not prove it knows this process tree’s key.');
+  const proof = await readExactly(socket, MAC + PID, 'the owner’s proof');
+  const macOk = timingSafeEqual(proof.subarray(0, MAC), mac(secret, 'owner', nonceA, nonceB, process.pid, ownerPid));
+  if (!macOk || proof.readUInt32BE(MAC) !== ownerPid) {
+    throw new AuthenticationError(`handshake: the other end could not prove it is process ${ownerPid} of this process tree (it does not know the key).`);
   }
-  return reply.readUInt32BE(MAC);
 }

@@ -211,8 +211,8 @@ export class Runtime implements ObjectTable {
       throw new OwnerGoneError(`${call}: cannot reach process ${owner.pid}, the owner of this object; it has exited.`, { cause });
     }
     try {
-      const pid = await offerHandshake(socket, this.secret);
-      if (pid !== owner.pid) throw new OwnerGoneError(`${call}: process ${owner.pid}, the owner of this object, has exited.`);
+      // Fails with ERR_AUTH unless the other end is process owner.pid of this tree (its pid is under its MAC).
+      await offerHandshake(socket, this.secret, owner.pid);
     } catch (error) {
       socket.destroy();
       throw error;

@@ -10,7 +10,10 @@
  * whose process is gone (killed before its exit hook could). An
  * authenticated TCP transport (objects shared across machines, as Python's
  * managers allow) is a second implementation of this interface; the HMAC
- * handshake and the Channel above it stay the same.
+ * handshake and the Channel above it stay the same. The handshake authenticates
+ * both ends and their pids, not the frames after it, so such a transport must
+ * protect those itself (TLS, or frames MACed with a key derived from the
+ * handshake's transcript); here the 0700 directory does.
  *
  * @module
  */
