@@ -215,8 +215,8 @@ export class Pool extends EventEmitter {
    * const total = await pool.apply(sum, [[1, 2, 3]], { timeout: 5000 }); // 6
    * ```
    */
-  apply<R>(fn: TaskFunction, args: unknown[] = [], options: TaskOptions & { module?: ModuleLocation } = NO_OPTIONS): Promise<R> {
-    return this.#submit(fn, TaskKind.Call, args, options, 'Pool.apply()') as Promise<R>;
+  apply<R>(fn: TaskFunction, args: unknown[] = [], options?: TaskOptions & { module?: ModuleLocation }): Promise<R> {
+    return this.#submit(fn, TaskKind.Call, args, options ?? NO_OPTIONS, 'Pool.apply()') as Promise<R>;
   }
 
   /** Like `apply`, returning an {@link AsyncResult}; calls `callback` or `errorCallback` when it settles. */
