@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Connection, Pipe, Process, Queue, wait } from 'multiproc';
+import { pointThenDie, Point, staleThenDie } from './fixtures/journal-workers.mjs';
 import { echo, echoViaGrandchild, readAll, sendAnEndBack, sendThenDie, writeMany } from './fixtures/pipe-workers.mjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'multiproc-test-journal-'));
@@ -48,6 +49,41 @@ describe('Pipe journals: what a process sent survives its SIGKILL', () => {
     const got2 = await drain(mine2).catch(() => ['(truncated)']);
     await child2.join();
     assert.ok(got2.length < 1003 && got2.at(-1) !== 'last', `received ${got2.length} messages`);
+  });
+
+  it('a journaled message whose class must be imported first (a RequireModules frame) is recovered, and so are the ones after it', async () => {
+    const journal = join(scratch, 'c');
+    const [mine, theirs] = Pipe<unknown>();
+    mine.recoverFrom(journal);
+    const child = new Process({ target: pointThenDie, args: [theirs, journal] }).start();
+    const got = await drain(mine);
+    await child.join();
+    assert.deepEqual(got, ['open', new Point(1, 2), 'after-1', 'after-2']);
+    assert.ok(got[1] instanceof Point);
+  });
+
+  it('bytes left in the file from before the journal started over are never delivered, even when they look like a record', async () => {
+    const journal = join(scratch, 'd');
+    const [mine, theirs] = Pipe<unknown>();
+    mine.recoverFrom(journal);
+    const child = new Process({ target: staleThenDie, args: [theirs, journal] }).start();
+    const got = await drain(mine);
+    await child.join();
+    assert.equal(got.length, 3, `received ${got.length} messages: ${JSON.stringify(got.map(String))}`);
+    assert.equal(got[0], 'open');
+    assert.equal((got[1] as Buffer).length, 100);
+    assert.equal(got[2], 'x');
+  });
+
+  it('keepJournal fails at once for a path it cannot create; an end with a journal cannot be passed on', async () => {
+    const [a] = Pipe<unknown>();
+    assert.throws(() => a.keepJournal(join(scratch, 'no-such-dir', 'j')), { code: 'ENOENT' });
+    const [c, d] = Pipe<unknown>();
+    c.keepJournal(join(scratch, 'f'));
+    assert.throws(() => new Process({ target: echo, args: [c] }).start(), { code: 'ERR_INVALID_STATE' });
+    d.recoverFrom(join(scratch, 'g'));
+    assert.throws(() => new Process({ target: echo, args: [d] }).start(), { code: 'ERR_INVALID_STATE' });
+    await Promise.all([a.close(), c.close(), d.close()]);
   });
 
   it('trySend sends at once or throws: ERR_INVALID_STATE before the end is open, ERR_ENCODE for what cannot be sent', async () => {

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { closeSync, openSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import {
   Channel,
@@ -122,7 +123,7 @@ export class Connection<T = unknown> implements HasWaitable {
    * Sends a value now, without waiting: the synchronous form of `send()`, for a loop that must not
    * yield between messages (what it sends in one run is written in one batch).
    *
-   * @returns false when the reader is behind (the value is queued all the same): wait with `send()` before sending more.
+   * @returns false when the reader is behind (the value is queued all the same): `await drained()` before sending more.
    * @throws {ClosedError} `ERR_CLOSED` when this end is closed or was passed on.
    * @throws {InvalidStateError} `ERR_INVALID_STATE` when this end has not been used yet (its socket may still be arriving): `await send()` first.
    * @throws {EncodeError} `ERR_ENCODE` when the value cannot be sent; nothing was queued.
@@ -133,7 +134,7 @@ export class Connection<T = unknown> implements HasWaitable {
     return this.#channel.send(value);
   }
 
-  /** Resolves when the reader has caught up with what this end sent (at once if it has; see `trySend`). */
+  /** Resolves once what this end has queued is back under the pipe's limit (at once if it is; see `trySend`). */
   async drained(): Promise<void> {
     if (!this.#channel) return;
     this.#hold();
@@ -148,16 +149,19 @@ export class Connection<T = unknown> implements HasWaitable {
    * Keeps a journal of what this end sends, in a file at `path` (created, mode 0600): every
    * message is in the file before `send()`/`trySend()` returns and until the OS has taken it. If
    * this process then dies — SIGKILL, out of memory — the other end, told the same path with
-   * `recoverFrom()`, still receives every message sent, in order. The file is removed when this
-   * end closes cleanly, or by the other end once it has recovered from it.
+   * `recoverFrom()`, still receives every message sent from then on, in order. The file is removed
+   * when this end's pipe closes while this process lives, or by the other end once it has
+   * recovered from it. Call it in the process that uses the end: an end with a journal cannot be
+   * passed on.
    *
    * @throws {ClosedError} `ERR_CLOSED` when this end is closed or was passed on.
    * @throws the file system's error when the file cannot be created.
    */
   keepJournal(path: string): void {
     this.#check('keepJournal', this.writable);
-    if (this.#channel) this.#channel.keepJournal(path);
-    else this.#journalPath = path;
+    if (this.#channel) return this.#channel.keepJournal(path);
+    closeSync(openSync(path, 'w', 0o600)); // fails here, not at the first send
+    this.#journalPath = path;
   }
 
   /** True while what this end sends is journaled (`keepJournal`; false again if the file could not be written). */
@@ -314,6 +318,9 @@ export class Connection<T = unknown> implements HasWaitable {
    * @throws {InvalidStateError} `ERR_INVALID_STATE` when this end was already used here, closed, or passed on.
    */
   _transfer(send: (socket: Promise<Socket>, undo: () => void) => number): number {
+    if (this.#journalPath !== undefined || this.#recoverPath !== undefined) {
+      throw new InvalidStateError('A Pipe end with a journal (keepJournal/recoverFrom) cannot be passed to another process: set the journal up where the end is used.');
+    }
     if (this.#channel || this.#opening || this.#closed || this.#transferred) {
       throw new InvalidStateError(
         'A Pipe end can be passed to another process only before it is used (or closed) in this one; ' +

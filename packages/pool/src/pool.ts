@@ -653,9 +653,13 @@ export class Pool extends EventEmitter {
     worker.clearHeadTimer();
     // What it wrote before it died, and the results in its journal, come first: only then is the
     // oldest task it held and did not answer the one that was running.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([worker.listening, new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_AFTER_EXIT_MS)))]);
-    clearTimeout(timer);
+    // (A worker that never said ready has sent nothing, and may have died before it took its end of
+    // the pipe, whose other end then never sees EOF.)
+    if (worker.ready) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([worker.listening, new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_AFTER_EXIT_MS).unref()))]);
+      clearTimeout(timer);
+    }
     worker.clearHeadTimer();
     this.#workers.delete(worker);
     void worker.conn.close().catch(() => {});

@@ -15,14 +15,20 @@ export const enum TaskKind {
 }
 
 /**
- * Tasks, flat: four entries each — task id, function id, kind, args (Call) or items (Map/Starmap) —
- * one array for a whole batch rather than one per task.
+ * Added to a task's kind in a {@link TaskList}: the task has a timeout or an abort signal, so the
+ * pool must know exactly when it runs — its worker writes the results before it out before it
+ * starts, and its own result as soon as it ends.
  */
-export type TaskList = Array<number | TaskKind | unknown[]>;
+export const WATCHED = 8;
+
+/**
+ * Tasks, flat: four entries each — task id, function id, kind (plus {@link WATCHED}), args (Call)
+ * or items (Map/Starmap) — one array for a whole batch rather than one per task.
+ */
+export type TaskList = Array<number | unknown[]>;
 
 /** Entries per task in a {@link TaskList}. */
 export const TASK_FIELDS = 4;
-
 
 /** Pool → worker. */
 export type ToWorker =

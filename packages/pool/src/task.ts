@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { TaskKind, TaskList } from './protocol.js';
+import { WATCHED, type TaskKind, type TaskList } from './protocol.js';
 
 /** Per-task options. */
 export interface TaskOptions {
@@ -36,6 +36,6 @@ export interface Task {
 /** The wire form of tasks (see {@link TaskList}). */
 export function taskList(tasks: Task[]): TaskList {
   const list: TaskList = [];
-  for (const task of tasks) list.push(task.id, task.fnId, task.kind, task.payload);
+  for (const task of tasks) list.push(task.id, task.fnId, task.timeout !== undefined || task.cleanup !== undefined ? task.kind + WATCHED : task.kind, task.payload);
   return list;
 }

@@ -36,7 +36,7 @@ export class WorkerSlot {
   headTask: Task | undefined;
   /** Where it journals its results (undefined: it has no journal). */
   readonly journal: string | undefined;
-  /** Settles when its pipe has ended (everything it sent, journal included, was read). */
+  /** Settles when the pool stops reading its pipe: at the pipe's end (everything it sent, journal included, was read), or when the pool closed it. */
   listening: Promise<void> = Promise.resolve();
   /** Settles once the pool has dealt with its exit. */
   gone: Promise<void> = Promise.resolve();

@@ -5,23 +5,33 @@
  * exactly which task was running.
  *
  * Each result is journaled (`Connection.keepJournal`) before the next task
- * starts, so the worker sends results in batches — one socket write for all
- * the tasks it runs in one go — and a crash still loses none: the pool reads
+ * starts, so the worker sends results in batches — one socket write for the
+ * quick tasks it runs in one go — and a crash still loses none: the pool reads
  * the journal after the worker's death and takes the results it missed. The
- * first task without a result is then the one that was running. Without a
- * journal (the file could not be written), each result is written before the
- * next task starts.
+ * first task without a result is then the one that was running. Results are
+ * written before a task that may be long (one of its function's recent runs
+ * took QUICK_MS or more, or it has not run yet), before and after a task with a
+ * timeout or abort signal (the pool must see it start and end), and at most
+ * BATCH_MS after the first of them. Without a journal (the file could not be
+ * written), each result is written before the next task starts.
  *
  * @module
  */
 import { loadFunction, type FunctionRef } from '@multiproc/process';
 import type { Connection } from '@multiproc/pipe';
-import { TASK_FIELDS, TaskKind, type FromWorker, type TaskList, type ToWorker } from './protocol.js';
+import { TASK_FIELDS, TaskKind, WATCHED, type FromWorker, type TaskList, type ToWorker } from './protocol.js';
 
 type TaskFn = (...args: unknown[]) => unknown;
 
 /** With a journal, results are written in batches at most this many ms old. */
 const BATCH_MS = 1;
+/**
+ * Results wait for the next task only if its function's recent runs all took less than this (ms):
+ * a result is not held back behind a task that may be long. A function not run yet counts as long.
+ */
+const QUICK_MS = 0.1;
+/** How fast a function's longest recent run is forgotten: × this per run (a 10 ms run, after about 40 quick ones). */
+const RECENT_DECAY = 0.9;
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
@@ -64,6 +74,8 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
   }
   const loading = new Map<number, Promise<TaskFn>>();
   const loaded = new Map<number, TaskFn>();
+  /** Each function's longest recent run, ms (decaying by RECENT_DECAY per run). */
+  const recentMax = new Map<number, number>();
   const skipped = new Set<number>();
   /** Tasks to run, flat as they arrive (see TaskList). */
   const queue: TaskList = [];
@@ -89,17 +101,31 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
     }
   };
 
+  /** Results sent (journaled) and not yet written: the first one's time, or undefined. */
+  let unwrittenSince: number | undefined;
+  /** Lets the queued results be written (one batch): any await does, as the channel writes at the end of the tick's microtasks. */
+  const write = async () => {
+    await null;
+    unwrittenSince = undefined;
+  };
+
   const run = async () => {
     running = true;
-    let flushAt = performance.now() + BATCH_MS;
     while (queueHead < queue.length) {
       const id = queue[queueHead] as number;
       const fnId = queue[queueHead + 1] as number;
-      const kind = queue[queueHead + 2] as TaskKind;
+      const flags = queue[queueHead + 2] as number;
       const payload = queue[queueHead + 3] as unknown[];
       queue[queueHead + 3] = undefined as unknown as unknown[];
       queueHead += TASK_FIELDS;
+      if (queueHead > 1024 && queueHead * 2 > queue.length) {
+        queue.splice(0, queueHead);
+        queueHead = 0;
+      }
       if (skipped.delete(id)) continue;
+      const watched = flags >= WATCHED;
+      const kind = (watched ? flags - WATCHED : flags) as TaskKind;
+      if (unwrittenSince !== undefined && (watched || !((recentMax.get(fnId) ?? Infinity) < QUICK_MS))) await write();
       const start = performance.now();
       let ok = true;
       let value: unknown;
@@ -111,18 +137,23 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
         ok = false;
         value = error;
       }
-      const caughtUp = report(id, ok, value, performance.now() - start);
-      // Every await lets the queued results be written (one batch). Without a journal that must
-      // happen before the next task starts: if it kills the worker, the pool knows which task ran.
-      if (!caughtUp) await conn.drained();
-      else if (!conn.journaling || performance.now() >= flushAt) {
-        await null;
-        flushAt = performance.now() + BATCH_MS;
+      const end = performance.now();
+      recentMax.set(fnId, Math.max(end - start, (recentMax.get(fnId) ?? 0) * RECENT_DECAY));
+      const caughtUp = report(id, ok, value, end - start);
+      unwrittenSince ??= end;
+      // Without a journal each result is written before the next task starts: if it kills the
+      // worker, the pool knows which task ran.
+      if (!caughtUp) {
+        await conn.drained();
+        unwrittenSince = undefined;
+      } else if (watched || !conn.journaling || end - unwrittenSince >= BATCH_MS) {
+        await write();
       }
     }
     queue.length = 0;
     queueHead = 0;
     running = false;
+    unwrittenSince = undefined; // written as this returns (the channel's write is the next microtask)
   };
 
   for await (const message of conn as AsyncIterable<ToWorker>) {

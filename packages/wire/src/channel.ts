@@ -79,6 +79,8 @@ export class Channel<In = unknown, Out = unknown> {
   readonly #announced = new Set<string>();
   /** Frames received while modules a peer announced are being imported. */
   #held: Buffer[] | undefined;
+  /** The stream ended while frames were held: the channel closes once they are delivered. */
+  #endAfterHeld: { error: Error | undefined } | undefined;
   #closeError: Error | undefined;
   #drainWaiters: Array<() => void> = [];
   #closeWaiters: Array<() => void> = [];
@@ -121,13 +123,13 @@ export class Channel<In = unknown, Out = unknown> {
       try {
         if (this.#recoverFrom !== undefined) this.#recover();
         else this.#decoder.end();
-        this.#finish(undefined);
+        this.#finishAfterHeld(undefined);
       } catch (error) {
         this.#finish(error as Error);
       }
     });
-    socket.on('error', (error: Error) => this.#finish(this.#recoverAfter(error)));
-    socket.on('close', () => this.#finish(this.#recoverAfter(undefined)));
+    socket.on('error', (error: Error) => this.#finishAfterHeld(this.#recoverAfter(error)));
+    socket.on('close', () => this.#finishAfterHeld(this.#recoverAfter(undefined)));
     socket.on('drain', () => this.#onWritten());
     // A socket handed over paused (e.g. after a handshake read its first bytes) must flow:
     // a new 'data' listener does not resume a stream that was paused explicitly.
@@ -146,7 +148,8 @@ export class Channel<In = unknown, Out = unknown> {
 
   /** True while the peer is not keeping up; `drained()` resolves when it catches up. */
   get needsDrain(): boolean {
-    return this.#batchBytes + this.#socket.writableLength > this.#highWaterMark;
+    // A journal keeps everything not yet written: it must not outgrow the buffers either.
+    return this.#batchBytes + this.#socket.writableLength > this.#highWaterMark || (this.#journal?.bytes ?? 0) > 2 * this.#highWaterMark;
   }
 
   /** True while frames sent are journaled (see `keepJournal`). */
@@ -157,8 +160,9 @@ export class Channel<In = unknown, Out = unknown> {
   /**
    * From now on, writes every frame this side sends to a journal file at `path` (created, mode
    * 0600) before `send()` returns, until the socket has written it. If this process then dies,
-   * a peer that called `recoverFrom(path)` still receives every frame `send()` accepted, in order.
-   * The file is removed once this side ends cleanly.
+   * a peer that called `recoverFrom(path)` still receives every frame sent from then on, in order.
+   * While the journal holds more than twice `highWaterMark` bytes, `send()` returns false (wait
+   * for `drained()`). The file is removed when the channel closes while this process lives.
    *
    * @throws what the file system throws when the file cannot be created.
    */
@@ -371,6 +375,13 @@ export class Channel<In = unknown, Out = unknown> {
     unlinkQuietly(path);
   }
 
+  /** Closes, but only once the frames held for a module import (recovered ones too) are delivered. */
+  #finishAfterHeld(error: Error | undefined): void {
+    if (this.#closed) return;
+    if (this.#held) this.#endAfterHeld ??= { error };
+    else this.#finish(error);
+  }
+
   /** `#recover()` before a close that did not come through 'end'; a failure there becomes the close error. */
   #recoverAfter(error: Error | undefined): Error | undefined {
     if (this.#recoverFrom === undefined || this.#closed) return error;
@@ -481,6 +492,9 @@ export class Channel<In = unknown, Out = unknown> {
             return;
           }
         }
+        const ended = this.#endAfterHeld;
+        this.#endAfterHeld = undefined;
+        if (ended) this.#finish(ended.error);
       },
       (cause: unknown) =>
         this.destroy(new FrameDecodeError(`${this.#name} (the peer needs ${modules.join(', ')} to decode what it sent, and it could not be imported)`, { cause })),
@@ -491,8 +505,8 @@ export class Channel<In = unknown, Out = unknown> {
     if (this.#closed) return;
     this.#closed = true;
     this.#closeError = error;
-    // Closed before everything was written, perhaps: the file stays for the peer to recover from.
-    this.#journal?.close(false);
+    // This process is alive and the channel is done: the peer has what it will ever read (destroy() drops what is queued).
+    this.#journal?.close(true);
     this.#journal = undefined;
     this.#batch = undefined;
     this.#batchBytes = 0;

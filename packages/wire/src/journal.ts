@@ -13,24 +13,34 @@
  * what lets a pool worker batch its results (one socket write for many tasks)
  * and still lose none of them, nor their order, when it crashes.
  *
- * Record: `[payload length u32][frame number u32][payload]`. Frame numbers
- * count every frame a channel sends (control frames too) from 0; the receiver
- * counts the frames it decodes the same way, so the first record it lacks is
- * the one numbered with its count. Records past the last one written since the
- * rewind are older (their frames were received), which ends the scan.
+ * Record: `[payload length u32][frame number u32][payload]`, and after the
+ * last record an end mark (length 0xFFFFFFFF), written by the same `pwritev`
+ * and overwritten by the next record: whatever lies past it is left from
+ * before a rewind and is never read. Frame numbers count every frame a channel
+ * sends (control frames too) from 0; the receiver counts the frames it decodes
+ * the same way, so the first record it lacks is the one numbered with its
+ * count. A file that grew large (the reader was behind) is truncated at the
+ * next rewind.
  *
  * @module
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writevSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readFileSync, unlinkSync, writevSync } from 'node:fs';
 
 const RECORD_HEADER_BYTES = 8;
+/** The length field of the end mark. */
+const END_MARK = 0xffffffff;
+/** A journal that grew past this is truncated when it rewinds, so the file does not keep the space. */
+const TRUNCATE_ABOVE_BYTES = 1024 * 1024;
 
 /** The writing side: records frames until the socket has them (see the module comment). */
 export class JournalWriter {
   readonly path: string;
   #fd: number;
   #offset = 0;
+  /** The largest the file has been since it was last truncated. */
+  #size = 0;
   readonly #header = Buffer.allocUnsafe(RECORD_HEADER_BYTES);
+  readonly #endMark = Buffer.alloc(RECORD_HEADER_BYTES, 0xff);
 
   /** Creates (or truncates) the file at `path`, readable only by this user. */
   constructor(path: string) {
@@ -38,25 +48,35 @@ export class JournalWriter {
     this.#fd = openSync(path, 'w', 0o600);
   }
 
-  /** Appends frame number `seq`. Throws what the file system throws (e.g. ENOSPC). */
+  /** Bytes of records since the last rewind. */
+  get bytes(): number {
+    return this.#offset;
+  }
+
+  /** Appends frame number `seq` (payload: `prefix` then `payload`), and the end mark after it. Throws what the file system throws (e.g. ENOSPC). */
   record(seq: number, payload: Uint8Array, prefix?: Uint8Array): void {
     const header = this.#header;
     header.writeUInt32BE((prefix?.length ?? 0) + payload.length, 0);
     header.writeUInt32BE(seq >>> 0, 4);
-    const parts = prefix ? [header, prefix, payload] : [header, payload];
+    const parts = prefix ? [header, prefix, payload, this.#endMark] : [header, payload, this.#endMark];
     const bytes = RECORD_HEADER_BYTES + (prefix?.length ?? 0) + payload.length;
     let written = writevSync(this.#fd, parts, this.#offset);
     // A short write to a regular file only happens when the disk is full: finish it or throw.
-    while (written < bytes) {
+    while (written < bytes + RECORD_HEADER_BYTES) {
       const rest = Buffer.concat(parts).subarray(written);
       written += writevSync(this.#fd, [rest], this.#offset + written);
     }
     this.#offset += bytes;
+    if (this.#offset + RECORD_HEADER_BYTES > this.#size) this.#size = this.#offset + RECORD_HEADER_BYTES;
   }
 
-  /** Everything recorded has reached the OS: the next record starts the file again. */
+  /** Everything recorded has reached the OS: the next record starts the file again (a large file is truncated). */
   rewind(): void {
     this.#offset = 0;
+    if (this.#size > TRUNCATE_ABOVE_BYTES) {
+      ftruncateSync(this.#fd, 0);
+      this.#size = 0;
+    }
   }
 
   /** Closes the file; `remove` also deletes it (nothing in it is needed any more). */
@@ -83,14 +103,16 @@ export function readJournal(path: string, from: number): Buffer[] {
   let expected = from >>> 0;
   for (let at = 0; at + RECORD_HEADER_BYTES <= data.length; ) {
     const length = data.readUInt32BE(at);
+    if (length === END_MARK) break; // past it: bytes from before the last rewind
     const seq = data.readUInt32BE(at + 4);
     const end = at + RECORD_HEADER_BYTES + length;
     if (end > data.length) break;
+    // Records before `from` were received; one out of sequence after them cannot be trusted.
     if (seq === expected) {
       frames.push(data.subarray(at + RECORD_HEADER_BYTES, end));
       expected = (expected + 1) >>> 0;
     } else if (frames.length > 0) {
-      break; // past the records written since the last rewind
+      break;
     }
     at = end;
   }

@@ -46,8 +46,11 @@ export function sweepSocketDirs(prefix: string): void {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
-    // Another user's directory cannot be removed (0700): that fails quietly.
-    rmSync(join(base, name), { recursive: true, force: true, maxRetries: 0 });
+    try {
+      rmSync(join(base, name), { recursive: true, force: true, maxRetries: 0 });
+    } catch {
+      // Another user's directory (0700, or in a sticky /tmp) cannot be removed: not ours to sweep.
+    }
   }
 }
 
