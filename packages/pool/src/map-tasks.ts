@@ -10,7 +10,11 @@ import type { TaskOptions } from './task.js';
 export interface ImapOptions extends TaskOptions {
   /** Items per task. @default 1 */
   chunksize?: number;
-  /** Chunks submitted ahead of the consumer at most; memory stays flat however long the input. @default processes × 2 */
+  /**
+   * Chunks submitted ahead of the consumer at most; memory stays flat however long the input.
+   * Enough to keep the workers busy while results travel back (tiny tasks need more in flight).
+   * @default processes × 8
+   */
   buffersize?: number;
   /** Called as chunks finish, with the items done so far (the total is unknown: -1). */
   onProgress?: ((done: number, total: number) => void) | undefined;
@@ -57,10 +61,11 @@ export async function* iterateResults<T, R>(
   submit: (chunk: T[]) => Promise<R[]>,
 ): AsyncGenerator<R> {
   const size = options.chunksize ?? 1;
-  const buffer = options.buffersize ?? processes * 2;
+  const buffer = options.buffersize ?? processes * 8;
   if (!Number.isInteger(size) || size < 1) throw new InvalidArgumentError(`Pool.imap(): chunksize must be a whole number ≥ 1, got ${String(size)}.`);
   if (!Number.isInteger(buffer) || buffer < 1) throw new InvalidArgumentError(`Pool.imap(): buffersize must be a whole number ≥ 1, got ${String(buffer)}.`);
-  const source = (Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]()) as AsyncIterator<T> | Iterator<T>;
+  const isAsync = Symbol.asyncIterator in items;
+  const source = (isAsync ? items[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]()) as AsyncIterator<T> | Iterator<T>;
   type Pending = { promise: Promise<{ pending: Pending; results: R[] }>; };
   const inFlight: Pending[] = [];
   let exhausted = false;
@@ -69,7 +74,8 @@ export async function* iterateResults<T, R>(
     while (!exhausted && inFlight.length < buffer) {
       const chunk: T[] = [];
       while (chunk.length < size) {
-        const next = await source.next();
+        // A sync source is read without an await per item (a microtask each, a million of them for a million items).
+        const next = isAsync ? await (source as AsyncIterator<T>).next() : (source as Iterator<T>).next();
         if (next.done) {
           exhausted = true;
           break;
