@@ -1,12 +1,12 @@
 // The pool with real worker processes: results, errors, and every way a task or worker can fail.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import diagnostics from 'node:diagnostics_channel';
 import { after, describe, it } from 'node:test';
 import { AsyncResult, Pool, Queue, WorkerCrashedError } from 'multiproc';
-import { add, blob, brokenInit, double, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, whoAmI } from './fixtures/pool-tasks.mjs';
+import { add, blob, brokenInit, double, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, spinToo, whoAmI } from './fixtures/pool-tasks.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'multiproc-pool-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -118,9 +118,9 @@ describe('Pool failures', () => {
   it('a task that SIGKILLs its worker mid-batch: the tasks before it keep their results (they ran once), only it rejects, the ones after run elsewhere', async () => {
     await using pool = new Pool({ processes: 1 });
     const log = join(dir, 'mid-batch.log');
-    // The worker is up, has `mark` loaded and knows it is quick: the next tasks go to it in one
+    // The worker is up, has `mark` loaded and knows it is quick (400 runs): the next tasks go to it in one
     // batch and run without a pause, so their results are only in its journal when it dies.
-    for (let i = 0; i < 40; i++) await pool.apply(mark, [join(dir, 'warm-up.log'), 'warm']);
+    for (let i = 0; i < 400; i++) await pool.apply(mark, [join(dir, 'warm-up.log'), 'warm']);
     const before = ['a', 'b', 'c'].map((v) => pool.apply(mark, [log, v]));
     const crash = pool.apply(mark, [log, 'boom', true]);
     const afterIt = pool.apply(mark, [log, 'd']);
@@ -134,19 +134,19 @@ describe('Pool failures', () => {
   it('a result is not held back behind a long task: before a task not known to be quick, and after one with a timeout', async () => {
     await using pool = new Pool({ processes: 1 });
     const log = join(dir, 'held-back.log');
-    // `spin` is known to take long (50 ms last time): the results before it are written before it
+    // `spinToo` is known to take long (50 ms last time): the results before it are written before it
     // starts. (Then 40 quick tasks, so that the pool sends the next two in one batch.)
-    await pool.apply(spin, [join(dir, 'warm-up-2.log'), 50, 'warm']);
+    await pool.apply(spinToo, [join(dir, 'warm-up-2.log'), 50, 'warm']);
     for (let i = 0; i < 40; i++) await pool.apply(mark, [join(dir, 'warm-up-2.log'), 'warm']);
     const quickA = pool.apply(mark, [log, 'a']);
-    const longA = pool.apply(spin, [log, 2000, 'long-a']);
+    const longA = pool.apply(spinToo, [log, 2000, 'long-a']);
     assert.equal(await quickA, 'a');
     const quickAt = performance.now();
     await longA;
     assert.ok(performance.now() - quickAt > 1000, 'the quick result came while the long task ran (not with its result)');
-    // Now `spin` is known to be quick, so only the timeout makes the quick task's result go at once
+    // `spin` is known to be quick, so only the timeout makes the quick task's result go at once
     // (held back, the pool would take the quick task for the running one, time it out, and kill the long one).
-    for (let i = 0; i < 120; i++) await pool.apply(spin, [join(dir, 'warm-up-2.log'), 0, 'warm']);
+    for (let i = 0; i < 400; i++) await pool.apply(spin, [join(dir, 'warm-up-2.log'), 0, 'warm']);
     for (let i = 0; i < 40; i++) await pool.apply(mark, [join(dir, 'warm-up-2.log'), 'warm']);
     const quickB = pool.apply(mark, [log, 'b'], { timeout: 1000 });
     const longB = pool.apply(spin, [log, 3000, 'long-b']);
@@ -177,6 +177,19 @@ describe('Pool failures', () => {
     assert.equal(results.length, 3000);
     assert.ok(largest > 0, 'the journal was seen');
     assert.ok(largest <= 12 * 1024 * 1024, `the journal reached ${largest} bytes for 94 MiB of results`);
+  });
+
+  it('terminate() while a task runs for ever: the tasks that finished before it still get their results', async () => {
+    const pool = new Pool({ processes: 1 });
+    const log = join(dir, 'terminate.log');
+    for (let i = 0; i < 400; i++) await pool.apply(spin, [join(dir, 'warm-up-3.log'), 0, 'warm']); // known to be quick
+    const quick = Array.from({ length: 20 }, (_, i) => pool.apply(spin, [log, 0, `q${i}`]));
+    const forever = pool.apply(spin, [log, 1e9, 'forever']);
+    while (!(existsSync(log) && readFileSync(log, 'utf8').includes('forever'))) await new Promise((resolve) => setTimeout(resolve, 10));
+    pool.terminate();
+    assert.deepEqual(await Promise.all(quick), Array.from({ length: 20 }, (_, i) => `q${i}`));
+    await assert.rejects(forever, { code: 'ERR_POOL_TERMINATED' });
+    await pool.join();
   });
 
   it('a task that calls process.exit rejects with WorkerCrashedError carrying the exit code', async () => {

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, unlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import {
   Channel,
@@ -34,6 +34,14 @@ export interface RecvOptions extends BlockingOptions {
   /** false: this wait does not keep the process alive (a library listening in the background). @default true */
   keepAlive?: boolean;
 }
+
+const unlinkQuietly = (path: string) => {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+};
 
 /** Received messages waiting above this many pause reading. */
 const INBOX_LIMIT = 256;
@@ -160,7 +168,9 @@ export class Connection<T = unknown> implements HasWaitable {
   keepJournal(path: string): void {
     this.#check('keepJournal', this.writable);
     if (this.#channel) return this.#channel.keepJournal(path);
-    closeSync(openSync(path, 'w', 0o600)); // fails here, not at the first send
+    // Fails here, not at the first send; made for real when the end opens (nothing is left if it never does).
+    closeSync(openSync(path, 'w', 0o600));
+    unlinkQuietly(path);
     this.#journalPath = path;
   }
 

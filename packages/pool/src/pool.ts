@@ -302,7 +302,8 @@ export class Pool extends EventEmitter {
 
   /**
    * Kills the workers at once (SIGKILL); tasks queued or running reject with
-   * `ERR_POOL_TERMINATED`. Then call `join()` to wait for them to be gone.
+   * `ERR_POOL_TERMINATED` (a task that had finished, its result not yet read, gets its result).
+   * Then call `join()` to wait for them to be gone.
    */
   terminate(): void {
     if (this.#state === 'terminated') return;
@@ -310,9 +311,9 @@ export class Pool extends EventEmitter {
     const error = new PoolTerminatedError();
     this.#wakeRoomWaiters();
     for (let task = this.#shift(); task; task = this.#shift()) this.#settle(task, false, error);
+    // The tasks the workers hold settle as each exit is dealt with: one that had finished (its
+    // result still in the worker's pipe or journal) gets its result, the others this error.
     for (const worker of this.#workers) {
-      for (const task of worker.inflight) this.#settle(task, false, error);
-      worker.inflight.length = 0;
       worker.clearHeadTimer();
       worker.process.kill();
     }
@@ -671,7 +672,10 @@ export class Pool extends EventEmitter {
     const planned = (worker.retiring && held.length === 0) || worker.killedFor !== undefined;
     this.emit('workerExit', { pid, exitCode, signal: signalCode, crashed: !planned });
     if (workerChannel.hasSubscribers) workerChannel.publish({ event: 'exit', pid, exitCode, signal: signalCode });
-    if (this.#state === 'terminated') return;
+    if (this.#state === 'terminated') {
+      for (const task of held) this.#settle(task, false, new PoolTerminatedError());
+      return;
+    }
     if (this.#state === 'broken') {
       for (const task of held) this.#settle(task, false, this.#brokenBy);
       this.#updateKeepAlive();

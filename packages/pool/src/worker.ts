@@ -11,8 +11,12 @@
  * first task without a result is then the one that was running. Results are
  * written before a task that may be long (one of its function's recent runs
  * took QUICK_MS or more, or it has not run yet), before and after a task with a
- * timeout or abort signal (the pool must see it start and end), and at most
- * BATCH_MS after the first of them. Without a journal (the file could not be
+ * timeout or abort signal (the pool must see it start and end), whenever a
+ * task awaits, and at most BATCH_MS after the first of them. The price: a
+ * function whose runs were all quick and whose next run is long (synchronous)
+ * holds back the results of the tasks that finished in the last BATCH_MS
+ * before it until it ends (or its worker is killed: they are read from the
+ * journal then). Without a journal (the file could not be
  * written), each result is written before the next task starts.
  *
  * @module
@@ -30,8 +34,8 @@ const BATCH_MS = 1;
  * a result is not held back behind a task that may be long. A function not run yet counts as long.
  */
 const QUICK_MS = 0.1;
-/** How fast a function's longest recent run is forgotten: × this per run (a 10 ms run, after about 40 quick ones). */
-const RECENT_DECAY = 0.9;
+/** How slowly a function's longest recent run is forgotten: × this per run (a 10 ms run counts for about 500 runs). */
+const RECENT_DECAY = 0.99;
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
