@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { closeSync, openSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import {
   Channel,
@@ -34,14 +34,6 @@ export interface RecvOptions extends BlockingOptions {
   /** false: this wait does not keep the process alive (a library listening in the background). @default true */
   keepAlive?: boolean;
 }
-
-const unlinkQuietly = (path: string) => {
-  try {
-    unlinkSync(path);
-  } catch {
-    // already gone
-  }
-};
 
 /** Received messages waiting above this many pause reading. */
 const INBOX_LIMIT = 256;
@@ -170,7 +162,7 @@ export class Connection<T = unknown> implements HasWaitable {
     if (this.#channel) return this.#channel.keepJournal(path);
     // Fails here, not at the first send; made for real when the end opens (nothing is left if it never does).
     closeSync(openSync(path, 'w', 0o600));
-    unlinkQuietly(path);
+    rmSync(path, { force: true });
     this.#journalPath = path;
   }
 

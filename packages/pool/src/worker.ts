@@ -40,12 +40,15 @@ const RECENT_DECAY = 0.99;
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 
+/** Calls `fn` on one item of a map (the item) or starmap (the item's arguments) chunk. */
+const callItem = (fn: TaskFn, kind: TaskKind, item: unknown) => (kind === TaskKind.Map ? fn(item) : fn(...(item as unknown[])));
+
 /** Runs one task: its value, or a promise of it (over a chunk, the items of a synchronous function run without an await each). */
 function runTask(fn: TaskFn, kind: TaskKind, payload: unknown[]): unknown {
   if (kind === TaskKind.Call) return fn(...payload);
   const out = new Array(payload.length);
   for (let i = 0; i < payload.length; i++) {
-    const value = kind === TaskKind.Map ? fn(payload[i]) : fn(...(payload[i] as unknown[]));
+    const value = callItem(fn, kind, payload[i]);
     if (isThenable(value)) return finishChunk(fn, kind, payload, out, i, value);
     out[i] = value;
   }
@@ -56,7 +59,7 @@ function runTask(fn: TaskFn, kind: TaskKind, payload: unknown[]): unknown {
 async function finishChunk(fn: TaskFn, kind: TaskKind, payload: unknown[], out: unknown[], from: number, pending: PromiseLike<unknown>): Promise<unknown[]> {
   out[from] = await pending;
   for (let i = from + 1; i < payload.length; i++) {
-    const value = kind === TaskKind.Map ? fn(payload[i]) : fn(...(payload[i] as unknown[]));
+    const value = callItem(fn, kind, payload[i]);
     out[i] = isThenable(value) ? await value : value;
   }
   return out;

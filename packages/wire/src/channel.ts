@@ -11,14 +11,14 @@
  *
  * @module
  */
-import { writeSync } from 'node:fs';
+import { rmSync, writeSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { Codec } from './codec.js';
 import { withDecodeContext, withEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
 import { RequireModules, ResetCodec } from './required-modules.js';
 import { ChannelClosedError, FrameDecodeError, type MultiprocError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder } from './frame-decoder.js';
-import { JournalWriter, readJournal, unlinkQuietly } from './journal.js';
+import { JournalWriter, readJournal } from './journal.js';
 
 /** Options of a {@link Channel}. */
 export interface ChannelOptions<In> {
@@ -372,7 +372,7 @@ export class Channel<In = unknown, Out = unknown> {
       this.#framesIn++;
       this.#receive(payload);
     }
-    unlinkQuietly(path);
+    rmSync(path, { force: true });
   }
 
   /** Closes, but only once the frames held for a module import (recovered ones too) are delivered. */

@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { closeSync, ftruncateSync, openSync, readFileSync, unlinkSync, writevSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readFileSync, rmSync, writevSync } from 'node:fs';
 
 const RECORD_HEADER_BYTES = 8;
 /** The length field of the end mark. */
@@ -41,6 +41,8 @@ export class JournalWriter {
   #size = 0;
   readonly #header = Buffer.allocUnsafe(RECORD_HEADER_BYTES);
   readonly #endMark = Buffer.alloc(RECORD_HEADER_BYTES, 0xff);
+  /** What one record writes without a prefix, reused (the payload slot is set per record). */
+  readonly #parts: Uint8Array[] = [this.#header, this.#header, this.#endMark];
 
   /** Creates (or truncates) the file at `path`, readable only by this user. */
   constructor(path: string) {
@@ -58,7 +60,8 @@ export class JournalWriter {
     const header = this.#header;
     header.writeUInt32BE((prefix?.length ?? 0) + payload.length, 0);
     header.writeUInt32BE(seq >>> 0, 4);
-    const parts = prefix ? [header, prefix, payload, this.#endMark] : [header, payload, this.#endMark];
+    const parts = prefix ? [header, prefix, payload, this.#endMark] : this.#parts;
+    if (!prefix) parts[1] = payload;
     const bytes = RECORD_HEADER_BYTES + (prefix?.length ?? 0) + payload.length;
     let written = writevSync(this.#fd, parts, this.#offset);
     // A short write to a regular file only happens when the disk is full: finish it or throw.
@@ -66,6 +69,7 @@ export class JournalWriter {
       const rest = Buffer.concat(parts).subarray(written);
       written += writevSync(this.#fd, [rest], this.#offset + written);
     }
+    this.#parts[1] = header; // not keeping the payload alive
     this.#offset += bytes;
     if (this.#offset + RECORD_HEADER_BYTES > this.#size) this.#size = this.#offset + RECORD_HEADER_BYTES;
   }
@@ -84,7 +88,7 @@ export class JournalWriter {
     if (this.#fd < 0) return;
     closeSync(this.#fd);
     this.#fd = -1;
-    if (remove) unlinkQuietly(this.path);
+    if (remove) rmSync(this.path, { force: true });
   }
 }
 
@@ -117,13 +121,4 @@ export function readJournal(path: string, from: number): Buffer[] {
     at = end;
   }
   return frames;
-}
-
-/** Deletes a file, ignoring that it is already gone. */
-export function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // already removed
-  }
 }
