@@ -162,6 +162,16 @@ async function relay(ownerPath: string, edit: { answer?: (answer: Buffer) => Buf
 }
 
 /** A fake owner that does not go through acceptHandshake: `script` drives each connection by hand. */
+/** A handshake through a relay that edits it, the peer meaning to reach `ownerPid`: how each side ended. */
+async function relayed(edit: Parameters<typeof relay>[1], ownerPid = process.pid) {
+  const o = await owner(secret);
+  const r = await relay(o.path, edit);
+  const [accepted, offered] = await Promise.all([o.next(), peer(r.path, secret, ownerPid)]);
+  r.close();
+  o.close();
+  return { accepted, offered };
+}
+
 async function fakeOwner(script: (socket: Socket) => Promise<void>) {
   return listen((socket) => {
     socket.on('error', () => {});
@@ -200,62 +210,49 @@ describe('owner-connection handshake', () => {
   });
 
   it('a relay that keeps the peer’s valid MAC but claims another pid is rejected by the owner (the pid is under the MAC)', async () => {
-    const o = await owner(secret);
-    const r = await relay(o.path, {
+    const { accepted, offered } = await relayed({
       answer: (answer) => {
         answer.writeUInt32BE(OTHER_PID, 64);
         return answer;
       },
     });
-    const [accepted, offered] = await Promise.all([o.next(), peer(r.path, secret, process.pid)]);
-    r.close();
-    o.close();
     assertAuthFailure(accepted, 'owner');
     assertAuthFailure(offered, 'peer');
   });
 
   it('a relay that keeps the owner’s valid MAC but claims another pid is rejected by the peer', async () => {
-    const o = await owner(secret);
-    const r = await relay(o.path, {
+    const { offered } = await relayed({
       proof: (proof) => {
         proof.writeUInt32BE(OTHER_PID, 32);
         return proof;
       },
     });
-    const offered = await peer(r.path, secret, process.pid);
-    r.close();
-    o.close();
     assertAuthFailure(offered, 'peer');
   });
 
   it('a peer’s answer only verifies at the owner it was meant for: relayed to another owner (here: reflected to its own process’s listener), it is rejected', async () => {
     // The peer means to reach process OTHER_PID; the relay takes it to this process's owner and dresses the proof up as
     // OTHER_PID's. Before, both ends accepted: the attacker had the peer authenticated at an owner it never chose.
-    const o = await owner(secret);
-    const r = await relay(o.path, {
-      proof: (proof) => {
-        proof.writeUInt32BE(OTHER_PID, 32);
-        return proof;
+    const { accepted, offered } = await relayed(
+      {
+        proof: (proof) => {
+          proof.writeUInt32BE(OTHER_PID, 32);
+          return proof;
+        },
       },
-    });
-    const [accepted, offered] = await Promise.all([o.next(), peer(r.path, secret, OTHER_PID)]);
-    r.close();
-    o.close();
+      OTHER_PID,
+    );
     assertAuthFailure(accepted, 'owner');
     assertAuthFailure(offered, 'peer');
   });
 
   it('a relay that swaps its own nonce into the peer’s answer is rejected by the owner (the answer covers both nonces)', async () => {
-    const o = await owner(secret);
-    const r = await relay(o.path, {
+    const { accepted, offered } = await relayed({
       answer: (answer) => {
         randomBytes(32).copy(answer, 32);
         return answer;
       },
     });
-    const [accepted, offered] = await Promise.all([o.next(), peer(r.path, secret, process.pid)]);
-    r.close();
-    o.close();
     assertAuthFailure(accepted, 'owner');
     assertAuthFailure(offered, 'peer');
   });
