@@ -245,6 +245,24 @@ export class Connection<T = unknown> implements HasWaitable {
   }
 
   /**
+   * Receives every value waiting, up to `max`, waiting for the first one: one call (and one
+   * promise) for a burst of messages instead of one each. Values come in order, as `recv()`
+   * would return them one by one.
+   *
+   * @param max - at most this many values (a whole number ≥ 1). @default 1024
+   * @throws {EOFError} `ERR_EOF` when the other end closed and everything it sent was read.
+   * @throws {TimeoutError} `ERR_TIMEOUT` / {@link @multiproc/wire!AbortError} `ERR_ABORTED`: nothing was taken.
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when `max` is not a whole number ≥ 1.
+   */
+  async recvMany(max = 1024, options?: RecvOptions): Promise<T[]> {
+    if (!Number.isInteger(max) || max < 1) throw new InvalidArgumentError(`Connection.recvMany(): max must be a whole number ≥ 1, got ${String(max)}.`);
+    // The first value ends the wait; the rest of its socket read was delivered with it, before this resumes.
+    const values: T[] = [(await this.recv(options)) as T];
+    while (values.length < max && this.#inboxLength > 0) values.push(this.#take());
+    return values;
+  }
+
+  /**
    * Receives the next message, which must be bytes.
    *
    * @throws {ProtocolError} `ERR_PROTOCOL` when the message is not bytes, or longer than `maxLength`.

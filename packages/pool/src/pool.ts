@@ -575,9 +575,11 @@ export class Pool extends EventEmitter {
   async #listen(worker: WorkerSlot): Promise<void> {
     try {
       for (;;) {
-        const message = (await worker.conn.recv({ keepAlive: false })) as FromWorker;
-        if (message.t === 'ready') this.#onReady(worker);
-        else if (message.t === 'done') this.#onResult(worker, message);
+        // Results come in bursts (a worker writes them in batches): one wait per burst.
+        for (const message of (await worker.conn.recvMany(MAX_BATCH, { keepAlive: false })) as FromWorker[]) {
+          if (message.t === 'ready') this.#onReady(worker);
+          else if (message.t === 'done') this.#onResult(worker, message);
+        }
       }
     } catch {
       // End of the pipe: the worker is leaving or died; #onExit settles what it held.

@@ -18,6 +18,7 @@ import { withDecodeContext, withEncodeContext, type EncodeContext, type Transfer
 import { RequireModules, ResetCodec } from './required-modules.js';
 import { ChannelClosedError, FrameDecodeError, type MultiprocError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder } from './frame-decoder.js';
+import { readInto } from './read-into.js';
 import { JournalWriter, readJournal } from './journal.js';
 
 /** Options of a {@link Channel}. */
@@ -110,7 +111,7 @@ export class Channel<In = unknown, Out = unknown> {
       options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       this.#name,
     );
-    socket.on('data', (chunk: Buffer) => {
+    const onChunk = (chunk: Buffer) => {
       if (this.#closed) return;
       this.counters.bytesIn += chunk.length;
       try {
@@ -118,7 +119,25 @@ export class Channel<In = unknown, Out = unknown> {
       } catch (error) {
         this.destroy(error as Error);
       }
-    });
+    };
+    // A socket reads straight where the decoder wants its bytes (a large frame: into its own buffer).
+    const readsInto = readInto(
+      socket,
+      {
+        readBuffer: () => this.#decoder.readBuffer(),
+        wrote: (n) => {
+          if (this.#closed) return;
+          this.counters.bytesIn += n;
+          try {
+            this.#decoder.wrote(n);
+          } catch (error) {
+            this.destroy(error as Error);
+          }
+        },
+      },
+      onChunk,
+    );
+    if (!readsInto) socket.on('data', onChunk);
     socket.on('end', () => {
       try {
         if (this.#recoverFrom !== undefined) this.#recover();

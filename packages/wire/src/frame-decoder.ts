@@ -6,6 +6,11 @@
  * across chunks is joined, once, when its last byte arrives. A length over the
  * limit is rejected before any memory is set aside for it.
  *
+ * Fed by a reader that lets it choose where the socket reads go (`readBuffer()`
+ * then `wrote(n)`), a large frame (DIRECT_READ_BYTES or more) is read straight
+ * into a buffer of its own size, with no copy at all, and small frames into
+ * slabs that are never written twice (a frame handed out stays a valid view).
+ *
  * @module
  */
 import { FrameTooLargeError, FrameTruncatedError } from './errors.js';
@@ -15,6 +20,13 @@ export const FRAME_HEADER_BYTES = 4;
 
 /** Default largest payload a channel accepts: 256 MiB. */
 export const DEFAULT_MAX_FRAME_BYTES = 256 * 1024 * 1024;
+
+/** A frame whose payload has at least this many bytes is read straight into a buffer of its own. */
+const DIRECT_READ_BYTES = 64 * 1024;
+/** Reads of small frames go into slabs of this size ... */
+const SLAB_BYTES = 64 * 1024;
+/** ... until less than this is left in one. */
+const SLAB_MIN_READ = 8 * 1024;
 
 /** Reassembles frames from chunks; see the module comment. */
 export class FrameDecoder {
@@ -26,6 +38,15 @@ export class FrameDecoder {
   #pendingBytes = 0;
   /** Payload length of the incomplete frame, once its header is complete; -1 before. */
   #needed = -1;
+  /** A large incomplete frame's payload, filled in place (then `#pending` is empty). */
+  #frame: Buffer | undefined;
+  /** Payload bytes in `#frame`. */
+  #filled = 0;
+  /** Where reads of small frames go: `#slab` from `#slabUsed` on. */
+  #slab: Buffer | undefined;
+  #slabUsed = 0;
+  /** The last `readBuffer()` was the large frame's rest. */
+  #readingFrame = false;
   #failed = false;
 
   /**
@@ -41,7 +62,43 @@ export class FrameDecoder {
 
   /** Bytes held for a frame not yet complete. */
   get bufferedBytes(): number {
-    return this.#pendingBytes;
+    return this.#frame ? FRAME_HEADER_BYTES + this.#filled : this.#pendingBytes;
+  }
+
+  /**
+   * Where the next read from the stream should put its bytes (then call `wrote`): the rest of a
+   * large frame's own buffer, or free space in a slab. Nothing written there is overwritten later.
+   */
+  readBuffer(): Buffer {
+    if (!this.#failed && this.#frame === undefined && this.#needed >= DIRECT_READ_BYTES) this.#startFrame();
+    if (this.#frame) {
+      this.#readingFrame = true;
+      return this.#frame.subarray(this.#filled);
+    }
+    this.#readingFrame = false;
+    if (!this.#slab || this.#slab.length - this.#slabUsed < SLAB_MIN_READ) {
+      this.#slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      this.#slabUsed = 0;
+    }
+    return this.#slab.subarray(this.#slabUsed);
+  }
+
+  /**
+   * Feeds the `n` bytes a read put at the start of the last `readBuffer()`.
+   *
+   * @throws {FrameTooLargeError} as `push`.
+   */
+  wrote(n: number): void {
+    if (this.#readingFrame) {
+      this.#readingFrame = false;
+      if (!this.#frame) return; // reset since (e.g. discard())
+      this.#filled += n;
+      if (this.#filled === this.#needed) this.#finishFrame();
+      return;
+    }
+    const chunk = this.#slab!.subarray(this.#slabUsed, this.#slabUsed + n);
+    this.#slabUsed += n;
+    this.push(chunk);
   }
 
   /**
@@ -52,7 +109,7 @@ export class FrameDecoder {
   push(chunk: Buffer): void {
     if (this.#failed) return;
     let offset = 0;
-    if (this.#pendingBytes > 0) {
+    if (this.#pendingBytes > 0 || this.#frame) {
       offset = this.#continuePending(chunk);
       if (offset < 0) return;
     }
@@ -79,8 +136,8 @@ export class FrameDecoder {
    * @throws {FrameTruncatedError} `ERR_FRAME_TRUNCATED` when a frame was cut short.
    */
   end(): void {
-    if (this.#failed || this.#pendingBytes === 0) return;
-    const missing = this.#needed < 0 ? FRAME_HEADER_BYTES - this.#pendingBytes : this.#needed + FRAME_HEADER_BYTES - this.#pendingBytes;
+    if (this.#failed || this.bufferedBytes === 0) return;
+    const missing = this.#needed < 0 ? FRAME_HEADER_BYTES - this.#pendingBytes : this.#needed + FRAME_HEADER_BYTES - this.bufferedBytes;
     this.#reset();
     throw new FrameTruncatedError(this.#where, missing);
   }
@@ -92,6 +149,7 @@ export class FrameDecoder {
 
   /** Adds `chunk` to the pending frame; returns where the unread part of `chunk` starts, or -1 if all of it was taken. */
   #continuePending(chunk: Buffer): number {
+    let offset = 0;
     if (this.#needed < 0) {
       // The header itself was split: complete it from the new chunk.
       const headerPart = Buffer.concat([...this.#pending, chunk.subarray(0, FRAME_HEADER_BYTES - this.#pendingBytes)]);
@@ -100,20 +158,48 @@ export class FrameDecoder {
         this.#pendingBytes = headerPart.length;
         return -1;
       }
+      offset = FRAME_HEADER_BYTES - this.#pendingBytes;
+      this.#pending = [headerPart];
+      this.#pendingBytes = FRAME_HEADER_BYTES;
       this.#needed = headerPart.readUInt32BE(0);
       this.#check(this.#needed);
     }
+    if (this.#frame === undefined && this.#needed >= DIRECT_READ_BYTES) this.#startFrame();
+    if (this.#frame) {
+      const take = Math.min(this.#needed - this.#filled, chunk.length - offset);
+      chunk.copy(this.#frame, this.#filled, offset, offset + take);
+      this.#filled += take;
+      offset += take;
+      if (this.#filled === this.#needed) this.#finishFrame();
+      return offset === chunk.length ? -1 : offset;
+    }
     const total = FRAME_HEADER_BYTES + this.#needed;
     const missing = total - this.#pendingBytes;
-    if (chunk.length < missing) {
-      this.#pending.push(chunk);
-      this.#pendingBytes += chunk.length;
+    if (chunk.length - offset < missing) {
+      this.#pending.push(chunk.subarray(offset));
+      this.#pendingBytes += chunk.length - offset;
       return -1;
     }
-    const frame = Buffer.concat([...this.#pending, chunk.subarray(0, missing)], total);
+    const frame = Buffer.concat([...this.#pending, chunk.subarray(offset, offset + missing)], total);
     this.#reset();
     this.#onFrame(frame.subarray(FRAME_HEADER_BYTES));
-    return missing;
+    return offset + missing;
+  }
+
+  /** Moves what arrived of the large frame (its header is complete) into a buffer of the payload's size. */
+  #startFrame(): void {
+    const frame = Buffer.allocUnsafeSlow(this.#needed);
+    const arrived = Buffer.concat(this.#pending, this.#pendingBytes);
+    this.#filled = arrived.copy(frame, 0, FRAME_HEADER_BYTES);
+    this.#frame = frame;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+  }
+
+  #finishFrame(): void {
+    const frame = this.#frame!;
+    this.#reset();
+    this.#onFrame(frame);
   }
 
   #check(length: number): void {
@@ -128,5 +214,7 @@ export class FrameDecoder {
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#needed = -1;
+    this.#frame = undefined;
+    this.#filled = 0;
   }
 }

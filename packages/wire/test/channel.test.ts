@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
+import { Duplex, PassThrough } from 'node:stream';
 import {
   Channel,
   ChannelClosedError,
@@ -157,6 +158,55 @@ test('a message of several megabytes arrives whole (its frame spans many socket 
   assert.ok(Buffer.isBuffer(bBox.messages[1]));
   assert.ok(big.equals(bBox.messages[1] as Buffer));
   assert.deepEqual(bBox.messages[2], { after: true });
+});
+
+test('binary messages of every size keep their bytes after later reads (the reads never reuse memory a message points into)', HANG, async (t) => {
+  const { a, bBox } = await channelPair(t);
+  const sizes = [1, 100, 4000, 30_000, 64 * 1024 - 16, 64 * 1024, 70_000, 1024 * 1024 + 3, 7, 20_000];
+  const sent = sizes.flatMap((size, i) => [randomBytes(i + 1, size), { n: i, bytes: randomBytes(100 + i, size % 5000) }]);
+  for (let round = 0; round < 3; round++) for (const message of sent) a.send(message);
+  await bBox.received(sent.length * 3);
+  // Checked only once everything arrived: a message decoded early must not have been overwritten since.
+  for (let i = 0; i < sent.length * 3; i++) assert.deepEqual(bBox.messages[i], sent[i % sent.length], `message ${i}`);
+});
+
+test('bytes a socket had already read before its Channel was made are delivered first, then the rest', HANG, async (t) => {
+  const { client, remote } = await connect(t);
+  const remoteSide = new Channel(remote, { name: 'remote', onMessage: () => {} });
+  remoteSide.send({ early: 1 });
+  remoteSide.send({ early: 2 });
+  // Reading, not consuming: the stream buffers what it reads until someone takes it.
+  client.on('readable', () => {});
+  client.pause();
+  while (client.readableLength === 0) await macrotask();
+  client.removeAllListeners('readable');
+  const box = inbox();
+  new Channel(client, { name: 'late', onMessage: box.onMessage, onClose: box.onClose });
+  const big = randomBytes(5, 300_000);
+  remoteSide.send(big);
+  remoteSide.send({ late: 3 });
+  await box.received(4);
+  assert.deepEqual(box.messages.slice(0, 2), [{ early: 1 }, { early: 2 }]);
+  assert.ok(big.equals(box.messages[2] as Buffer));
+  assert.deepEqual(box.messages[3], { late: 3 });
+});
+
+test('a Channel over a stream that is not a socket reads its data events: messages large and small arrive whole', HANG, async () => {
+  const toB = new PassThrough();
+  const toA = new PassThrough();
+  const aBox = inbox();
+  const bBox = inbox();
+  const a = new Channel(Duplex.from({ readable: toA, writable: toB }), { name: 'a', onMessage: aBox.onMessage });
+  new Channel(Duplex.from({ readable: toB, writable: toA }), { name: 'b', onMessage: bBox.onMessage });
+  const big = randomBytes(9, 200_000);
+  a.send({ small: true });
+  a.send(big);
+  a.send('last');
+  await bBox.received(3);
+  assert.deepEqual(bBox.messages[0], { small: true });
+  assert.ok(big.equals(bBox.messages[1] as Buffer));
+  assert.equal(bBox.messages[2], 'last');
+  a.destroy();
 });
 
 test('10 000 sends in one synchronous loop cost at most 3 socket writes, and all arrive in order', HANG, async (t) => {

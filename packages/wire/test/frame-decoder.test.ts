@@ -251,3 +251,115 @@ test('an error thrown by onFrame propagates out of push() and the decoder stays 
   decoder.push(frame(Buffer.from('next')));
   assert.deepEqual(seen, ['boom', 'next']);
 });
+
+// ── Reads the decoder places (readBuffer / wrote): how a Channel reads a socket ──
+
+/** A deterministic pseudo-random sequence (so a failure can be replayed). */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+/** Payloads from empty to 300 KiB, large ones (read in place) among small ones. */
+function mixedPayloads(next: () => number): Buffer[] {
+  const sizes = [0, 1, 3, 70_000, 5, 64 * 1024, 64 * 1024 - 1, 300_000, 17, 9000, 200_000, 2];
+  return sizes.map((size, n) => Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + n * 7 + Math.floor(next() * 3)) % 256)));
+}
+
+/** Feeds `bytes` as a socket would: each read fills a random part of what readBuffer() offers; now and then a pushed chunk instead. */
+function feedAsReads(decoder: FrameDecoder, bytes: Buffer, next: () => number, pushSometimes: boolean): void {
+  for (let at = 0; at < bytes.length; ) {
+    if (pushSometimes && next() < 0.2) {
+      const n = Math.min(bytes.length - at, 1 + Math.floor(next() * 5000));
+      decoder.push(bytes.subarray(at, at + n));
+      at += n;
+      continue;
+    }
+    const target = decoder.readBuffer();
+    assert.ok(target.length > 0, 'readBuffer() offers room');
+    const n = Math.min(bytes.length - at, target.length, 1 + Math.floor(next() * (next() < 0.5 ? 100 : 150_000)));
+    bytes.copy(target, 0, at, at + n);
+    decoder.wrote(n);
+    at += n;
+  }
+}
+
+test('frames fed through readBuffer()/wrote() in reads of random sizes arrive whole and in order, also mixed with push()', () => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const next = random(seed);
+    const sent = mixedPayloads(next);
+    const views: Buffer[] = [];
+    const decoder = new FrameDecoder((payload) => views.push(payload), DEFAULT_MAX_FRAME_BYTES, 'test stream');
+    feedAsReads(decoder, Buffer.concat(sent.map(frame)), next, seed % 2 === 0);
+    decoder.end();
+    // Compared only now: a view handed out early must not have been overwritten by a later read.
+    assert.equal(views.length, sent.length, `seed ${seed}`);
+    for (let i = 0; i < sent.length; i++) assert.ok(views[i]!.equals(sent[i]!), `seed ${seed}: frame ${i} (${sent[i]!.length} bytes) intact`);
+    assert.equal(decoder.bufferedBytes, 0);
+  }
+});
+
+test('a large frame is read straight into its own buffer: the payload handed out is where the reads wrote, not a copy', () => {
+  const payload = Buffer.alloc(256 * 1024, 5);
+  const bytes = frame(payload);
+  const delivered: Buffer[] = [];
+  const decoder = new FrameDecoder((p) => delivered.push(p), DEFAULT_MAX_FRAME_BYTES, 'test stream');
+  // The header and a little of the payload arrive in a slab, the rest where the decoder says.
+  let target = decoder.readBuffer();
+  bytes.copy(target, 0, 0, 100);
+  decoder.wrote(100);
+  const targets: Buffer[] = [];
+  for (let at = 100; at < bytes.length; ) {
+    target = decoder.readBuffer();
+    targets.push(target);
+    assert.equal(target.length, bytes.length - at, 'offered exactly the bytes the frame still misses');
+    const n = Math.min(bytes.length - at, target.length, 50_000);
+    bytes.copy(target, 0, at, at + n);
+    decoder.wrote(n);
+    at += n;
+  }
+  assert.equal(delivered.length, 1);
+  assert.ok(delivered[0]!.equals(payload));
+  assert.equal(delivered[0]!.length, payload.length, 'a buffer of the payload size');
+  for (const t of targets) assert.equal(t.buffer, delivered[0]!.buffer, 'every read after the header went into the payload buffer');
+});
+
+test('readBuffer() offers a large frame no more than its missing bytes, so the next frame is never read into it', () => {
+  const first = Buffer.alloc(100_000, 1);
+  const decoder = new FrameDecoder(() => {}, DEFAULT_MAX_FRAME_BYTES, 'test stream');
+  const header = frame(first).subarray(0, FRAME_HEADER_BYTES);
+  decoder.push(header);
+  assert.equal(decoder.readBuffer().length, 100_000);
+  decoder.push(first.subarray(0, 40_000));
+  assert.equal(decoder.readBuffer().length, 60_000);
+  assert.equal(decoder.bufferedBytes, FRAME_HEADER_BYTES + 40_000);
+});
+
+test('a length prefix over maxFrameBytes is refused when it arrives through wrote(), before a buffer is made for it', () => {
+  const decoder = new FrameDecoder(() => {}, 1024, 'test stream');
+  const target = decoder.readBuffer();
+  target.writeUInt32BE(1_000_000, 0);
+  assert.throws(() => decoder.wrote(FRAME_HEADER_BYTES), (error: unknown) => error instanceof FrameTooLargeError);
+  assert.ok(decoder.readBuffer().length < 1_000_000, 'no buffer the size of the bogus frame');
+});
+
+test('end() after a large frame was cut short in its own buffer throws ERR_FRAME_TRUNCATED naming the missing bytes; discard() drops it', () => {
+  const payload = Buffer.alloc(100_000, 9);
+  const bytes = frame(payload);
+  const cut = () => {
+    const decoder = new FrameDecoder(() => assert.fail('no frame'), DEFAULT_MAX_FRAME_BYTES, 'test stream');
+    decoder.push(bytes.subarray(0, FRAME_HEADER_BYTES + 10));
+    const target = decoder.readBuffer();
+    bytes.copy(target, 0, FRAME_HEADER_BYTES + 10, FRAME_HEADER_BYTES + 30_000);
+    decoder.wrote(30_000 - 10);
+    return decoder;
+  };
+  assert.throws(() => cut().end(), (error: unknown) => error instanceof FrameTruncatedError && /70000/.test(error.message));
+  const decoder = cut();
+  decoder.discard();
+  assert.equal(decoder.bufferedBytes, 0);
+  decoder.end();
+});
