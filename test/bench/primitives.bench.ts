@@ -232,8 +232,23 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
         return { mibPerSecond: bytes / MIB / ((t1 - (t0 as number)) / 1000) };
       },
     },
+    {
+      name: 'bulk-into',
+      run: async () => {
+        const count = sizes.bulkMessages;
+        const buffer = Buffer.allocUnsafe(MIB);
+        const streamed = a.run({ op: 'stream', count, size: MIB });
+        let bytes = 0;
+        for (let i = 0; i < count; i++) bytes += await data.recvBytesInto(buffer);
+        const t1 = wallNow();
+        const { t0 } = await streamed;
+        if (bytes !== count * MIB || buffer[MIB - 1] !== 7) throw new Error(`bulk-into: received ${bytes} bytes`);
+        return { mibPerSecond: bytes / MIB / ((t1 - (t0 as number)) / 1000) };
+      },
+    },
     { name: 'node-raw-stream', run: () => rawNodeStream(sizes.bulkMessages) },
     { name: 'python-bulk', run: () => runPython('bulk', ['--count', sizes.bulkMessages, '--size', MIB]) },
+    { name: 'python-bulk-into', run: () => runPython('bulk', ['--count', sizes.bulkMessages, '--size', MIB, '--into']) },
     {
       name: 'c-socketpair',
       run: () => runC(cStream, [sizes.cMiB, MIB]),
@@ -364,7 +379,9 @@ function scenarios(s: Samples, sizes: Sizes, skipped: { cSkipped: string | undef
       ...rowOf(s, 'c-socketpair', 'mibPerSecond', cName, { note: 'fixtures/socketpair-stream.c, `cc -O2`' }),
       ...rowOf(s, 'node-raw-stream', 'mibPerSecond', 'Node, raw bytes over a socketpair: 1 MiB `socket.write()`s, no framing', { note: 'fixtures/byte-stream.mjs' }),
       ...rowOf(s, 'python-bulk', 'mibPerSecond', pyBulk),
+      ...rowOf(s, 'python-bulk-into', 'mibPerSecond', `${pythonName} Pipe: \`send_bytes(1 MiB)\` / \`recv_bytes_into(buffer)\`, one buffer reused`),
       ...rowOf(s, 'bulk', 'mibPerSecond', ourBulk, { ours: true }),
+      ...rowOf(s, 'bulk-into', 'mibPerSecond', 'Pipe: `await conn.sendBytes(1 MiB)` / `await conn.recvBytesInto(buffer)`, one buffer reused', { ours: true }),
     ],
     goal: { issue: 3, name: 'Pipe bulk bytes, 1 MiB messages', text: '≥ 0.5 × the C socketpair stream', measure: 'ratio', op: '>=', target: 0.5, versus: cName },
     notes: [

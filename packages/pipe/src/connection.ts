@@ -27,7 +27,7 @@ import {
   type HasWaitable,
   type Waitable,
 } from '@multiproc/wire';
-import { EOFError } from './errors.js';
+import { BufferTooShortError, EOFError } from './errors.js';
 
 /** Options of {@link Connection.recv}. */
 export interface RecvOptions extends BlockingOptions {
@@ -44,6 +44,8 @@ interface Receiver<T> {
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
   done: boolean;
+  /** A `recvBytesInto()` whose buffer the channel may read the next bytes message into. */
+  placing?: boolean;
 }
 
 /** @internal How an end is made: around a socket that is here or on its way. */
@@ -216,24 +218,38 @@ export class Connection<T = unknown> implements HasWaitable {
    * @throws {TimeoutError} `ERR_TIMEOUT` / {@link @multiproc/wire!AbortError} `ERR_ABORTED`: nothing was taken.
    */
   async recv(options?: RecvOptions): Promise<T> {
+    return this.#receive('recv', options, undefined);
+  }
+
+  /**
+   * Receives the next value, waiting for one; with `target`, the channel may read a large bytes
+   * message straight into it (see `recvBytesInto`), and stops as soon as this call is done.
+   */
+  async #receive(call: string, options: RecvOptions | undefined, target: Buffer | undefined): Promise<T> {
     this.#check('recv', this.readable);
-    if (!this.#channel) await this.#open();
+    const channel = this.#channel ?? (await this.#open());
     if (this.#inboxLength > 0) return this.#take();
-    if (this.#eof) throw this.#failure ?? new EOFError('Connection.recv()');
+    if (this.#eof) throw this.#failure ?? new EOFError(`Connection.${call}()`);
     // Waiting to receive keeps the process alive (unless told not to); an idle end does not.
     const keepAlive = options?.keepAlive !== false;
     if (keepAlive) this.#hold();
+    // Only the first receiver in line may have the next message read into its buffer.
+    const placing = target !== undefined && this.#receivers.every((waiting) => waiting.done);
     try {
       if (options?.timeout === undefined && options?.signal === undefined) {
-        return await new Promise<T>((resolve, reject) => this.#receivers.push({ resolve, reject, done: false }));
+        return await new Promise<T>((resolve, reject) => {
+          this.#receivers.push({ resolve, reject, done: false, placing });
+          if (placing) channel.readBytesInto(target);
+        });
       }
-      using deadline = new Deadline('Connection.recv()', options);
+      using deadline = new Deadline(`Connection.${call}()`, options);
       return await new Promise<T>((resolve, reject) => {
-        const receiver: Receiver<T> = { resolve, reject, done: false };
+        const receiver: Receiver<T> = { resolve, reject, done: false, placing };
         this.#receivers.push(receiver);
+        if (placing) channel.readBytesInto(target);
         deadline.expired.catch((error: unknown) => {
           if (receiver.done) return;
-          receiver.done = true;
+          this.#done(receiver);
           const at = this.#receivers.indexOf(receiver);
           if (at >= 0) this.#receivers.splice(at, 1);
           reject(error);
@@ -268,11 +284,46 @@ export class Connection<T = unknown> implements HasWaitable {
    * @throws {ProtocolError} `ERR_PROTOCOL` when the message is not bytes, or longer than `maxLength`.
    */
   async recvBytes(options: BlockingOptions & { maxLength?: number } = {}): Promise<Buffer> {
-    const message = (await this.recv(options)) as unknown;
-    if (!(message instanceof Uint8Array)) throw new ProtocolError('Connection.recvBytes(): the next message is not bytes; use recv().');
+    const message = this.#asBytes(await this.recv(options), 'recvBytes');
     if (options.maxLength !== undefined && message.byteLength > options.maxLength) {
       throw new ProtocolError(`Connection.recvBytes(): the message has ${message.byteLength} bytes, over maxLength ${options.maxLength}.`);
     }
+    return message;
+  }
+
+  /**
+   * Receives the next message, which must be bytes, into `buffer` from `offset` on (Python's
+   * `recv_bytes_into`); resolves with its length. Nothing is allocated for it: a large message
+   * (64 KiB or more) that arrives while this call waits is read from the socket straight into
+   * `buffer`. Do not touch `buffer` until the call settles; once it has, nothing more is written there.
+   *
+   * @param offset - where in `buffer` the message starts. @default 0
+   * @throws {BufferTooShortError} `ERR_BUFFER_TOO_SHORT` when the message does not fit; it was taken, and is the error's `bytes`.
+   * @throws {ProtocolError} `ERR_PROTOCOL` when the message is not bytes.
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when `offset` is not a whole number within `buffer`.
+   * @throws {EOFError} `ERR_EOF`, {@link @multiproc/wire!TimeoutError} `ERR_TIMEOUT`, {@link @multiproc/wire!AbortError} `ERR_ABORTED`: as `recv()`; nothing was taken.
+   * @example
+   * ```ts
+   * const buffer = Buffer.allocUnsafe(1 << 20);
+   * const n = await conn.recvBytesInto(buffer);   // buffer.subarray(0, n) is the message
+   * ```
+   */
+  async recvBytesInto(buffer: Uint8Array, offset = 0, options?: RecvOptions): Promise<number> {
+    if (!Number.isInteger(offset) || offset < 0 || offset > buffer.byteLength) {
+      throw new InvalidArgumentError(`Connection.recvBytesInto(): offset must be a whole number from 0 to the buffer's ${buffer.byteLength} bytes, got ${String(offset)}.`);
+    }
+    const target = Buffer.from(buffer.buffer, buffer.byteOffset + offset, buffer.byteLength - offset);
+    const message = this.#asBytes(await this.#receive('recvBytesInto', options, target), 'recvBytesInto');
+    // Read into place already: the message is a view of `target`.
+    if (message.buffer === target.buffer && message.byteOffset === target.byteOffset) return message.byteLength;
+    if (message.byteLength > target.byteLength) throw new BufferTooShortError(message, target.byteLength);
+    target.set(message);
+    return message.byteLength;
+  }
+
+  /** The message as a Buffer, if it is bytes. */
+  #asBytes(message: unknown, call: string): Buffer {
+    if (!(message instanceof Uint8Array)) throw new ProtocolError(`Connection.${call}(): the next message is not bytes; use recv().`);
     return Buffer.isBuffer(message) ? message : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
   }
 
@@ -424,13 +475,22 @@ export class Connection<T = unknown> implements HasWaitable {
   #deliver(message: T): void {
     for (let receiver = this.#receivers.shift(); receiver; receiver = this.#receivers.shift()) {
       if (receiver.done) continue;
-      receiver.done = true;
+      this.#done(receiver);
       receiver.resolve(message);
       return;
     }
     this.#inbox.push(message);
     if (this.#inboxLength >= INBOX_LIMIT) this.#channel?.pause();
     for (const wake of this.#readyWaiters) wake();
+  }
+
+  /**
+   * A receiver got its message, or gave up: from now on nothing more is read into its buffer
+   * (at once, before the channel decodes anything else).
+   */
+  #done(receiver: Receiver<T>): void {
+    receiver.done = true;
+    if (receiver.placing) this.#channel?.readBytesInto(undefined);
   }
 
   /** End of the stream: waiting receivers get EOF (or the error), ready-waiters wake. */
@@ -440,7 +500,7 @@ export class Connection<T = unknown> implements HasWaitable {
     this.#failure = error && !(error instanceof ClosedError) ? error : undefined;
     for (let receiver = this.#receivers.shift(); receiver; receiver = this.#receivers.shift()) {
       if (receiver.done) continue;
-      receiver.done = true;
+      this.#done(receiver);
       receiver.reject(error instanceof ClosedError ? error : (this.#failure ?? new EOFError('Connection.recv()')));
     }
     for (const wake of this.#readyWaiters) wake();

@@ -10,4 +10,4 @@ import './passable.js';
 export { Pipe, type PipeOptions } from './pipe.js';
 export { Connection, type RecvOptions } from './connection.js';
 export { wait } from './wait.js';
-export { EOFError } from './errors.js';
+export { BufferTooShortError, EOFError } from './errors.js';

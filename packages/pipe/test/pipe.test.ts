@@ -1,7 +1,7 @@
 // Both ends in one process (see test/pipe-processes.test.ts for ends in other processes).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Pipe, wait } from '@multiproc/pipe';
+import { BufferTooShortError, Pipe, wait } from '@multiproc/pipe';
 
 describe('Pipe in one process', () => {
   it('sends values both ways, in order', async () => {
@@ -81,6 +81,61 @@ describe('Pipe in one process', () => {
       assert.equal(bytes.length, chunk.length - 1024);
       assert.ok(bytes.every((byte) => byte === i), `message ${i} was changed after its send resolved`);
     }
+    await a.close();
+    await b.close();
+  });
+
+  it('recvBytesInto() reads each bytes message into the buffer from offset on and returns its length; a message too long is BufferTooShortError with the message', async () => {
+    const [a, b] = Pipe();
+    const buffer = Buffer.alloc(600_000, 0xee);
+    const big = Buffer.from(Array.from({ length: 500_000 }, (_, i) => (i * 7) % 251));
+    const receiving = b.recvBytesInto(buffer, 10); // waiting when the message comes: read in place
+    await a.sendBytes(big);
+    assert.equal(await receiving, big.length);
+    assert.ok(buffer.subarray(10, 10 + big.length).equals(big));
+    assert.ok(buffer.subarray(0, 10).every((x) => x === 0xee) && buffer.subarray(10 + big.length).every((x) => x === 0xee), 'nothing written outside the message');
+
+    await a.sendBytes(Buffer.from('small')); // waiting in the pipe when asked for: copied
+    assert.equal(await b.recvBytesInto(buffer), 5);
+    assert.equal(buffer.subarray(0, 5).toString(), 'small');
+
+    const tooLong = Buffer.alloc(200_000, 3);
+    const short = b.recvBytesInto(buffer, buffer.length - 100_000);
+    await a.sendBytes(tooLong);
+    await assert.rejects(short, (error: unknown) => {
+      assert.ok(error instanceof BufferTooShortError);
+      assert.equal(error.code, 'ERR_BUFFER_TOO_SHORT');
+      assert.ok(error.bytes.equals(tooLong), 'the message travels with the error');
+      return true;
+    });
+
+    await a.send({ not: 'bytes' });
+    await assert.rejects(b.recvBytesInto(buffer), { code: 'ERR_PROTOCOL' });
+    await assert.rejects(b.recvBytesInto(buffer, buffer.length + 1), { code: 'ERR_INVALID_ARGUMENT' });
+    await assert.rejects(b.recvBytesInto(buffer, 1.5), { code: 'ERR_INVALID_ARGUMENT' });
+    await a.close();
+    await assert.rejects(b.recvBytesInto(buffer), { code: 'ERR_EOF' });
+    await b.close();
+  });
+
+  it('once recvBytesInto() has its message, or gave up, nothing more is written into its buffer', async () => {
+    const [a, b] = Pipe();
+    const buffer = Buffer.alloc(300_000, 0xee);
+    // A small message and a large one in the same write: the first settles the call, the second must not land in its buffer.
+    const first = b.recvBytesInto(buffer);
+    void a.sendBytes(Buffer.from('first'));
+    void a.sendBytes(Buffer.alloc(200_000, 1));
+    assert.equal(await first, 5);
+    const second = await b.recvBytes();
+    assert.ok(second.length === 200_000 && second.every((x) => x === 1));
+    assert.ok(buffer.subarray(5).every((x) => x === 0xee), 'the large message was not read into the first call\'s buffer');
+
+    // A call that timed out leaves its buffer alone; the message that comes later is received whole.
+    await assert.rejects(b.recvBytesInto(buffer, 0, { timeout: 20 }), { code: 'ERR_TIMEOUT' });
+    await a.sendBytes(Buffer.alloc(250_000, 2));
+    const late = await b.recvBytes();
+    assert.ok(late.length === 250_000 && late.every((x) => x === 2));
+    assert.ok(buffer.subarray(5).every((x) => x === 0xee), 'nothing read into the buffer of a call that gave up');
     await a.close();
     await b.close();
   });

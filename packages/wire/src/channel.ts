@@ -17,7 +17,7 @@ import { Codec } from './codec.js';
 import { withDecodeContext, withEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
 import { RequireModules, ResetCodec } from './required-modules.js';
 import { ChannelClosedError, FrameDecodeError, type MultiprocError } from './errors.js';
-import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder } from './frame-decoder.js';
+import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, PLACE_HEAD_BYTES } from './frame-decoder.js';
 import { readInto } from './read-into.js';
 import { JournalWriter, readJournal } from './journal.js';
 
@@ -91,6 +91,8 @@ export class Channel<In = unknown, Out = unknown> {
   #journal: JournalWriter | undefined;
   /** Where the peer keeps its journal, read when its stream ends. */
   #recoverFrom: string | undefined;
+  /** Where the next large bytes message goes, if it fits (see `readBytesInto`). */
+  #bytesTarget: Buffer | undefined;
   /** Bytes sent and received, for tests and stats. */
   readonly counters = { bytesOut: 0, bytesIn: 0, messagesOut: 0, messagesIn: 0 };
 
@@ -110,6 +112,16 @@ export class Channel<In = unknown, Out = unknown> {
       },
       options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       this.#name,
+      {
+        armed: () => this.#bytesTarget !== undefined && this.#held === undefined,
+        place: (length, head) => this.#placeBytes(length, head),
+        onPlaced: (_head, body) => {
+          this.#framesIn++;
+          if (this.#closed) return;
+          this.counters.messagesIn++;
+          this.#onMessage(body as In);
+        },
+      },
     );
     const onChunk = (chunk: Buffer) => {
       if (this.#closed) return;
@@ -196,6 +208,18 @@ export class Channel<In = unknown, Out = unknown> {
    */
   recoverFrom(path: string): void {
     this.#recoverFrom = path;
+  }
+
+  /**
+   * Reads the next bytes message (one the peer sent as a Buffer or with `sendBuffer`) straight
+   * into `target`, if it is large (64 KiB or more) and fits: `onMessage` then receives a view of
+   * `target` holding it, and no copy is made. Only the next such message, once; smaller messages
+   * arrive as usual. `undefined` cancels: a message already being read into `target` is moved to
+   * memory of its own first, so nothing is written into `target` after this returns.
+   */
+  readBytesInto(target: Buffer | undefined): void {
+    this.#bytesTarget = target;
+    if (target === undefined) this.#decoder.unplace();
   }
 
   /**
@@ -459,6 +483,16 @@ export class Channel<In = unknown, Out = unknown> {
     this.#socket.write(payload);
     this.#socket.uncork();
     this.#rewindIfWritten();
+  }
+
+  /** Where a large frame's payload after its first bytes (`head`) goes: into the target, if it is msgpack bytes that fit. */
+  #placeBytes(length: number, head: Buffer): Buffer | undefined {
+    const target = this.#bytesTarget;
+    const size = length - PLACE_HEAD_BYTES;
+    // msgpack's bin 32 (0xc6, then the length): the payload is one Buffer and nothing else.
+    if (!target || head[0] !== 0xc6 || head.readUInt32BE(1) !== size || size > target.length) return undefined;
+    this.#bytesTarget = undefined;
+    return target.subarray(0, size);
   }
 
   #append(payload: Uint8Array): void {

@@ -11,6 +11,12 @@
  * into a buffer of its own size, with no copy at all, and small frames into
  * slabs that are never written twice (a frame handed out stays a valid view).
  *
+ * A {@link FramePlacer} may take a large frame's payload elsewhere: once its
+ * first PLACE_HEAD_BYTES bytes are in, the placer may give a buffer for the
+ * rest (how `Connection.recvBytesInto()` reads bytes straight into the caller's
+ * buffer). Until then those bytes wait in a small buffer of their own, so
+ * nothing is written where the placer did not say.
+ *
  * @module
  */
 import { FrameTooLargeError, FrameTruncatedError } from './errors.js';
@@ -28,19 +34,40 @@ const SLAB_BYTES = 64 * 1024;
 /** ... until less than this is left in one. */
 const SLAB_MIN_READ = 8 * 1024;
 
+/** Bytes of a large frame's payload read before a {@link FramePlacer} is asked where the rest goes. */
+export const PLACE_HEAD_BYTES = 5;
+
+/** Takes the payloads of some large frames elsewhere (see the module comment). */
+export interface FramePlacer {
+  /** Whether the next large frame may be placed; when false its payload is read into a buffer of its own at once. */
+  armed(): boolean;
+  /**
+   * The frame's payload is `length` bytes and starts with `head` (PLACE_HEAD_BYTES bytes): where the
+   * other `length - PLACE_HEAD_BYTES` go (a buffer of exactly that size), or undefined for the decoder's own.
+   */
+  place(length: number, head: Buffer): Buffer | undefined;
+  /** A placed frame is complete: `body`, the buffer `place()` gave, holds the payload after `head`. */
+  onPlaced(head: Buffer, body: Buffer): void;
+}
+
 /** Reassembles frames from chunks; see the module comment. */
 export class FrameDecoder {
   readonly #onFrame: (payload: Buffer) => void;
   readonly #maxFrameBytes: number;
   readonly #where: string;
+  readonly #placer: FramePlacer | undefined;
   /** Chunks of an incomplete frame (its header may itself be split). */
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   /** Payload length of the incomplete frame, once its header is complete; -1 before. */
   #needed = -1;
-  /** A large incomplete frame's payload, filled in place (then `#pending` is empty). */
+  // A large incomplete frame (then `#pending` is empty) is in one of three states:
+  // its payload goes into `#frame`, a buffer of its own; or its first PLACE_HEAD_BYTES go into
+  // `#head` while the placer is not yet asked (`#body` undefined) or after it gave `#body` for the rest.
   #frame: Buffer | undefined;
-  /** Payload bytes in `#frame`. */
+  #head: Buffer | undefined;
+  #body: Buffer | undefined;
+  /** Payload bytes of the large frame received so far. */
   #filled = 0;
   /** Where reads of small frames go: `#slab` from `#slabUsed` on. */
   #slab: Buffer | undefined;
@@ -53,27 +80,29 @@ export class FrameDecoder {
    * @param onFrame - called with each payload, synchronously, in order. It may
    *   throw: the error propagates out of `push()` and the rest of that chunk is dropped.
    * @param where - names the connection in error messages.
+   * @param placer - may take large payloads elsewhere (see {@link FramePlacer}).
    */
-  constructor(onFrame: (payload: Buffer) => void, maxFrameBytes: number, where: string) {
+  constructor(onFrame: (payload: Buffer) => void, maxFrameBytes: number, where: string, placer?: FramePlacer) {
     this.#onFrame = onFrame;
     this.#maxFrameBytes = maxFrameBytes;
     this.#where = where;
+    this.#placer = placer;
   }
 
   /** Bytes held for a frame not yet complete. */
   get bufferedBytes(): number {
-    return this.#frame ? FRAME_HEADER_BYTES + this.#filled : this.#pendingBytes;
+    return this.#large ? FRAME_HEADER_BYTES + this.#filled : this.#pendingBytes;
   }
 
   /**
    * Where the next read from the stream should put its bytes (then call `wrote`): the rest of a
-   * large frame's own buffer, or free space in a slab. Nothing written there is overwritten later.
+   * large frame's payload, or free space in a slab. Nothing written there is overwritten later.
    */
   readBuffer(): Buffer {
-    if (!this.#failed && this.#frame === undefined && this.#needed >= DIRECT_READ_BYTES) this.#startFrame();
-    if (this.#frame) {
+    if (!this.#failed && !this.#large && this.#needed >= DIRECT_READ_BYTES) this.#startFrame();
+    if (this.#large) {
       this.#readingFrame = true;
-      return this.#frame.subarray(this.#filled);
+      return this.#target();
     }
     this.#readingFrame = false;
     if (!this.#slab || this.#slab.length - this.#slabUsed < SLAB_MIN_READ) {
@@ -91,9 +120,7 @@ export class FrameDecoder {
   wrote(n: number): void {
     if (this.#readingFrame) {
       this.#readingFrame = false;
-      if (!this.#frame) return; // reset since (e.g. discard())
-      this.#filled += n;
-      if (this.#filled === this.#needed) this.#finishFrame();
+      if (this.#large) this.#advance(n); // (else reset since: discard())
       return;
     }
     const chunk = this.#slab!.subarray(this.#slabUsed, this.#slabUsed + n);
@@ -109,7 +136,7 @@ export class FrameDecoder {
   push(chunk: Buffer): void {
     if (this.#failed) return;
     let offset = 0;
-    if (this.#pendingBytes > 0 || this.#frame) {
+    if (this.#pendingBytes > 0 || this.#large) {
       offset = this.#continuePending(chunk);
       if (offset < 0) return;
     }
@@ -147,6 +174,58 @@ export class FrameDecoder {
     this.#reset();
   }
 
+  /**
+   * Takes a frame being placed back from the placer: what arrived of it is copied into a buffer
+   * of its own, where the rest goes too (its reader gave up). Does nothing when no frame is placed.
+   */
+  unplace(): void {
+    if (!this.#head) return;
+    const frame = Buffer.allocUnsafeSlow(this.#needed);
+    this.#head.copy(frame, 0, 0, Math.min(this.#filled, PLACE_HEAD_BYTES));
+    if (this.#body && this.#filled > PLACE_HEAD_BYTES) this.#body.copy(frame, PLACE_HEAD_BYTES, 0, this.#filled - PLACE_HEAD_BYTES);
+    this.#frame = frame;
+    this.#head = undefined;
+    this.#body = undefined;
+  }
+
+  /** A large frame is being read. */
+  get #large(): boolean {
+    return this.#frame !== undefined || this.#head !== undefined;
+  }
+
+  /** Where the large frame's next bytes go. */
+  #target(): Buffer {
+    if (this.#frame) return this.#frame.subarray(this.#filled);
+    if (this.#body) return this.#body.subarray(this.#filled - PLACE_HEAD_BYTES);
+    return this.#head!.subarray(this.#filled);
+  }
+
+  /** `n` more bytes of the large frame are where `#target()` said. */
+  #advance(n: number): void {
+    this.#filled += n;
+    if (this.#head && !this.#body && this.#filled === PLACE_HEAD_BYTES) this.#ask();
+    if (this.#filled === this.#needed) this.#finishFrame();
+  }
+
+  /** Copies what `chunk` holds of the large frame from `offset` on; returns where the rest of `chunk` starts. */
+  #fill(chunk: Buffer, offset: number): number {
+    while (this.#large && offset < chunk.length) {
+      const target = this.#target();
+      const take = Math.min(target.length, chunk.length - offset);
+      chunk.copy(target, 0, offset, offset + take);
+      offset += take;
+      this.#advance(take);
+    }
+    return offset;
+  }
+
+  /** The head is in: the placer says where the rest goes, or the frame gets a buffer of its own. */
+  #ask(): void {
+    const body = this.#placer!.place(this.#needed, this.#head!);
+    if (body && body.length === this.#needed - PLACE_HEAD_BYTES) this.#body = body;
+    else this.unplace();
+  }
+
   /** Adds `chunk` to the pending frame; returns where the unread part of `chunk` starts, or -1 if all of it was taken. */
   #continuePending(chunk: Buffer): number {
     let offset = 0;
@@ -164,13 +243,9 @@ export class FrameDecoder {
       this.#needed = headerPart.readUInt32BE(0);
       this.#check(this.#needed);
     }
-    if (this.#frame === undefined && this.#needed >= DIRECT_READ_BYTES) this.#startFrame();
-    if (this.#frame) {
-      const take = Math.min(this.#needed - this.#filled, chunk.length - offset);
-      chunk.copy(this.#frame, this.#filled, offset, offset + take);
-      this.#filled += take;
-      offset += take;
-      if (this.#filled === this.#needed) this.#finishFrame();
+    if (!this.#large && this.#needed >= DIRECT_READ_BYTES) this.#startFrame();
+    if (this.#large) {
+      offset = this.#fill(chunk, offset);
       return offset === chunk.length ? -1 : offset;
     }
     const total = FRAME_HEADER_BYTES + this.#needed;
@@ -186,20 +261,24 @@ export class FrameDecoder {
     return offset + missing;
   }
 
-  /** Moves what arrived of the large frame (its header is complete) into a buffer of the payload's size. */
+  /** A large frame's header is complete: what arrived of it moves where its payload goes (see the class fields). */
   #startFrame(): void {
-    const frame = Buffer.allocUnsafeSlow(this.#needed);
     const arrived = Buffer.concat(this.#pending, this.#pendingBytes);
-    this.#filled = arrived.copy(frame, 0, FRAME_HEADER_BYTES);
-    this.#frame = frame;
     this.#pending = [];
     this.#pendingBytes = 0;
+    this.#filled = 0;
+    if (this.#placer?.armed()) this.#head = Buffer.allocUnsafe(PLACE_HEAD_BYTES);
+    else this.#frame = Buffer.allocUnsafeSlow(this.#needed);
+    this.#fill(arrived, FRAME_HEADER_BYTES);
   }
 
   #finishFrame(): void {
-    const frame = this.#frame!;
+    const frame = this.#frame;
+    const head = this.#head;
+    const body = this.#body;
     this.#reset();
-    this.#onFrame(frame);
+    if (frame) this.#onFrame(frame);
+    else this.#placer!.onPlaced(head!, body!);
   }
 
   #check(length: number): void {
@@ -215,6 +294,8 @@ export class FrameDecoder {
     this.#pendingBytes = 0;
     this.#needed = -1;
     this.#frame = undefined;
+    this.#head = undefined;
+    this.#body = undefined;
     this.#filled = 0;
   }
 }

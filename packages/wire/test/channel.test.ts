@@ -170,6 +170,27 @@ test('binary messages of every size keep their bytes after later reads (the read
   for (let i = 0; i < sent.length * 3; i++) assert.deepEqual(bBox.messages[i], sent[i % sent.length], `message ${i}`);
 });
 
+test('readBytesInto(target): the next large bytes message is read from the socket into target itself, once; other messages as before', HANG, async (t) => {
+  const { a, b, bBox } = await channelPair(t);
+  const target = Buffer.alloc(1024 * 1024, 0xee);
+  b.readBytesInto(target);
+  a.send({ before: true }); // small: arrives as usual, and leaves the target armed
+  const first = randomBytes(11, 700_000);
+  const second = randomBytes(12, 300_000);
+  await a.sendBuffer(first);
+  a.send(second); // a Buffer sent with send() is the same msgpack bytes
+  await bBox.received(3);
+  assert.deepEqual(bBox.messages[0], { before: true });
+  const placed = bBox.messages[1] as Buffer;
+  assert.equal(placed.buffer, target.buffer, 'delivered as a view of target');
+  assert.equal(placed.byteOffset, target.byteOffset);
+  assert.ok(placed.equals(first));
+  const after = bBox.messages[2] as Buffer;
+  assert.notEqual(after.buffer, target.buffer, 'only the next one');
+  assert.ok(after.equals(second));
+  assert.ok(target.subarray(first.length).every((x) => x === 0xee));
+});
+
 test('bytes a socket had already read before its Channel was made are delivered first, then the rest', HANG, async (t) => {
   const { client, remote } = await connect(t);
   const remoteSide = new Channel(remote, { name: 'remote', onMessage: () => {} });

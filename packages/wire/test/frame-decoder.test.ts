@@ -9,6 +9,8 @@ import {
   FrameTooLargeError,
   FrameTruncatedError,
   MultiprocError,
+  PLACE_HEAD_BYTES,
+  type FramePlacer,
 } from '@multiproc/wire';
 
 /** One frame: a 4-byte big-endian length, then the payload. */
@@ -362,4 +364,142 @@ test('end() after a large frame was cut short in its own buffer throws ERR_FRAME
   decoder.discard();
   assert.equal(decoder.bufferedBytes, 0);
   decoder.end();
+});
+
+// ── A placer takes some large frames' payloads elsewhere (how recvBytesInto reads into the caller's buffer) ──
+
+const SENTINEL = 0xee;
+
+/**
+ * A placer that takes frames whose head starts with `mark`, into one target buffer filled with
+ * SENTINEL (so bytes written anywhere but the body's place show), while `armed` says so.
+ */
+function placing(mark = 0xc6) {
+  const placed: Array<{ head: Buffer; body: Buffer }> = [];
+  const frames: Buffer[] = [];
+  const state = { armed: true, target: Buffer.alloc(400_000, SENTINEL), asked: 0 };
+  const placer: FramePlacer = {
+    armed: () => state.armed,
+    place: (length, head) => {
+      state.asked++;
+      assert.equal(head.length, PLACE_HEAD_BYTES, 'the placer sees the whole head');
+      return head[0] === mark ? state.target.subarray(0, length - PLACE_HEAD_BYTES) : undefined;
+    },
+    onPlaced: (head, body) => placed.push({ head: Buffer.from(head), body }),
+  };
+  const decoder = new FrameDecoder((payload) => frames.push(payload), DEFAULT_MAX_FRAME_BYTES, 'test stream', placer);
+  return { decoder, placed, frames, state };
+}
+
+/** A large payload whose first byte is `first`, then a pattern. */
+function large(size: number, first: number, seed = 1): Buffer {
+  const payload = Buffer.from(Array.from({ length: size }, (_, i) => (i * 13 + seed) % 251));
+  payload[0] = first;
+  return payload;
+}
+
+test('a placed frame: its head is read apart, then every read goes straight into the placer\'s buffer, and nothing past the body', () => {
+  const { decoder, placed, frames, state } = placing();
+  const payload = large(300_000, 0xc6);
+  const bytes = frame(payload);
+  // The length prefix and 2 bytes of the head arrive in a slab; the rest where the decoder says.
+  bytes.copy(decoder.readBuffer(), 0, 0, FRAME_HEADER_BYTES + 2);
+  decoder.wrote(FRAME_HEADER_BYTES + 2);
+  const head = decoder.readBuffer();
+  assert.equal(head.length, PLACE_HEAD_BYTES - 2, 'only the rest of the head is read before the placer is asked');
+  bytes.copy(head, 0, FRAME_HEADER_BYTES + 2, FRAME_HEADER_BYTES + PLACE_HEAD_BYTES);
+  decoder.wrote(head.length);
+  assert.equal(state.asked, 1);
+  for (let at = FRAME_HEADER_BYTES + PLACE_HEAD_BYTES; at < bytes.length; ) {
+    const target = decoder.readBuffer();
+    assert.equal(target.buffer, state.target.buffer, 'read into the placer\'s buffer');
+    const n = Math.min(target.length, 70_000);
+    bytes.copy(target, 0, at, at + n);
+    decoder.wrote(n);
+    at += n;
+  }
+  assert.equal(frames.length, 0);
+  assert.equal(placed.length, 1);
+  assert.ok(placed[0]!.head.equals(payload.subarray(0, PLACE_HEAD_BYTES)));
+  assert.ok(placed[0]!.body.equals(payload.subarray(PLACE_HEAD_BYTES)));
+  assert.equal(placed[0]!.body.byteOffset, state.target.byteOffset, 'the body is the view the placer gave');
+  assert.ok(state.target.subarray(payload.length - PLACE_HEAD_BYTES).every((b) => b === SENTINEL), 'nothing written past the body');
+});
+
+test('a frame the placer declines, or one begun while it is not armed, is read whole into the decoder\'s own buffer', () => {
+  const { decoder, placed, frames, state } = placing();
+  const declined = large(100_000, 0x01);
+  feedRest(decoder, frame(declined));
+  state.armed = false;
+  const unarmed = large(100_000, 0xc6, 2);
+  feedRest(decoder, frame(unarmed));
+  assert.equal(placed.length, 0);
+  assert.equal(state.asked, 1, 'not asked about a frame begun while disarmed');
+  assert.equal(frames.length, 2);
+  assert.ok(frames[0]!.equals(declined));
+  assert.ok(frames[1]!.equals(unarmed));
+  assert.ok(state.target.every((b) => b === SENTINEL));
+});
+
+test('unplace() mid-frame moves what arrived into the decoder\'s own buffer: the frame arrives whole there, and the placer\'s buffer gets nothing more', () => {
+  for (const cutAt of [FRAME_HEADER_BYTES + 3, FRAME_HEADER_BYTES + PLACE_HEAD_BYTES + 50_000]) {
+    const { decoder, placed, frames, state } = placing();
+    const payload = large(200_000, 0xc6);
+    const bytes = frame(payload);
+    feedRest(decoder, bytes.subarray(0, cutAt));
+    decoder.readBuffer(); // the frame has begun: its head is being read, or its body placed
+    assert.equal(state.asked, cutAt > FRAME_HEADER_BYTES + PLACE_HEAD_BYTES ? 1 : 0);
+    const before = Buffer.from(state.target);
+    // As a Channel lets go: no more placing, and the frame under way is taken back.
+    state.armed = false;
+    decoder.unplace();
+    feedRest(decoder, bytes.subarray(cutAt));
+    assert.equal(placed.length, 0, `cut at ${cutAt}`);
+    assert.equal(frames.length, 1);
+    assert.ok(frames[0]!.equals(payload), 'whole and in order');
+    assert.ok(state.target.equals(before), 'the placer\'s buffer is as it was when it was let go');
+    decoder.unplace(); // nothing placed now: does nothing
+  }
+});
+
+/** The rest of a stream, as reads placed by readBuffer()/wrote(). */
+function feedRest(decoder: FrameDecoder, bytes: Buffer): void {
+  for (let at = 0; at < bytes.length; ) {
+    const target = decoder.readBuffer();
+    const n = Math.min(target.length, bytes.length - at, 33_333);
+    bytes.copy(target, 0, at, at + n);
+    decoder.wrote(n);
+    at += n;
+  }
+}
+
+test('a whole large frame pushed in one chunk is handed out as a view of that chunk, not placed', () => {
+  const { decoder, placed, frames, state } = placing();
+  const payload = large(100_000, 0xc6);
+  decoder.push(frame(payload));
+  assert.equal(state.asked, 0);
+  assert.equal(placed.length, 0);
+  assert.ok(frames[0]!.equals(payload));
+});
+
+test('frames placed or not, large and small, fed in reads of random sizes and pushed chunks, all arrive whole and in order', () => {
+  for (let seed = 1; seed <= 30; seed++) {
+    const next = random(seed);
+    const sizes = [70_000, 3, 120_000, 64 * 1024, 5000, 99_999, 1, 150_000];
+    const payloads = sizes.map((size, i) => large(size, next() < 0.6 ? 0xc6 : 0x02, seed + i));
+    const got: Buffer[] = [];
+    const state = { target: Buffer.alloc(200_000) };
+    const decoder = new FrameDecoder((p) => got.push(Buffer.from(p)), DEFAULT_MAX_FRAME_BYTES, 'test stream', {
+      armed: () => true,
+      place: (length, head) => (head[0] === 0xc6 ? state.target.subarray(0, length - PLACE_HEAD_BYTES) : undefined),
+      onPlaced: (head, body) => {
+        got.push(Buffer.concat([head, body]));
+        state.target = Buffer.alloc(200_000); // the caller's next buffer
+      },
+    });
+    feedAsReads(decoder, Buffer.concat(payloads.map(frame)), next, seed % 2 === 0);
+    decoder.end();
+    assert.equal(got.length, payloads.length, `seed ${seed}`);
+    for (let i = 0; i < payloads.length; i++) assert.ok(got[i]!.equals(payloads[i]!), `seed ${seed}: frame ${i}`);
+  }
 });

@@ -5,6 +5,7 @@ the Node side can interleave it with its own contestants.
     python3 primitives.py queue --n 10000        # mp.Queue, producer process -> consumer process: items/s
     python3 primitives.py pipe-rt --n 5000       # Pipe send/recv round trip with a child echoing: us
     python3 primitives.py bulk --count 256 --size 1048576   # send_bytes stream child -> parent: MiB/s
+    python3 primitives.py bulk --count 256 --size 1048576 --into   # the same into one reused buffer (recv_bytes_into)
     python3 primitives.py lock --m 200000 --child-m 200000 --seconds 0.5
         # `with lock: pass` in-process and in a child (us per pair), and 2 processes contending
         # (pairs/s, and hand-offs/s: acquisitions that took the lock from the other process)
@@ -100,8 +101,14 @@ def bench_bulk(opts):
     parent.send("go")
     t0 = parent.recv()
     total = 0
-    for _ in range(opts.count):
-        total += len(parent.recv_bytes())
+    if opts.into:
+        # recv_bytes_into: one buffer, reused, as the C floor reads
+        buffer = bytearray(opts.size)
+        for _ in range(opts.count):
+            total += parent.recv_bytes_into(buffer)
+    else:
+        for _ in range(opts.count):
+            total += len(parent.recv_bytes())
     t1 = time.time()
     p.join()
     if total != opts.count * opts.size:
@@ -177,6 +184,7 @@ def main():
     parser.add_argument("--m", type=int, default=200000)
     parser.add_argument("--child-m", type=int, default=200000)
     parser.add_argument("--seconds", type=float, default=0.5)
+    parser.add_argument("--into", action="store_true", help="bulk: recv_bytes_into one reused buffer")
     opts = parser.parse_args()
     run = {"queue": bench_queue, "pipe-rt": bench_pipe_rt, "bulk": bench_bulk, "lock": bench_lock}[opts.scenario]
     json.dump({"python": sys.version.split()[0], "metrics": run(opts)}, sys.stdout)
