@@ -1,12 +1,12 @@
 // Pipe ends in real child processes: passing, direct child↔child traffic, grandchildren, and the way back up.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Connection, Pipe, Process, Queue, wait } from 'multiproc';
 import { pointThenDie, Point, staleThenDie } from './fixtures/journal-workers.mjs';
-import { echo, echoViaGrandchild, readAll, sendAnEndBack, sendThenDie, writeMany } from './fixtures/pipe-workers.mjs';
+import { echo, echoViaGrandchild, readAll, sendAnEndBack, sendNumberedBytes, sendThenDie, writeMany } from './fixtures/pipe-workers.mjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'multiproc-test-journal-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -125,6 +125,32 @@ describe('Pipe across processes', () => {
     const throughCreator = ['bytesIn', 'bytesOut'].map((k) => (producer._peer!.counters as Record<string, number>)[k]! + (consumer._peer!.counters as Record<string, number>)[k]!);
     // 16 MiB went from producer to consumer; the creator's channels to them carried only the boot messages.
     assert.ok(throughCreator.every((bytes) => bytes < 16 * 1024), `the creator's channels carried ${throughCreator} bytes`);
+  });
+
+  it('large bytes from a child that exits right after sending all arrive (through the shared-memory ring), read into one buffer; nothing is left in /dev/shm', async () => {
+    const [mine, theirs] = Pipe({ duplex: false });
+    const child = new Process({ target: sendNumberedBytes, args: [theirs, 6, 1024 * 1024] }).start();
+    await child.join(); // gone before this end reads anything: its messages must outlive it
+    assert.equal(child.exitCode, 0);
+    const buffer = Buffer.alloc(1024 * 1024);
+    for (let i = 0; i < 6; i++) {
+      assert.equal(await mine.recvBytesInto(buffer), buffer.length);
+      assert.ok(buffer.every((byte) => byte === i), `message ${i}`);
+    }
+    await assert.rejects(mine.recvBytesInto(buffer), { code: 'ERR_EOF' });
+    if (existsSync('/dev/shm')) assert.deepEqual(readdirSync('/dev/shm').filter((name) => name.startsWith(`multiproc-bulk-${child.pid}-`)), []);
+  });
+
+  it('a stream of large bytes between two processes, faster than the reader takes them, arrives whole and in order', async () => {
+    const [mine, theirs] = Pipe({ duplex: false });
+    const child = new Process({ target: sendNumberedBytes, args: [theirs, 40, 700_000] }).start();
+    for (let i = 0; i < 40; i++) {
+      const bytes = await mine.recvBytes();
+      assert.ok(bytes.length === 700_000 && bytes.every((byte) => byte === i), `message ${i}`);
+      if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 20)); // the writer fills the ring and waits
+    }
+    await child.join();
+    assert.equal(child.exitCode, 0);
   });
 
   it('an end passed on to a grandchild still works', async () => {

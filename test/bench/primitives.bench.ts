@@ -386,7 +386,9 @@ function scenarios(s: Samples, sizes: Sizes, skipped: { cSkipped: string | undef
     goal: { issue: 3, name: 'Pipe bulk bytes, 1 MiB messages', text: '≥ 0.5 × the C socketpair stream', measure: 'ratio', op: '>=', target: 0.5, versus: cName },
     notes: [
       'Timed from the sender starting to the receiver holding the last message (wall clock of both processes). ' +
-        'The C row is the floor: the same stream with no framing, no encoding and no copy beyond the kernel’s; the raw Node row is the same through a Node socket (the fd-4 socketpair of a forked child). ' +
+        'The C row is the floor: the same stream with no framing, no encoding and no copy beyond the kernel’s, read into one reused buffer; the raw Node row is the same through a Node socket (the fd-4 socketpair of a forked child). ' +
+        'Our 1 MiB messages go through the shared-memory ring beside the socket (docs/architecture.md, "Large bytes travel beside the socket"): one copy in, one copy out. ' +
+        '`recvBytes()` returns a new Buffer per message, and allocating fresh megabytes (page faults) is most of its cost; `recvBytesInto()`, like Python’s `recv_bytes_into` and the C reader, reuses one buffer. ' +
         'The figure given for this machine in the issue (not side by side with this run) was 5.2–6.0 GiB/s for a C socketpair stream; compare ratios, not absolute figures.',
       ...(skipped.cSkipped ? [skipped.cSkipped] : []),
       ...pythonNotes,

@@ -16,6 +16,7 @@
 import { closeSync, openSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import {
+  BulkMessage,
   Channel,
   ClosedError,
   Deadline,
@@ -228,7 +229,7 @@ export class Connection<T = unknown> implements HasWaitable {
   async #receive(call: string, options: RecvOptions | undefined, target: Buffer | undefined): Promise<T> {
     this.#check('recv', this.readable);
     const channel = this.#channel ?? (await this.#open());
-    if (this.#inboxLength > 0) return this.#take();
+    if (this.#inboxLength > 0) return this.#materialize(this.#take(), target);
     if (this.#eof) throw this.#failure ?? new EOFError(`Connection.${call}()`);
     // Waiting to receive keeps the process alive (unless told not to); an idle end does not.
     const keepAlive = options?.keepAlive !== false;
@@ -237,13 +238,14 @@ export class Connection<T = unknown> implements HasWaitable {
     const placing = target !== undefined && this.#receivers.every((waiting) => waiting.done);
     try {
       if (options?.timeout === undefined && options?.signal === undefined) {
-        return await new Promise<T>((resolve, reject) => {
+        const value = await new Promise<T>((resolve, reject) => {
           this.#receivers.push({ resolve, reject, done: false, placing });
           if (placing) channel.readBytesInto(target);
         });
+        return this.#materialize(value, target);
       }
       using deadline = new Deadline(`Connection.${call}()`, options);
-      return await new Promise<T>((resolve, reject) => {
+      const value = await new Promise<T>((resolve, reject) => {
         const receiver: Receiver<T> = { resolve, reject, done: false, placing };
         this.#receivers.push(receiver);
         if (placing) channel.readBytesInto(target);
@@ -255,9 +257,19 @@ export class Connection<T = unknown> implements HasWaitable {
           reject(error);
         });
       });
+      return this.#materialize(value, target);
     } finally {
       if (keepAlive) this.#release();
     }
+  }
+
+  /**
+   * A message taken: one that lies in the other end's bulk ring is read now, into `target` when
+   * it fits (then the message is a view of `target`), else into a buffer of its own.
+   */
+  #materialize(value: T, target: Buffer | undefined): T {
+    if (!(value instanceof BulkMessage)) return value;
+    return (target && value.length <= target.length ? value.readInto(target) : value.read()) as T;
   }
 
   /**
@@ -274,7 +286,7 @@ export class Connection<T = unknown> implements HasWaitable {
     if (!Number.isInteger(max) || max < 1) throw new InvalidArgumentError(`Connection.recvMany(): max must be a whole number ≥ 1, got ${String(max)}.`);
     // The first value ends the wait; the rest of its socket read was delivered with it, before this resumes.
     const values: T[] = [(await this.recv(options)) as T];
-    while (values.length < max && this.#inboxLength > 0) values.push(this.#take());
+    while (values.length < max && this.#inboxLength > 0) values.push(this.#materialize(this.#take(), undefined));
     return values;
   }
 
@@ -350,6 +362,13 @@ export class Connection<T = unknown> implements HasWaitable {
   async close(): Promise<void> {
     if (this.#closed || this.#transferred) return;
     this.#closed = true;
+    // Unread messages cannot be taken any more: those in the other end's ring let go of it.
+    for (let i = this.#inboxHead; i < this.#inbox.length; i++) {
+      const value: unknown = this.#inbox[i];
+      if (value instanceof BulkMessage) value.discard();
+    }
+    this.#inbox.length = 0;
+    this.#inboxHead = 0;
     const channel = this.#channel ?? (this.#opening ? await this.#opening.catch(() => undefined) : undefined);
     if (channel) await channel.end();
     else (await this.#socket.catch(() => undefined))?.destroy();
@@ -460,6 +479,8 @@ export class Connection<T = unknown> implements HasWaitable {
         name: 'pipe',
         // Room for a few large messages in flight, so copying and sending overlap.
         highWaterMark: 4 * 1024 * 1024,
+        // Ring messages are read when taken: straight into a recvBytesInto() buffer, and the writer waits while a ring's worth is unread.
+        deferBulk: true,
         onMessage: (message) => this.#deliver(message),
         onClose: (error) => this.#finish(error),
       });

@@ -16,10 +16,12 @@ import type { Duplex } from 'node:stream';
 import { Codec } from './codec.js';
 import { withDecodeContext, withEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
 import { RequireModules, ResetCodec } from './required-modules.js';
-import { ChannelClosedError, FrameDecodeError, type MultiprocError } from './errors.js';
+import { ChannelClosedError, FrameDecodeError, ProtocolError, type MultiprocError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, PLACE_HEAD_BYTES } from './frame-decoder.js';
 import { readInto } from './read-into.js';
 import { JournalWriter, readJournal } from './journal.js';
+import { BulkBytes, BulkFree, BulkOpen, BulkWait } from './bulk-frames.js';
+import { BulkMessage, BulkRingReader, BulkRingWriter, RING_FULL, RING_REFUSED } from './bulk-ring.js';
 
 /** Options of a {@link Channel}. */
 export interface ChannelOptions<In> {
@@ -40,6 +42,19 @@ export interface ChannelOptions<In> {
   transfer?: ((transfers: Transfer[]) => void) | undefined;
   /** What decoders see as `currentDecodeContext()` while this channel decodes (a Peer passes itself). */
   decodeContext?: unknown;
+  /**
+   * Bytes messages the peer sent through its bulk ring (see `sendBuffer`) arrive as
+   * {@link BulkMessage}s, read when the receiver takes them — in the order received — rather than
+   * as Buffers read on arrival. @default false
+   */
+  deferBulk?: boolean;
+}
+
+/** A bytes message waiting for room in the bulk ring, and its `sendBuffer()` promise. */
+interface WaitingBytes {
+  bytes: Buffer;
+  resolve: () => void;
+  reject: (error: Error) => void;
 }
 
 const INITIAL_BATCH_BYTES = 16 * 1024;
@@ -76,6 +91,7 @@ export class Channel<In = unknown, Out = unknown> {
   readonly #encoding: EncodeContext;
   readonly #transfer: ((transfers: Transfer[]) => void) | undefined;
   readonly #decodeContext: unknown;
+  readonly #deferBulk: boolean;
   /** Modules this side told the peer to import. */
   readonly #announced = new Set<string>();
   /** Frames received while modules a peer announced are being imported. */
@@ -93,8 +109,24 @@ export class Channel<In = unknown, Out = unknown> {
   #recoverFrom: string | undefined;
   /** Where the next large bytes message goes, if it fits (see `readBytesInto`). */
   #bytesTarget: Buffer | undefined;
-  /** Bytes sent and received, for tests and stats. */
-  readonly counters = { bytesOut: 0, bytesIn: 0, messagesOut: 0, messagesIn: 0 };
+  /** The ring large bytes messages are sent through (see bulk-ring.ts); null: none to be had here. */
+  #ringOut: BulkRingWriter | null | undefined;
+  /** The peer's ring, once it named one. */
+  #ringIn: BulkRingReader | undefined;
+  /** Ring addresses below this were read here; below `#ringToldFree`, the peer was told so. */
+  #ringReadUpTo = 0;
+  #ringToldFree = 0;
+  /** The peer waits for room in its ring: tell it at the next read. */
+  #ringWanted = false;
+  /**
+   * While a bytes message waits for room in the ring: it and everything sent after it (encoded
+   * frames, bytes messages), in order. They go out as the reader gives room back (see `#release`).
+   */
+  #waiting: Array<Uint8Array | WaitingBytes> | undefined;
+  /** What close() and end() do once nothing waits for room. */
+  #afterRelease: Array<() => void> = [];
+  /** Bytes sent and received (those of the bulk ring too, also counted apart), for tests and stats. */
+  readonly counters = { bytesOut: 0, bytesIn: 0, messagesOut: 0, messagesIn: 0, ringBytesOut: 0, ringBytesIn: 0 };
 
   constructor(socket: Duplex, options: ChannelOptions<In>) {
     this.#socket = socket;
@@ -104,6 +136,7 @@ export class Channel<In = unknown, Out = unknown> {
     this.#onClose = options.onClose;
     this.#transfer = options.transfer;
     this.#decodeContext = options.decodeContext;
+    this.#deferBulk = options.deferBulk ?? false;
     this.#encoding = { modules: [], transfers: [], canTransfer: options.transfer !== undefined, name: this.#name };
     this.#decoder = new FrameDecoder(
       (payload) => {
@@ -180,7 +213,11 @@ export class Channel<In = unknown, Out = unknown> {
   /** True while the peer is not keeping up; `drained()` resolves when it catches up. */
   get needsDrain(): boolean {
     // A journal keeps everything not yet written: it must not outgrow the buffers either.
-    return this.#batchBytes + this.#socket.writableLength > this.#highWaterMark || (this.#journal?.bytes ?? 0) > 2 * this.#highWaterMark;
+    return (
+      this.#waiting !== undefined ||
+      this.#batchBytes + this.#socket.writableLength > this.#highWaterMark ||
+      (this.#journal?.bytes ?? 0) > 2 * this.#highWaterMark
+    );
   }
 
   /** True while frames sent are journaled (see `keepJournal`). */
@@ -244,23 +281,23 @@ export class Channel<In = unknown, Out = unknown> {
       throw error;
     }
     // Control frames go first. Encoded after the message, they hold no record structure the message could refer to.
-    if (this.#codec.takeReset()) this.#append(this.#codec.encode(new ResetCodec()));
+    if (this.#codec.takeReset()) this.#queueFrame(this.#codec.encode(new ResetCodec()));
     if (context.modules.length > 0) this.#announce(context.modules);
-    if (payload.length >= DIRECT_WRITE_BYTES) this.#writeDirect(payload);
-    else this.#append(payload);
+    this.#queueFrame(payload);
     this.counters.messagesOut++;
     if (context.transfers.length > 0) this.#transfer!(context.transfers.splice(0));
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      queueMicrotask(() => this.#flush());
-    }
+    this.#scheduleFlush();
     return !this.needsDrain;
   }
 
   /**
-   * Sends `bytes` without copying them: a frame the peer decodes as a Buffer, as `send(bytes)`
-   * would, written from the caller's memory. Resolves once the socket has written all of it, so
-   * the caller may then reuse the buffer (and a writer that awaits each call keeps memory flat).
+   * Sends `bytes` without copying them into the stream: a message the peer decodes as a Buffer,
+   * as `send(bytes)` would. Up to 2 MiB they are copied into a ring in shared memory beside the
+   * socket, where there is one (see bulk-ring.ts), and the stream carries only where they are;
+   * while the ring is full (the reader is behind), they and whatever is sent after them wait for
+   * room, in order. Otherwise they are written to the socket from the caller's memory. Resolves
+   * once the bytes are written (to the ring or the socket), so the caller may then reuse the
+   * buffer (and a writer that awaits each call keeps memory flat).
    *
    * @throws {ChannelClosedError} `ERR_CHANNEL_CLOSED` when the channel is closed (also when it closes before the bytes are written).
    */
@@ -268,6 +305,18 @@ export class Channel<In = unknown, Out = unknown> {
     if (this.#closed || this.#closing) {
       return Promise.reject(new ChannelClosedError(`${this.#name}: send() after the channel closed.`, { cause: this.#closeError }));
     }
+    if (this.#waiting) return new Promise((resolve, reject) => this.#waiting!.push({ bytes, resolve, reject }));
+    const at = this.#writeToRing(bytes);
+    if (at >= 0) return Promise.resolve();
+    if (at === RING_FULL) {
+      this.#askForRoom();
+      return new Promise((resolve, reject) => (this.#waiting = [{ bytes, resolve, reject }]));
+    }
+    return this.#writeToSocket(bytes);
+  }
+
+  /** Writes `bytes` to the socket as one bytes frame, from the caller's memory; resolves once written. */
+  #writeToSocket(bytes: Buffer): Promise<void> {
     this.#flush();
     // Frame length, then msgpack's bin 32 header (0xc6, length): a frame of its own, which refers to no record structure.
     const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES + BIN32_HEADER_BYTES);
@@ -322,10 +371,12 @@ export class Channel<In = unknown, Out = unknown> {
   /** Flushes what is queued, ends the stream, and resolves once the channel is closed (both sides). */
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    this.#flush();
     this.#closing = true;
     const done = new Promise<void>((resolve) => this.#closeWaiters.push(resolve));
-    this.#socket.end();
+    this.#whenReleased(() => {
+      this.#flush();
+      this.#socket.end();
+    });
     return done;
   }
 
@@ -336,20 +387,28 @@ export class Channel<In = unknown, Out = unknown> {
    */
   end(): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    this.#flush();
     this.#closing = true;
     const socket = this.#socket;
     return new Promise<void>((resolve) => {
       // The caller awaits this: keep the loop alive until our side is written and ended.
       socket.ref?.();
-      socket.end(() => {
-        socket.unref?.();
-        // Everything sent is with the OS: the journal is not needed any more.
-        this.#journal?.close(true);
-        this.#journal = undefined;
-        resolve();
+      this.#whenReleased(() => {
+        this.#flush();
+        socket.end(() => {
+          socket.unref?.();
+          // Everything sent is with the OS: the journal is not needed any more.
+          this.#journal?.close(true);
+          this.#journal = undefined;
+          resolve();
+        });
       });
     });
+  }
+
+  /** Runs `then` now, or once nothing waits for room in the ring (or the channel closed: see `#finish`). */
+  #whenReleased(then: () => void): void {
+    if (this.#waiting) this.#afterRelease.push(then);
+    else then();
   }
 
 
@@ -465,7 +524,7 @@ export class Channel<In = unknown, Out = unknown> {
     for (const module of fresh) this.#announced.add(module);
     // Encoded after the message but written before it; it holds only strings, so no record
     // structure of the message's can be referenced out of order.
-    this.#append(this.#codec.encode(new RequireModules(fresh)));
+    this.#queueFrame(this.#codec.encode(new RequireModules(fresh)));
   }
 
   /**
@@ -483,6 +542,120 @@ export class Channel<In = unknown, Out = unknown> {
     this.#socket.write(payload);
     this.#socket.uncork();
     this.#rewindIfWritten();
+  }
+
+  /**
+   * Puts `bytes` in the bulk ring and queues the frame that says where; returns their address,
+   * or RING_FULL (no room now), or RING_REFUSED (they go through the socket: no ring here, too
+   * large, or a journal, whose records must hold the bytes themselves).
+   */
+  #writeToRing(bytes: Buffer): number {
+    if (this.#journal || this.#ringOut === null) return RING_REFUSED;
+    if (this.#ringOut === undefined) {
+      this.#ringOut = BulkRingWriter.create() ?? null;
+      if (!this.#ringOut) return RING_REFUSED;
+      this.#append(this.#codec.encode(new BulkOpen(this.#ringOut.path, this.#ringOut.size)));
+    }
+    const at = this.#ringOut.write(bytes);
+    if (at < 0) return at;
+    this.#append(this.#codec.encode(new BulkBytes(at, bytes.length)));
+    this.#scheduleFlush();
+    this.counters.bytesOut += bytes.length;
+    this.counters.ringBytesOut += bytes.length;
+    this.counters.messagesOut++;
+    return at;
+  }
+
+  /**
+   * The reader gave room back: what waits for it goes out, in order, until a bytes message finds
+   * the ring full again. (A frame that waited is appended now: it is numbered, for a journal, in
+   * the order it is written.)
+   */
+  #release(): void {
+    const waiting = this.#waiting;
+    if (!waiting || this.#closed) return;
+    while (waiting.length > 0) {
+      const next = waiting[0]!;
+      if (next instanceof Uint8Array) {
+        waiting.shift();
+        this.#appendOrWrite(next);
+        continue;
+      }
+      const at = this.#writeToRing(next.bytes);
+      if (at === RING_FULL) {
+        this.#askForRoom();
+        break;
+      }
+      waiting.shift();
+      if (at >= 0) next.resolve();
+      else this.#writeToSocket(next.bytes).then(next.resolve, next.reject);
+    }
+    this.#scheduleFlush();
+    if (waiting.length > 0) return;
+    this.#waiting = undefined;
+    for (const then of this.#afterRelease.splice(0)) then();
+    if (!this.needsDrain) this.#wakeDrainWaiters();
+  }
+
+  /** Appends an encoded frame, or puts it in line behind a bytes message that waits for room in the ring. */
+  #queueFrame(payload: Uint8Array): void {
+    if (this.#waiting) this.#waiting.push(payload);
+    else this.#appendOrWrite(payload);
+  }
+
+  /** A large frame is written as it is, the others join the batch. */
+  #appendOrWrite(payload: Uint8Array): void {
+    if (payload.length >= DIRECT_WRITE_BYTES) this.#writeDirect(payload);
+    else this.#append(payload);
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => this.#flush());
+  }
+
+  /**
+   * A bytes message the peer put in its ring: delivered as a {@link BulkMessage} to read later
+   * (`deferBulk`), or read now, into the armed target if it fits (see `readBytesInto`) or into a
+   * buffer of its own. Its room goes back once it is read.
+   */
+  #receiveFromRing(frame: BulkBytes): void {
+    const ring = this.#ringIn;
+    if (!ring) throw new ProtocolError(`${this.#name}: the peer sent a bulk message before naming its ring.`);
+    this.counters.bytesIn += frame.length;
+    this.counters.ringBytesIn += frame.length;
+    this.counters.messagesIn++;
+    const message = new BulkMessage(ring, frame.at, frame.length, this.#name, () => this.#ringRead(frame.at + frame.length));
+    if (this.#deferBulk) return this.#onMessage(message as In);
+    const target = this.#bytesTarget;
+    if (target && frame.length <= target.length) this.#bytesTarget = undefined;
+    this.#onMessage(message.readInto(target && frame.length <= target.length ? target : Buffer.allocUnsafeSlow(frame.length)) as In);
+  }
+
+  /** The ring is full: asks the reader for room (out of line: ahead of what waits for it). */
+  #askForRoom(): void {
+    this.#append(this.#codec.encode(new BulkWait()));
+    this.#scheduleFlush();
+  }
+
+  /** A ring message was read here: the room goes back now if the peer waits for it. */
+  #ringRead(upTo: number): void {
+    this.#ringReadUpTo = upTo;
+    if (this.#ringWanted) this.#giveRoomBack();
+  }
+
+  /**
+   * Tells the peer, which waits, that its ring is free below what was read here: at once, ahead
+   * of anything this side has waiting for room of its own (else two writers could wait for each
+   * other), and not at the end of a long run of reads (else the writer idles while the reader reads).
+   */
+  #giveRoomBack(): void {
+    this.#ringWanted = false;
+    if (this.#closed || this.#closing) return;
+    this.#ringToldFree = this.#ringReadUpTo;
+    this.#append(this.#codec.encode(new BulkFree(this.#ringReadUpTo)));
+    this.#flush();
   }
 
   /** Where a large frame's payload after its first bytes (`head`) goes: into the target, if it is msgpack bytes that fit. */
@@ -518,6 +691,23 @@ export class Channel<In = unknown, Out = unknown> {
     }
     if (message instanceof RequireModules) {
       this.#importThenResume(message.modules);
+      return;
+    }
+    if (message instanceof BulkBytes) return this.#receiveFromRing(message);
+    if (message instanceof BulkFree) {
+      this.#ringOut?.free(message.upTo);
+      return this.#release();
+    }
+    if (message instanceof BulkOpen) {
+      this.#ringIn?.release();
+      this.#ringIn = new BulkRingReader(message.path, message.size, this.#name);
+      this.#ringReadUpTo = this.#ringToldFree = 0;
+      return;
+    }
+    if (message instanceof BulkWait) {
+      // Answered now if something was read since the last answer, else at the next read.
+      if (this.#ringReadUpTo > this.#ringToldFree) this.#giveRoomBack();
+      else this.#ringWanted = true;
       return;
     }
     this.counters.messagesIn++;
@@ -561,6 +751,17 @@ export class Channel<In = unknown, Out = unknown> {
     // This process is alive and the channel is done: the peer has what it will ever read (destroy() drops what is queued).
     this.#journal?.close(true);
     this.#journal = undefined;
+    // The connection is over: the reader has the ring open, or never will.
+    this.#ringOut?.close(true);
+    this.#ringIn?.release();
+    this.#ringIn = undefined;
+    // What waited for room in the ring is dropped; a close() or end() waiting for it goes ahead (on a closed socket).
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    for (const next of waiting ?? []) {
+      if (!(next instanceof Uint8Array)) next.reject(new ChannelClosedError(`${this.#name}: closed before the bytes were written.`, { cause: error }));
+    }
+    for (const then of this.#afterRelease.splice(0)) then();
     this.#batch = undefined;
     this.#batchBytes = 0;
     if (error) this.#socket.destroy();

@@ -10,14 +10,16 @@
 
 /** An Error with its name, message, stack, code, cause and own fields. */
 export const ERROR_EXT = 1;
+/** Channel control frames of the bulk ring: its file, a bytes message in it, room given back (bulk-frames.ts). */
+export const BULK_EXT = 13;
 /** A Channel control frame: modules the receiver must import before decoding further (required-modules.ts). */
 export const REQUIRE_MODULES_EXT = 15;
 /** A Channel control frame: the sender restarted its encoder; restart the decoder (required-modules.ts). */
 export const RESET_CODEC_EXT = 14;
 /** First type code of the range multiproc packages use for their passable objects (Queue, Lock, Pipe ends…). */
 export const FIRST_INTERNAL_EXT = 2;
-/** Last type code multiproc reserves for itself. */
-export const LAST_INTERNAL_EXT = 13;
+/** Last type code of the range for multiproc's passable objects. */
+export const LAST_INTERNAL_EXT = 12;
 /** First type code open to users' passable classes. */
 export const FIRST_USER_EXT = 16;
 /** Last type code open to users' passable classes. */

@@ -12,6 +12,7 @@ export { registerErrorClass, encodeError, decodeError, type EncodedError, type E
 export { registerPassable, registerInternalPassable, type PassableType } from './passable.js';
 export { FrameDecoder, FRAME_HEADER_BYTES, DEFAULT_MAX_FRAME_BYTES, PLACE_HEAD_BYTES, type FramePlacer } from './frame-decoder.js';
 export { Channel, type ChannelOptions } from './channel.js';
+export { BulkMessage } from './bulk-ring.js';
 export { FIRST_USER_EXT, LAST_USER_EXT } from './extension-types.js';
 export { runtime, Runtime, type AttachOptions } from './runtime/runtime.js';
 export { Peer, type Batch, type CallOptions, type PeerOptions, type ObjectTable } from './runtime/peer.js';

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,27 +26,33 @@ import { join } from 'node:path';
 const socketBase = () => (Buffer.byteLength(tmpdir()) <= 80 ? tmpdir() : '/tmp');
 
 /**
- * Makes a private directory (mode 0700, by mkdtemp) to hold a Unix socket, named
- * `<prefix><pid>-XXXXXX` so that `sweepSocketDirs` can tell whose it was.
+ * Makes a private directory (mode 0700, by mkdtemp) to hold a Unix socket (or another file only
+ * this process tree may use), named `<prefix><pid>-XXXXXX` so that `sweepSocketDirs` can tell whose it was.
+ *
+ * @param base - where: @default the temporary directory (/tmp when its path is too long for a socket's)
  */
-export function privateSocketDir(prefix: string): string {
-  return mkdtempSync(join(socketBase(), `${prefix}${process.pid}-`));
+export function privateSocketDir(prefix: string, base = socketBase()): string {
+  return mkdtempSync(join(base, `${prefix}${process.pid}-`));
 }
 
-/** Removes this user's socket directories (made by `privateSocketDir` with `prefix`) whose process no longer exists. */
-export function sweepSocketDirs(prefix: string): void {
-  const base = socketBase();
+/**
+ * Removes this user's directories in `base` (made by `privateSocketDir` with `prefix`) whose
+ * process no longer exists, and that were last changed at least `minAgeMs` ago.
+ */
+export function sweepSocketDirs(prefix: string, base = socketBase(), minAgeMs = 0): void {
   let names: string[];
   try {
     names = readdirSync(base);
   } catch {
     return;
   }
+  const before = Date.now() - minAgeMs;
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
     try {
+      if (minAgeMs > 0 && statSync(join(base, name)).mtimeMs > before) continue;
       rmSync(join(base, name), { recursive: true, force: true, maxRetries: 0 });
     } catch {
       // Another user's directory (0700, or in a sticky /tmp) cannot be removed: not ours to sweep.
