@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Connection, Pipe, Process, Queue, wait } from 'multiproc';
 import { pointThenDie, Point, staleThenDie } from './fixtures/journal-workers.mjs';
-import { echo, echoViaGrandchild, readAll, sendAnEndBack, sendNumberedBytes, sendThenDie, writeMany } from './fixtures/pipe-workers.mjs';
+import { echo, echoViaGrandchild, readAll, sendAnEndBack, sendNumberedBytes, sendNumbers, sendThenDie, writeMany } from './fixtures/pipe-workers.mjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'multiproc-test-journal-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -151,6 +151,20 @@ describe('Pipe across processes', () => {
     }
     await child.join();
     assert.equal(child.exitCode, 0);
+  });
+
+  it('after the other process sent and left, a send from this end fails (EPIPE) without losing what it sent: every message arrives, then EOF', async () => {
+    const [mine, theirs] = Pipe<unknown>();
+    await mine.send('hello'); // opens this end, and leaves a message the child never reads
+    const child = new Process({ target: sendNumbers, args: [theirs, 400] }).start();
+    await child.join();
+    // This end read 256 messages and paused (its flow control); the rest wait in the kernel. Writing to a socket whose
+    // process is gone fails, and Node then destroys the socket: before the fix, the last 144 messages were lost with it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await mine.send('anyone there?');
+    const got = await drain(mine);
+    assert.deepEqual(got, Array.from({ length: 400 }, (_, i) => i));
+    await assert.rejects(mine.send('again'), { code: 'ERR_CHANNEL_CLOSED' });
   });
 
   it('an end passed on to a grandchild still works', async () => {

@@ -3,9 +3,8 @@
  * names its ring file once, then sends a small frame for each bytes message it
  * put there, in the stream's order. When the ring is full it says it waits, and
  * the reader gives the room back as it takes messages — only then, so the
- * reader writes to the socket only while the writer is there to read it (a
- * write to a socket whose process is gone fails, and Node then drops what was
- * still to be read). One msgpack extension type carries the four, as
+ * reader writes to the socket only while the writer is there to read it. One
+ * msgpack extension type carries the four, as
  * `[kind, …fields]`; anything else of that type is a protocol error.
  *
  * @module

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { rmSync, writeSync } from 'node:fs';
+import { readSync, rmSync, writeSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { Codec } from './codec.js';
 import { withDecodeContext, withEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
@@ -183,15 +183,7 @@ export class Channel<In = unknown, Out = unknown> {
       onChunk,
     );
     if (!readsInto) socket.on('data', onChunk);
-    socket.on('end', () => {
-      try {
-        if (this.#recoverFrom !== undefined) this.#recover();
-        else this.#decoder.end();
-        this.#finishAfterHeld(undefined);
-      } catch (error) {
-        this.#finish(error as Error);
-      }
-    });
+    socket.on('end', () => this.#onEnd());
     socket.on('error', (error: Error) => this.#finishAfterHeld(this.#recoverAfter(error)));
     socket.on('close', () => this.#finishAfterHeld(this.#recoverAfter(undefined)));
     socket.on('drain', () => this.#onWritten());
@@ -330,6 +322,7 @@ export class Channel<In = unknown, Out = unknown> {
       this.#socket.cork();
       this.#socket.write(header);
       this.#socket.write(bytes, (error) => {
+        this.#onWriteError(error);
         this.#onWritten();
         // A stream destroyed mid-write calls back without an error: the bytes may not all have left.
         if (error || this.#socket.destroyed) reject(new ChannelClosedError(`${this.#name}: closed before the bytes were written.`, { cause: error ?? this.#closeError }));
@@ -443,7 +436,10 @@ export class Channel<In = unknown, Out = unknown> {
     this.counters.bytesOut += bytes.length;
     // The socket's own 'drain' only follows a write() that returned false, which a batch smaller
     // than the socket's highWaterMark never does: check after every write completes instead.
-    this.#socket.write(bytes, () => this.#onWritten());
+    this.#socket.write(bytes, (error) => {
+      this.#onWriteError(error);
+      this.#onWritten();
+    });
     this.#rewindIfWritten();
   }
 
@@ -462,6 +458,41 @@ export class Channel<In = unknown, Out = unknown> {
   /** Once the socket has written every frame, the journal starts over. */
   #rewindIfWritten(): void {
     if (this.#journal && this.#batchBytes === 0 && this.#socket.writableLength === 0) this.#journal.rewind();
+  }
+
+  /** The peer's stream ended (or its process is gone): what it cut short, or its journal, is dealt with, then the channel closes. */
+  #onEnd(): void {
+    try {
+      if (this.#recoverFrom !== undefined) this.#recover();
+      else this.#decoder.end();
+      this.#finishAfterHeld(undefined);
+    } catch (error) {
+      this.#finish(error as Error);
+    }
+  }
+
+  /**
+   * A write failed: the peer's process is gone (EPIPE). Node is about to destroy the socket, and
+   * what the peer sent before it went, still unread in the kernel (this side had paused reading,
+   * or not got to it), would be lost with it: it is read now, from the descriptor, while it is
+   * still open (a write's callback runs before Node destroys the stream), and the stream ends as
+   * the peer left it. Later sends fail: the channel is closed.
+   */
+  #onWriteError(error: Error | null | undefined): void {
+    if (!error || this.#closed) return;
+    const fd = (this.#socket as { _handle?: { fd?: unknown } })._handle?.fd;
+    if (typeof fd === 'number' && fd >= 0) {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      try {
+        for (let n = readSync(fd, chunk); n > 0 && !this.#closed; n = readSync(fd, chunk)) {
+          this.counters.bytesIn += n;
+          this.#decoder.push(Buffer.from(chunk.subarray(0, n))); // a copy: frames handed out may be views
+        }
+      } catch {
+        // EAGAIN or ECONNRESET: there is nothing more to read.
+      }
+    }
+    this.#onEnd();
   }
 
   /** The peer's stream ended: a frame it cut short is dropped, and its journal supplies the frames not received. */
@@ -539,7 +570,7 @@ export class Channel<In = unknown, Out = unknown> {
     this.#record(payload);
     this.#socket.cork();
     this.#socket.write(header);
-    this.#socket.write(payload);
+    this.#socket.write(payload, (error) => this.#onWriteError(error));
     this.#socket.uncork();
     this.#rewindIfWritten();
   }
