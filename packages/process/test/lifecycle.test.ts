@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { Process } from '@multiproc/process';
 import { exitWith, ignoreSigterm, record, sleepFor } from './fixtures/targets.mjs';
@@ -58,9 +59,10 @@ describe('Process lifecycle', () => {
   });
 
   it('terminate() escalates to SIGKILL when the child ignores SIGTERM', async () => {
-    const p = new Process({ target: ignoreSigterm, args: [60_000] }).start();
-    // Let the child install its SIGTERM handler.
-    await sleepFor(1000);
+    const ready = tmp.file('sigterm-handler-ready');
+    const p = new Process({ target: ignoreSigterm, args: [60_000, ready] }).start();
+    // Once the child has installed its SIGTERM handler (a slow machine may take seconds to boot it).
+    for (const until = Date.now() + 20_000; !existsSync(ready) && Date.now() < until; ) await sleepFor(20);
     p.terminate({ graceMs: 200 });
     await p.join({ timeout: 20_000 });
     assert.equal(p.signalCode, 'SIGKILL');
