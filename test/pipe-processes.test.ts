@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Connection, Pipe, Process, Queue, wait } from 'multiproc';
 import { pointThenDie, Point, staleThenDie } from './fixtures/journal-workers.mjs';
-import { echo, echoViaGrandchild, readAll, sendAnEndBack, sendNumberedBytes, sendNumbers, sendThenDie, writeMany } from './fixtures/pipe-workers.mjs';
+import { echo, echoViaGrandchild, readAll, sendAnEndBack, sendNumberedBytes, sendNumbers, sendThenDie, slowPointThenBytes, smallsThenBytesThenExit, writeMany } from './fixtures/pipe-workers.mjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'multiproc-test-journal-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -139,6 +139,27 @@ describe('Pipe across processes', () => {
     }
     await assert.rejects(mine.recvBytesInto(buffer), { code: 'ERR_EOF' });
     if (existsSync('/dev/shm')) assert.deepEqual(readdirSync('/dev/shm').filter((name) => name.startsWith(`multiproc-bulk-${child.pid}-`)), []);
+  });
+
+  it('`await sendBytes()` then process.exit(): the bytes, and every message before them, arrive', async () => {
+    const [mine, theirs] = Pipe<unknown>({ duplex: false });
+    const child = new Process({ target: smallsThenBytesThenExit, args: [theirs, 2000] }).start();
+    assert.equal(await mine.recv(), 'open');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // this end a little behind
+    const got = await drain(mine);
+    await child.join();
+    assert.deepEqual(got.slice(0, 2000), Array.from({ length: 2000 }, (_, i) => i));
+    assert.equal(got.length, 2001);
+    assert.ok(Buffer.isBuffer(got[2000]) && (got[2000] as Buffer).length === 1024 * 1024 && (got[2000] as Buffer).every((b) => b === 9));
+  });
+
+  it('large bytes behind a message whose class this process must import first (a slow module) arrive, though their writer has ended meanwhile', async () => {
+    const [mine, theirs] = Pipe<unknown>({ duplex: false });
+    const child = new Process({ target: slowPointThenBytes, args: [theirs] }).start();
+    assert.deepEqual({ ...(await mine.recv()) as object }, { x: 1, y: 2 });
+    const bytes = await mine.recvBytes();
+    assert.ok(bytes.length === 1024 * 1024 && bytes.every((b) => b === 5));
+    await child.join();
   });
 
   it('a stream of large bytes between two processes, faster than the reader takes them, arrives whole and in order', async () => {

@@ -494,6 +494,11 @@ export class Connection<T = unknown> implements HasWaitable {
   }
 
   #deliver(message: T): void {
+    // Closed here: nothing will take it (a message in the other end's ring lets go of it).
+    if (this.#closed) {
+      if (message instanceof BulkMessage) message.discard();
+      return;
+    }
     for (let receiver = this.#receivers.shift(); receiver; receiver = this.#receivers.shift()) {
       if (receiver.done) continue;
       this.#done(receiver);

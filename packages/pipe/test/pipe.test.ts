@@ -1,7 +1,27 @@
 // Both ends in one process (see test/pipe-processes.test.ts for ends in other processes).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { BufferTooShortError, Pipe, wait } from '@multiproc/pipe';
+
+/** This process's open descriptors of bulk ring files (on Linux). */
+function ringDescriptors(): string[] {
+  let fds: string[];
+  try {
+    fds = readdirSync('/proc/self/fd');
+  } catch {
+    return [];
+  }
+  return fds
+    .map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })
+    .filter((target) => target.includes('multiproc-bulk-'));
+}
 
 describe('Pipe in one process', () => {
   it('sends values both ways, in order', async () => {
@@ -138,6 +158,44 @@ describe('Pipe in one process', () => {
     assert.ok(buffer.subarray(5).every((x) => x === 0xee), 'nothing read into the buffer of a call that gave up');
     await a.close();
     await b.close();
+  });
+
+  it('large bytes both ways: each end sends 5 × 2 MiB before it reads, and both get everything (the shared-memory ring does not make a writer wait longer than a socket would)', async () => {
+    const [a, b] = Pipe();
+    const side = async (me: typeof a, fill: number) => {
+      const message = Buffer.alloc(2 * 1024 * 1024, fill);
+      for (let i = 0; i < 5; i++) await me.sendBytes(message);
+      const into = Buffer.alloc(message.length);
+      for (let i = 0; i < 5; i++) {
+        assert.equal(await me.recvBytesInto(into), message.length);
+        assert.ok(into.every((x) => x === 3 - fill));
+      }
+    };
+    await Promise.all([side(a, 1), side(b, 2)]);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('both ends close with large bytes still unsent or unread: close() ends, and no ring descriptor is left open', async () => {
+    const [a, b] = Pipe();
+    await a.send('open');
+    await b.recv();
+    const message = Buffer.alloc(2 * 1024 * 1024, 1);
+    const sends: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 5; i++) sends.push(a.sendBytes(message).catch(() => {}), b.sendBytes(message).catch(() => {}));
+    await Promise.all([a.close(), b.close()]);
+    await Promise.all(sends);
+    // An end closed while ring messages still arrive lets go of them too.
+    const [c, d] = Pipe();
+    const more: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 3; i++) more.push(c.sendBytes(message).catch(() => {}));
+    await d.recv();
+    const closing = d.close();
+    for (let i = 0; i < 3; i++) more.push(c.sendBytes(message).catch(() => {}));
+    await closing;
+    await Promise.all(more);
+    await c.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(ringDescriptors(), [], 'ring files still open');
   });
 
   it('one-way pipes: the first end only receives, the second only sends', async () => {

@@ -13,24 +13,29 @@
  * more than a C program's blocking socketpair stream.
  *
  * The writer makes the file (mode 0600, in a 0700 directory named after its
- * pid, so a later process sweeps it if this one is killed), lays messages
- * out one after the other, each whole (never split across the end of the
- * file), and reuses room the reader has given back. A message that does not
- * fit — the reader is behind, or it is larger than a quarter of the ring —
- * goes through the socket as before: order is the stream's either way. The
- * reader opens the file once it is named, checks it is what a writer of this
- * user made, and unlinks it at once: from then on the two descriptors keep it,
- * and nothing is left behind whoever dies. Until the reader has given room
- * back (so it has the file), a writer that exits leaves the file in place,
- * since a writer may exit right after sending and its messages must still be
- * readable (the reader removes the file and its directory when it opens it). One left so (its reader never came to it) is swept
- * by the next process that makes a ring, once its writer is gone and a minute
- * has passed. A writer whose connection is over (the reader is done with it)
- * removes its file at once.
+ * pid), lays messages out one after the other, each whole (never split across
+ * the end of the file), and reuses room the reader has given back. Messages
+ * larger than a quarter of the ring go through the socket, in the stream's
+ * order. When the ring is full the writer says so and waits — it, and what it
+ * sends after — until the reader gives room back: at once if the reader has
+ * taken messages since it last did, else by moving the messages it has not
+ * taken into memory of its own (as a socket's reader reads ahead), so a writer
+ * waits for its reader no longer than it would on a socket.
+ *
+ * The reader opens the file once it is named, checks it is what a writer of
+ * this user made (a private directory of this user in /dev/shm, not a link; a
+ * private regular file of the stated size; opened without blocking and without
+ * following a link), and unlinks it at once: from then on the two descriptors
+ * keep it, and nothing is left behind whoever dies. A writer that exits before
+ * its reader has the file leaves it in place — a writer may exit right after
+ * sending, and its messages must still be readable — and the reader removes it
+ * when it opens it. One whose reader never comes to it is swept by the next
+ * process that makes a ring, once its writer is gone and ten minutes have passed
+ * since it exited. A writer whose connection ended otherwise removes its file.
  *
  * @module
  */
-import { closeSync, constants, existsSync, fstatSync, ftruncateSync, openSync, readSync, rmdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, ftruncateSync, lstatSync, openSync, readSync, rmdirSync, rmSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError, InvalidStateError, ProtocolError } from './errors.js';
 import { privateSocketDir, sweepSocketDirs } from './runtime/transport.js';
@@ -49,8 +54,8 @@ export const RING_BYTES = 8 * 1024 * 1024;
 /** Larger messages go through the socket (a ring of messages this size still has room for four). */
 export const RING_MAX_MESSAGE_BYTES = RING_BYTES / 4;
 
-/** A ring left by a dead writer whose reader never opened it is swept after this long. */
-const SWEEP_AFTER_MS = 60_000;
+/** A ring left by a writer that exited, and whose reader has not opened it, is swept this long after the exit. */
+const SWEEP_AFTER_MS = 10 * 60_000;
 
 /** This process's open rings, closed at exit. */
 const liveRings = new Set<BulkRingWriter>();
@@ -145,7 +150,14 @@ export class BulkRingWriter {
     if (this.#fd >= 0) closeSync(this.#fd);
     this.#fd = -1;
     liveRings.delete(this);
-    if (this.#opened || readerDone) rmSync(this.#dir, { recursive: true, force: true });
+    if (this.#opened || readerDone) return void rmSync(this.#dir, { recursive: true, force: true });
+    // Left for the reader: the sweep's grace period counts from now, not from when the ring was made.
+    try {
+      const now = new Date();
+      utimesSync(this.#dir, now, now);
+    } catch {
+      // gone already
+    }
   }
 }
 
@@ -167,9 +179,18 @@ export class BulkRingReader {
     const refuse = (why: string) => new ProtocolError(`${where}: the peer named ${JSON.stringify(path).slice(0, 200)} as its bulk ring, and ${why}.`);
     const dir = dirname(path);
     if (dirname(dir) !== SHM || !basename(dir).startsWith(DIR_PREFIX) || basename(path) !== FILE_NAME || size <= 0) throw refuse('that is not where rings are made');
+    // The directory itself must be one of this user's, not a symlink (only the last component is O_NOFOLLOW); in the
+    // sticky /dev/shm nobody else can then swap it. O_NONBLOCK: opening a FIFO must not block the event loop.
+    let dirStat;
+    try {
+      dirStat = lstatSync(dir);
+    } catch (cause) {
+      throw new ProtocolError(`${where}: the peer's bulk ring ${path} could not be opened (its process is gone?).`, { cause });
+    }
+    if (!dirStat.isDirectory() || dirStat.uid !== process.getuid?.() || (dirStat.mode & 0o077) !== 0) throw refuse('its directory is not a private directory of this user');
     let fd: number;
     try {
-      fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+      fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (cause) {
       throw new ProtocolError(`${where}: the peer's bulk ring ${path} could not be opened (its process is gone?).`, { cause });
     }
@@ -219,18 +240,23 @@ export class BulkRingReader {
 /**
  * A bytes message that lies in the peer's ring, not read yet: what a Channel made with
  * `deferBulk` delivers for it, so the receiver reads it straight where it wants it, when it
- * takes it, and the room goes back to the writer only then (a ring's worth of unread messages
- * holds the writer back). Read each once, in the order received.
+ * takes it. Its room goes back to the writer once it is read — or sooner, when the writer waits
+ * for room and the receiver has not taken anything since: then the channel moves the messages
+ * still unread into memory of their own (`keep()`), as a socket's reader would have read them,
+ * so a writer waits for its reader only as long as it would on a socket. Read each once.
  */
 export class BulkMessage {
   /** Its size in bytes. */
   readonly length: number;
+  /** Where it lies, while it lies in the ring. */
   #ring: BulkRingReader | undefined;
+  /** Its bytes, once moved out of the ring before it was taken (`keep()`). */
+  #kept: Buffer | undefined;
   readonly #at: number;
   readonly #where: string;
   readonly #onRead: () => void;
 
-  /** @internal Made by the Channel; `onRead` gives the room back. */
+  /** @internal Made by the Channel; `onRead` (called once) gives the room back. */
   constructor(ring: BulkRingReader, at: number, length: number, where: string, onRead: () => void) {
     ring.hold();
     this.#ring = ring;
@@ -246,28 +272,54 @@ export class BulkMessage {
    * @throws {InvalidStateError} `ERR_INVALID_STATE` when it was read (or discarded) already.
    */
   readInto(into: Uint8Array): Buffer {
-    const ring = this.#ring;
-    if (!ring) throw new InvalidStateError(`${this.#where}: a bulk message is read once.`);
     if (into.byteLength < this.length) throw new InvalidArgumentError(`${this.#where}: a bulk message of ${this.length} bytes does not fit in ${into.byteLength}.`);
     const view = Buffer.from(into.buffer, into.byteOffset, this.length);
-    this.#ring = undefined;
-    try {
-      ring.read(this.#at, view, this.#where);
-    } finally {
-      ring.release();
+    const kept = this.#kept;
+    if (kept) {
+      this.#kept = undefined;
+      kept.copy(view);
+      return view;
     }
-    this.#onRead();
+    this.#fromRing(view);
     return view;
   }
 
   /** Reads the message into a Buffer of its own. */
   read(): Buffer {
-    return this.readInto(Buffer.allocUnsafeSlow(this.length));
+    const kept = this.#kept;
+    if (kept) {
+      this.#kept = undefined;
+      return kept;
+    }
+    return this.#fromRing(Buffer.allocUnsafeSlow(this.length));
+  }
+
+  /** @internal Moves it out of the ring into memory of its own, now, giving the room back (the writer waits for it). */
+  keep(): void {
+    if (this.#ring) this.#kept = this.#fromRing(Buffer.allocUnsafeSlow(this.length));
   }
 
   /** Lets it go unread (its receiver closed). */
   discard(): void {
-    this.#ring?.release();
+    this.#kept = undefined;
+    const ring = this.#ring;
+    if (!ring) return;
     this.#ring = undefined;
+    ring.release();
+    // Never to be read: its room goes back as if it had been (a writer waiting for it must not wait forever).
+    this.#onRead();
+  }
+
+  #fromRing(into: Buffer): Buffer {
+    const ring = this.#ring;
+    if (!ring) throw new InvalidStateError(`${this.#where}: a bulk message is read once.`);
+    this.#ring = undefined;
+    try {
+      ring.read(this.#at, into, this.#where);
+    } finally {
+      ring.release();
+    }
+    this.#onRead();
+    return into;
   }
 }

@@ -87,6 +87,8 @@ export class Channel<In = unknown, Out = unknown> {
   #closed = false;
   /** close() was called: nothing more may be sent, though queued messages are still being written. */
   #closing = false;
+  /** This side's end of the stream is written: nothing more may be. */
+  #endWritten = false;
   /** Filled while a message is encoded (reused). */
   readonly #encoding: EncodeContext;
   readonly #transfer: ((transfers: Transfer[]) => void) | undefined;
@@ -109,13 +111,19 @@ export class Channel<In = unknown, Out = unknown> {
   #recoverFrom: string | undefined;
   /** Where the next large bytes message goes, if it fits (see `readBytesInto`). */
   #bytesTarget: Buffer | undefined;
+  /** Points the socket's next read where the decoder now wants it (when it reads into buffers the decoder chooses). */
+  #rearm: (() => void) | undefined;
+  /** sendBuffer() promises of ring messages whose BulkBytes frame is in the batch: settled when it is written. */
+  #writtenWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   /** The ring large bytes messages are sent through (see bulk-ring.ts); null: none to be had here. */
   #ringOut: BulkRingWriter | null | undefined;
   /** The peer's ring, once it named one. */
   #ringIn: BulkRingReader | undefined;
-  /** Ring addresses below this were read here; below `#ringToldFree`, the peer was told so. */
+  /** Ring addresses below this were read here (every message before it); below `#ringToldFree`, the peer was told so. */
   #ringReadUpTo = 0;
   #ringToldFree = 0;
+  /** Ring messages received and not all read yet, oldest first (they may be read out of order: room goes back in order). */
+  #ringUnread: Array<{ message: BulkMessage; end: number; read: boolean }> = [];
   /** The peer waits for room in its ring: tell it at the next read. */
   #ringWanted = false;
   /**
@@ -183,6 +191,7 @@ export class Channel<In = unknown, Out = unknown> {
       onChunk,
     );
     if (!readsInto) socket.on('data', onChunk);
+    else this.#rearm = readsInto;
     socket.on('end', () => this.#onEnd());
     socket.on('error', (error: Error) => this.#finishAfterHeld(this.#recoverAfter(error)));
     socket.on('close', () => this.#finishAfterHeld(this.#recoverAfter(undefined)));
@@ -248,7 +257,7 @@ export class Channel<In = unknown, Out = unknown> {
    */
   readBytesInto(target: Buffer | undefined): void {
     this.#bytesTarget = target;
-    if (target === undefined) this.#decoder.unplace();
+    if (target === undefined && this.#decoder.unplace()) this.#rearm?.();
   }
 
   /**
@@ -299,7 +308,7 @@ export class Channel<In = unknown, Out = unknown> {
     }
     if (this.#waiting) return new Promise((resolve, reject) => this.#waiting!.push({ bytes, resolve, reject }));
     const at = this.#writeToRing(bytes);
-    if (at >= 0) return Promise.resolve();
+    if (at >= 0) return new Promise((resolve, reject) => this.#writtenWaiters.push({ resolve, reject }));
     if (at === RING_FULL) {
       this.#askForRoom();
       return new Promise((resolve, reject) => (this.#waiting = [{ bytes, resolve, reject }]));
@@ -368,6 +377,7 @@ export class Channel<In = unknown, Out = unknown> {
     const done = new Promise<void>((resolve) => this.#closeWaiters.push(resolve));
     this.#whenReleased(() => {
       this.#flush();
+      this.#endWritten = true;
       this.#socket.end();
     });
     return done;
@@ -387,6 +397,7 @@ export class Channel<In = unknown, Out = unknown> {
       socket.ref?.();
       this.#whenReleased(() => {
         this.#flush();
+        this.#endWritten = true;
         socket.end(() => {
           socket.unref?.();
           // Everything sent is with the OS: the journal is not needed any more.
@@ -429,6 +440,7 @@ export class Channel<In = unknown, Out = unknown> {
   #flush(): void {
     this.#flushScheduled = false;
     if (this.#batchBytes === 0 || this.#closed) return;
+    const written = this.#writtenWaiters.splice(0);
     const bytes = this.#batch!.subarray(0, this.#batchBytes);
     // The socket keeps `bytes` until written; the next send starts a new batch.
     this.#batch = undefined;
@@ -439,6 +451,10 @@ export class Channel<In = unknown, Out = unknown> {
     this.#socket.write(bytes, (error) => {
       this.#onWriteError(error);
       this.#onWritten();
+      for (const waiter of written) {
+        if (error || this.#socket.destroyed) waiter.reject(new ChannelClosedError(`${this.#name}: closed before the bytes were written.`, { cause: error ?? this.#closeError }));
+        else waiter.resolve();
+      }
     });
     this.#rewindIfWritten();
   }
@@ -618,7 +634,7 @@ export class Channel<In = unknown, Out = unknown> {
         break;
       }
       waiting.shift();
-      if (at >= 0) next.resolve();
+      if (at >= 0) this.#writtenWaiters.push(next);
       else this.#writeToSocket(next.bytes).then(next.resolve, next.reject);
     }
     this.#scheduleFlush();
@@ -654,10 +670,17 @@ export class Channel<In = unknown, Out = unknown> {
   #receiveFromRing(frame: BulkBytes): void {
     const ring = this.#ringIn;
     if (!ring) throw new ProtocolError(`${this.#name}: the peer sent a bulk message before naming its ring.`);
+    if (frame.length > ring.size) throw new ProtocolError(`${this.#name}: the peer sent a bulk message of ${frame.length} bytes, over its ${ring.size}-byte ring.`);
     this.counters.bytesIn += frame.length;
     this.counters.ringBytesIn += frame.length;
     this.counters.messagesIn++;
-    const message = new BulkMessage(ring, frame.at, frame.length, this.#name, () => this.#ringRead(frame.at + frame.length));
+    const entry = { message: undefined as unknown as BulkMessage, end: frame.at + frame.length, read: false };
+    entry.message = new BulkMessage(ring, frame.at, frame.length, this.#name, () => {
+      entry.read = true;
+      this.#ringRead();
+    });
+    this.#ringUnread.push(entry);
+    const message = entry.message;
     if (this.#deferBulk) return this.#onMessage(message as In);
     const target = this.#bytesTarget;
     if (target && frame.length <= target.length) this.#bytesTarget = undefined;
@@ -670,10 +693,13 @@ export class Channel<In = unknown, Out = unknown> {
     this.#scheduleFlush();
   }
 
-  /** A ring message was read here: the room goes back now if the peer waits for it. */
-  #ringRead(upTo: number): void {
-    this.#ringReadUpTo = upTo;
-    if (this.#ringWanted) this.#giveRoomBack();
+  /** A ring message was read here: the room up to the oldest one still unread goes back now, if the peer waits for it. */
+  #ringRead(): void {
+    const unread = this.#ringUnread;
+    let done = 0;
+    while (done < unread.length && unread[done]!.read) this.#ringReadUpTo = unread[done++]!.end;
+    if (done > 0) unread.splice(0, done);
+    if (this.#ringWanted && this.#ringReadUpTo > this.#ringToldFree) this.#giveRoomBack();
   }
 
   /**
@@ -683,7 +709,8 @@ export class Channel<In = unknown, Out = unknown> {
    */
   #giveRoomBack(): void {
     this.#ringWanted = false;
-    if (this.#closed || this.#closing) return;
+    // Closing, but its own end not written yet (it waits for room in its own ring): the peer still reads.
+    if (this.#closed || this.#endWritten) return;
     this.#ringToldFree = this.#ringReadUpTo;
     this.#append(this.#codec.encode(new BulkFree(this.#ringReadUpTo)));
     this.#flush();
@@ -733,10 +760,14 @@ export class Channel<In = unknown, Out = unknown> {
       this.#ringIn?.release();
       this.#ringIn = new BulkRingReader(message.path, message.size, this.#name);
       this.#ringReadUpTo = this.#ringToldFree = 0;
+      this.#ringUnread = [];
       return;
     }
     if (message instanceof BulkWait) {
-      // Answered now if something was read since the last answer, else at the next read.
+      // Answered now if something was read since the last answer. Else the messages still unread move out of the
+      // ring into memory of their own (as a socket's reader reads ahead, up to its flow-control limit), and the room
+      // goes back; with none, at the next read.
+      if (this.#ringReadUpTo <= this.#ringToldFree) for (const { message: unread } of this.#ringUnread.slice()) unread.keep();
       if (this.#ringReadUpTo > this.#ringToldFree) this.#giveRoomBack();
       else this.#ringWanted = true;
       return;
@@ -782,8 +813,9 @@ export class Channel<In = unknown, Out = unknown> {
     // This process is alive and the channel is done: the peer has what it will ever read (destroy() drops what is queued).
     this.#journal?.close(true);
     this.#journal = undefined;
-    // The connection is over: the reader has the ring open, or never will.
-    this.#ringOut?.close(true);
+    // The ring goes once the reader has it open, or after a failure. After a clean end the reader may still hold our
+    // BulkOpen unread (frames held for a module import): the file stays for it (or for the sweep).
+    this.#ringOut?.close(error !== undefined || this.#socket.destroyed);
     this.#ringIn?.release();
     this.#ringIn = undefined;
     // What waited for room in the ring is dropped; a close() or end() waiting for it goes ahead (on a closed socket).
@@ -793,6 +825,7 @@ export class Channel<In = unknown, Out = unknown> {
       if (!(next instanceof Uint8Array)) next.reject(new ChannelClosedError(`${this.#name}: closed before the bytes were written.`, { cause: error }));
     }
     for (const then of this.#afterRelease.splice(0)) then();
+    for (const waiter of this.#writtenWaiters.splice(0)) waiter.reject(new ChannelClosedError(`${this.#name}: closed before the bytes were written.`, { cause: error }));
     this.#batch = undefined;
     this.#batchBytes = 0;
     if (error) this.#socket.destroy();

@@ -178,14 +178,15 @@ export class FrameDecoder {
    * Takes a frame being placed back from the placer: what arrived of it is copied into a buffer
    * of its own, where the rest goes too (its reader gave up). Does nothing when no frame is placed.
    */
-  unplace(): void {
-    if (!this.#head) return;
+  unplace(): boolean {
+    if (!this.#head) return false;
     const frame = Buffer.allocUnsafeSlow(this.#needed);
     this.#head.copy(frame, 0, 0, Math.min(this.#filled, PLACE_HEAD_BYTES));
     if (this.#body && this.#filled > PLACE_HEAD_BYTES) this.#body.copy(frame, PLACE_HEAD_BYTES, 0, this.#filled - PLACE_HEAD_BYTES);
     this.#frame = frame;
     this.#head = undefined;
     this.#body = undefined;
+    return true;
   }
 
   /** A large frame is being read. */

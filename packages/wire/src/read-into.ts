@@ -67,7 +67,7 @@ function onreadSymbols(): OnreadSymbols | null {
  *
  * @returns false when this cannot be done here (nothing was changed): read 'data' events instead.
  */
-export function readInto(stream: Duplex, target: ReadTarget, onBuffered: (chunk: Buffer) => void): boolean {
+export function readInto(stream: Duplex, target: ReadTarget, onBuffered: (chunk: Buffer) => void): false | (() => void) {
   const found = onreadSymbols();
   if (!found || !(stream instanceof Socket)) return false;
   const handle = (stream as unknown as { _handle?: UserBufferHandle | null })._handle;
@@ -80,5 +80,11 @@ export function readInto(stream: Duplex, target: ReadTarget, onBuffered: (chunk:
   slots[found.callback] = (n: number) => target.wrote(n);
   slots[found.generator] = () => target.readBuffer();
   handle.useUserBuffer(first);
-  return true;
+  // The handle's next read is fixed when the last one returns: after the target moved its bytes elsewhere, point it there.
+  return () => {
+    if (!(stream as unknown as { _handle?: unknown })._handle) return;
+    const next = target.readBuffer();
+    slots[found.buffer] = next;
+    handle.useUserBuffer!(next);
+  };
 }

@@ -1,12 +1,13 @@
 // The bulk ring: large bytes messages beside the socket, through a file in /dev/shm (see src/bulk-ring.ts).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pack } from 'msgpackr';
-import { BulkMessage, Channel, FRAME_HEADER_BYTES } from '@multiproc/wire';
+import { BulkMessage, Channel, FRAME_HEADER_BYTES, sweepSocketDirs } from '@multiproc/wire';
 
 /** Bounds a test that would otherwise hang; never a claim about speed. */
 const HANG = { timeout: 30_000 };
@@ -114,27 +115,35 @@ test('deferBulk: a ring message arrives unread, and is read once, where the rece
   await writer.close();
 });
 
-test('a full ring holds the writer back: its bytes, and what it sends after them, wait in order until the reader reads', { ...HANG, skip: SHM }, async (t) => {
-  const { writer, got, received } = await pair(t, true);
-  // 2 MiB messages: four fill the 8 MiB ring; the fifth waits, and so do the messages after it.
-  const sends: Array<Promise<void>> = [];
-  for (let i = 0; i < 4; i++) sends.push(writer.sendBuffer(pattern(2 * MIB, i)));
-  await Promise.all(sends);
-  let fifthDone = false;
-  const fifth = writer.sendBuffer(pattern(2 * MIB, 4)).then(() => (fifthDone = true));
+test('a writer that finds the ring full waits, in order; a reader that has not read since moves its unread messages out of the ring, and everything arrives intact', { ...HANG, skip: SHM }, async (t) => {
+  const { writer, reader, got, received } = await pair(t, true);
+  // 2 MiB messages: four fill the 8 MiB ring; the fifth waits for room, and the message sent after it waits behind it.
+  for (let i = 0; i < 4; i++) await writer.sendBuffer(pattern(2 * MIB, i));
+  const fifth = writer.sendBuffer(pattern(2 * MIB, 4));
   assert.equal(writer.send('after the fifth'), false, 'send() says to wait while bytes wait for room');
   const sixth = writer.sendBuffer(pattern(100_000, 5));
-  await received(4);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.equal(got.length, 4, 'nothing overtakes the bytes waiting for room');
-  assert.equal(fifthDone, false);
-  const drained = writer.drained();
-  for (let i = 0; i < 4; i++) assert.ok((got[i] as BulkMessage).read().equals(pattern(2 * MIB, i)));
-  await Promise.all([fifth, sixth, drained]);
+  await Promise.all([fifth, sixth]); // nobody took anything: the reader's channel moved the four out to make room
   await received(7);
-  assert.ok((got[4] as BulkMessage).read().equals(pattern(2 * MIB, 4)));
+  for (let i = 0; i < 5; i++) assert.ok((got[i] as BulkMessage).read().equals(pattern(2 * MIB, i)), `message ${i}`);
   assert.equal(got[5], 'after the fifth');
   assert.ok((got[6] as BulkMessage).read().equals(pattern(100_000, 5)));
+  assert.equal(reader.counters.ringBytesIn, 5 * 2 * MIB + 100_000);
+  await writer.close();
+});
+
+test('ring messages read out of order give their room back in order: a message read early keeps the room of those before it', { ...HANG, skip: SHM }, async (t) => {
+  const { writer, got, received } = await pair(t, true);
+  for (let i = 0; i < 4; i++) await writer.sendBuffer(pattern(2 * MIB, i));
+  await received(4);
+  assert.ok((got[3] as BulkMessage).read().equals(pattern(2 * MIB, 3)));
+  assert.ok((got[1] as BulkMessage).read().equals(pattern(2 * MIB, 1)));
+  // Message 0 is unread: the writer must not get its room (nor that of 1 and 3, behind it), so nothing of 0 is overwritten.
+  const more = writer.sendBuffer(pattern(2 * MIB, 9));
+  await received(5);
+  await more;
+  assert.ok((got[0] as BulkMessage).read().equals(pattern(2 * MIB, 0)), 'message 0 intact');
+  assert.ok((got[2] as BulkMessage).read().equals(pattern(2 * MIB, 2)), 'message 2 intact');
+  assert.ok((got[4] as BulkMessage).read().equals(pattern(2 * MIB, 9)));
   await writer.close();
 });
 
@@ -169,19 +178,66 @@ test('with a send journal the ring is not used (a journal record must hold the b
   await writer.close();
 });
 
-test('a peer that names a ring anywhere but a ring directory of /dev/shm is refused: ERR_PROTOCOL closes that channel, and nothing is opened', { ...HANG, skip: SHM }, async (t) => {
-  const [a, b] = await socketPair(t);
-  const closes: Array<Error | undefined> = [];
-  const closed = new Promise<void>((resolve) => {
-    new Channel(b, { name: 'victim', onMessage: () => assert.fail('no message'), onClose: (error) => (closes.push(error), resolve()) });
-  });
-  // The bulk control frame by hand, as msgpackr writes an extension with `write`: fixext 1 (0xd4), type 13, 0, then [0 (open), path, size].
-  const payload = Buffer.concat([Buffer.from([0xd4, 13, 0]), pack([0, '/etc/passwd', 1024])]);
+/** Bulk control frames by hand, as msgpackr writes an extension with `write`: fixext 1 (0xd4), type 13, 0, then the fields. */
+function bulkFrame(fields: unknown[]): Buffer {
+  const payload = Buffer.concat([Buffer.from([0xd4, 13, 0]), pack(fields)]);
   const frame = Buffer.alloc(FRAME_HEADER_BYTES + payload.length);
   frame.writeUInt32BE(payload.length, 0);
   payload.copy(frame, FRAME_HEADER_BYTES);
-  a.write(frame);
-  await closed;
-  assert.equal((closes[0] as { code?: string }).code, 'ERR_PROTOCOL');
-  assert.match(String((closes[0] as Error).message), /not where rings are made/);
+  return frame;
+}
+
+/** A Channel that a raw socket feeds `frames`; resolves with its close error (and what it received). */
+async function victim(t: TestContext, frames: Buffer[]): Promise<{ error: Error | undefined; got: unknown[] }> {
+  const [a, b] = await socketPair(t);
+  const got: unknown[] = [];
+  const closed = new Promise<Error | undefined>((resolve) => {
+    new Channel(b, { name: 'victim', onMessage: (message) => got.push(message), onClose: resolve });
+  });
+  for (const frame of frames) a.write(frame);
+  return { error: await closed, got };
+}
+
+test('a peer that names a ring anywhere but a ring directory of /dev/shm is refused: ERR_PROTOCOL closes that channel, and nothing is opened', { ...HANG, skip: SHM }, async (t) => {
+  const { error } = await victim(t, [bulkFrame([0, '/etc/passwd', 1024])]);
+  assert.equal((error as { code?: string }).code, 'ERR_PROTOCOL');
+  assert.match(String(error?.message), /not where rings are made/);
+});
+
+test('a ring that is a FIFO is refused without blocking the process (it is opened without waiting, and checked)', { ...HANG, skip: SHM }, async (t) => {
+  const dir = mkdtempSync('/dev/shm/multiproc-bulk-999999-');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  execFileSync('mkfifo', ['-m', '600', join(dir, 'ring')]);
+  const { error } = await victim(t, [bulkFrame([0, join(dir, 'ring'), 8 * MIB])]);
+  assert.equal((error as { code?: string }).code, 'ERR_PROTOCOL');
+  assert.match(String(error?.message), /not a private file/);
+});
+
+test('a ring directory that is a link is refused: the private file it leads to is neither read nor removed', { ...HANG, skip: SHM }, async (t) => {
+  const victimDir = mkdtempSync(join(os.tmpdir(), 'bulk-victim-'));
+  const link = `/dev/shm/multiproc-bulk-999998-${process.pid}`;
+  writeFileSync(join(victimDir, 'ring'), Buffer.alloc(4096, 0x42), { mode: 0o600 });
+  symlinkSync(victimDir, link);
+  t.after(() => {
+    rmSync(link, { force: true });
+    rmSync(victimDir, { recursive: true, force: true });
+  });
+  const { error, got } = await victim(t, [bulkFrame([0, join(link, 'ring'), 4096]), bulkFrame([1, 0, 4096])]);
+  assert.equal((error as { code?: string }).code, 'ERR_PROTOCOL');
+  assert.match(String(error?.message), /not a private directory/);
+  assert.deepEqual(got, []);
+  assert.ok(existsSync(join(victimDir, 'ring')), 'the file is still there');
+});
+
+test('the sweep removes a dead writer\'s ring only once it has been left long enough (its age counts from the writer\'s exit)', { skip: SHM }, (t) => {
+  // pid 2^22 + 1 is above Linux's pid_max: no such process.
+  const dir = mkdtempSync('/dev/shm/multiproc-bulk-test-4194305-');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'ring'), 'unread messages');
+  sweepSocketDirs('multiproc-bulk-test-', '/dev/shm', 60_000);
+  assert.ok(existsSync(dir), 'kept: its writer left a moment ago');
+  const anHourAgo = new Date(Date.now() - 3_600_000);
+  utimesSync(dir, anHourAgo, anHourAgo);
+  sweepSocketDirs('multiproc-bulk-test-', '/dev/shm', 60_000);
+  assert.equal(existsSync(dir), false, 'swept');
 });

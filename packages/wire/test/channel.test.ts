@@ -170,13 +170,14 @@ test('binary messages of every size keep their bytes after later reads (the read
   for (let i = 0; i < sent.length * 3; i++) assert.deepEqual(bBox.messages[i], sent[i % sent.length], `message ${i}`);
 });
 
-test('readBytesInto(target): the next large bytes message is read from the socket into target itself, once; other messages as before', HANG, async (t) => {
+test('readBytesInto(target): the next large bytes message that comes through the socket is read into target itself, once; other messages as before', HANG, async (t) => {
   const { a, b, bBox } = await channelPair(t);
-  const target = Buffer.alloc(1024 * 1024, 0xee);
+  // Over 2 MiB: through the socket, not the shared-memory ring (where a Pipe reads into the target in its own way).
+  const target = Buffer.alloc(4 * 1024 * 1024, 0xee);
   b.readBytesInto(target);
   a.send({ before: true }); // small: arrives as usual, and leaves the target armed
-  const first = randomBytes(11, 700_000);
-  const second = randomBytes(12, 300_000);
+  const first = randomBytes(11, 3 * 1024 * 1024);
+  const second = randomBytes(12, 2.5 * 1024 * 1024);
   await a.sendBuffer(first);
   a.send(second); // a Buffer sent with send() is the same msgpack bytes
   await bBox.received(3);
@@ -189,6 +190,31 @@ test('readBytesInto(target): the next large bytes message is read from the socke
   assert.notEqual(after.buffer, target.buffer, 'only the next one');
   assert.ok(after.equals(second));
   assert.ok(target.subarray(first.length).every((x) => x === 0xee));
+});
+
+test('readBytesInto(undefined) in the middle of a message being read into the target: not one more byte lands there, and the message arrives whole', HANG, async (t) => {
+  const { client: raw, remote } = await connect(t);
+  const box = inbox();
+  const channel = new Channel(remote, { name: 'reader', onMessage: box.onMessage });
+  const target = Buffer.alloc(1024 * 1024, 0xee);
+  channel.readBytesInto(target);
+  const size = 500_000;
+  const payload = randomBytes(13, size);
+  const frame = Buffer.alloc(FRAME_HEADER_BYTES + 5 + size);
+  frame.writeUInt32BE(5 + size, 0);
+  frame[FRAME_HEADER_BYTES] = 0xc6; // msgpack bin 32
+  frame.writeUInt32BE(size, FRAME_HEADER_BYTES + 1);
+  payload.copy(frame, FRAME_HEADER_BYTES + 5);
+  raw.write(frame.subarray(0, FRAME_HEADER_BYTES + 5 + 100_000));
+  while (channel.counters.bytesIn < FRAME_HEADER_BYTES + 5 + 100_000) await macrotask();
+  assert.ok(target.subarray(0, 100_000).equals(payload.subarray(0, 100_000)), 'the first part went into the target');
+  // The socket's next read was already aimed into the target when its last read returned: it must be aimed elsewhere now.
+  channel.readBytesInto(undefined);
+  const snapshot = Buffer.from(target);
+  raw.write(frame.subarray(FRAME_HEADER_BYTES + 5 + 100_000));
+  await box.received(1);
+  assert.ok(target.equals(snapshot), 'nothing written into the target after it was let go');
+  assert.ok((box.messages[0] as Buffer).equals(payload), 'the message is whole');
 });
 
 test('bytes a socket had already read before its Channel was made are delivered first, then the rest', HANG, async (t) => {
