@@ -32,8 +32,9 @@ interface Waiter<V> {
 interface Getter<T> extends Waiter<T> {
   peer: Peer | undefined;
   context: CallContext | undefined;
-  /** A getMany() waiter: it gets an array. */
+  /** A getMany() waiter: it gets an array of up to `max` items. */
   many?: boolean;
+  max?: number;
 }
 
 interface Putter<T> extends Waiter<void> {
@@ -88,12 +89,24 @@ export class QueueState<T> implements Owned {
     return this.#wait<void>(this.#putters as Deque<Waiter<void>>, signal, { item } as Partial<Putter<T>>);
   }
 
-  /** Adds items in order, waiting for room as `put` does (a producer's puts of one tick, sent together). */
+  /**
+   * Adds items in order, waiting for room as `put` does (a producer's puts of one tick, sent
+   * together). A consumer waiting in `getMany` then gets as many of them as it asked for, not just
+   * the first: one reply instead of one for the first item and another round trip for the rest.
+   */
   putMany(items: T[], signal?: SignalSource): void | Promise<void> {
     for (let i = 0; i < items.length; i++) {
-      const waiting = this.put(items[i]!, signal);
-      if (waiting) return waiting.then(() => this.putMany(items.slice(i + 1), signal));
+      if (this.#isFull()) this.#serveWaiting();
+      if (this.#isFull()) {
+        const waiting = this.put(items[i]!, signal);
+        if (waiting) return waiting.then(() => this.putMany(items.slice(i + 1), signal));
+        continue;
+      }
+      this.#checkOpen('put()');
+      if (this.joinable) this.#unfinished++;
+      this.#items.push(items[i]!);
     }
+    this.#serveWaiting();
   }
 
   /** Adds an item at once, or throws `ERR_QUEUE_FULL`. */
@@ -122,7 +135,7 @@ export class QueueState<T> implements Owned {
       return batch;
     }
     if (this.#closed) throw new ClosedError('Queue.getMany(): the queue is closed and has no items left.');
-    return this.#wait<T[]>(this.#getters as unknown as Deque<Waiter<T[]>>, signal, { peer, context, many: true } as Partial<Getter<T>>);
+    return this.#wait<T[]>(this.#getters as unknown as Deque<Waiter<T[]>>, signal, { peer, context, many: true, max } as Partial<Getter<T>>);
   }
 
   /** Takes the oldest item at once, or throws `ERR_QUEUE_EMPTY` (`ERR_CLOSED` once closed and drained). */
@@ -235,6 +248,25 @@ export class QueueState<T> implements Owned {
       return true;
     }
     return false;
+  }
+
+  /** Buffered items go to the getters waiting, oldest getter first (one item each; a getMany waiter up to its max). */
+  #serveWaiting(): void {
+    while (this.#items.length > 0) {
+      const getter = this.#getters.shift();
+      if (!getter) return;
+      if (getter.done) continue;
+      getter.done = true;
+      getter.cleanup?.();
+      if (getter.many) {
+        const batch: T[] = [];
+        while (batch.length < getter.max! && this.#items.length > 0) batch.push(this.#take(this.#items.shift()!, getter.peer, undefined));
+        this.#batchReceipt(batch, getter.peer, getter.context);
+        (getter as unknown as Waiter<T[]>).resolve(batch);
+      } else {
+        getter.resolve(this.#take(this.#items.shift()!, getter.peer, getter.context));
+      }
+    }
   }
 
   #take(item: T, peer: Peer | undefined, context: CallContext | undefined): T {

@@ -9,16 +9,11 @@
  * @module
  */
 import { InvalidArgumentError, PROXY, runtime, SharedObject, type BlockingOptions, type ProxyOptions } from '@multiproc/wire';
+import { QueueIterator } from './queue-iterator.js';
 import { QueueState, type ConsumerDeathPolicy, type LostItems } from './queue-state.js';
 
-/** Items a consumer in another process fetches per round trip when it iterates. */
+/** Items a consumer in another process fetches per round trip with `getMany()`. */
 const PREFETCH = 64;
-/** The iterator's first request; later ones are sized by how fast the loop goes (see the iterator). */
-const FIRST_BATCH = 16;
-/** The iterator asks for about this much work at once. */
-const BATCH_TARGET_MS = 2;
-/** The iterator's largest request. */
-const MAX_BATCH = 1024;
 
 /** Options of a {@link Queue}. */
 export interface QueueOptions {
@@ -177,38 +172,15 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
    * take. An item counts as taken only when the loop reaches it, so items fetched ahead go back
    * to the queue if the loop stops early or the process dies.
    */
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    let ask = FIRST_BATCH;
-    for (;;) {
-      let items: T[];
-      let acknowledge: ((used: number, giveBack?: boolean) => void) | undefined;
-      try {
-        if (this.isOwner) {
-          items = [await this.get()];
-        } else {
-          this.#flushPuts();
-          const batch = await runtime().callBatch<T[]>(this.handle, 'getMany', [ask], { call: `${this.constructor.name} iteration` });
-          items = batch.value;
-          acknowledge = batch.acknowledge;
-        }
-      } catch (error) {
-        if ((error as { code?: string }).code === 'ERR_CLOSED') return;
-        throw error;
-      }
-      const started = performance.now();
-      let used = 0;
-      try {
-        for (const item of items) {
-          used++;
-          acknowledge?.(1);
-          yield item;
-        }
-      } finally {
-        if (used < items.length) acknowledge?.(0, true);
-      }
-      const perItem = (performance.now() - started) / items.length;
-      ask = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TARGET_MS / Math.max(perItem, 1e-3))));
-    }
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return new QueueIterator<T>({
+      take: async (ask) => {
+        if (this.isOwner) return { items: [await this.get()] };
+        this.#flushPuts();
+        const batch = await runtime().callBatch<T[]>(this.handle, 'getMany', [ask], { call: `${this.constructor.name} iteration` });
+        return { items: batch.value, acknowledge: batch.acknowledge };
+      },
+    });
   }
 
   /** Closes the queue (in the owner); a proxy only lets go of its handle. */

@@ -142,3 +142,29 @@ describe('SimpleQueue', () => {
     assert.equal(q.maxsize, 0);
   });
 });
+
+describe('QueueState (the owner\'s state)', () => {
+  it('a getMany() waiting when a producer\'s batch of puts arrives gets as many of them as it asked for, in order, not just the first', async () => {
+    const { QueueState } = await import('../src/queue-state.js');
+    const state = new QueueState<number>({ maxsize: 0, joinable: false });
+    const waiting = state.getMany(3) as Promise<number[]>;
+    state.putMany([1, 2, 3, 4, 5]);
+    assert.deepEqual(await waiting, [1, 2, 3]);
+    assert.deepEqual(state.getMany(10), [4, 5]);
+  });
+
+  it('batches of puts into a bounded queue wake waiting getters and wait for room in order', async () => {
+    const { QueueState } = await import('../src/queue-state.js');
+    const state = new QueueState<number>({ maxsize: 2, joinable: false });
+    const one = state.get() as Promise<number>;
+    const many = state.getMany(2) as Promise<number[]>;
+    const putting = state.putMany([1, 2, 3, 4, 5, 6]);
+    // Two fit; the getters waiting take them (the getMany what there is), then two more fit and the rest waits.
+    assert.equal(await one, 1);
+    assert.deepEqual(await many, [2]);
+    assert.ok(putting instanceof Promise, 'the rest waits for room');
+    assert.deepEqual(state.getMany(10), [3, 4, 5], 'taking makes room: the waiting put goes in, behind them');
+    await putting;
+    assert.deepEqual(state.getMany(10), [6]);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * `for await (const item of queue)`: takes items until the queue is closed and drained.
+ *
+ * In another process than the owner it fetches several items per round trip,
+ * as many as the loop gets through in about BATCH_TARGET_MS (by how fast it
+ * used the last batch: from 1 for slow work up to MAX_BATCH for trivial
+ * items), so a fast consumer pays few round trips and a slow one does not hoard
+ * items other consumers could take. An item counts as taken only when the loop
+ * reaches it, so items fetched ahead go back to the queue if the loop stops
+ * early or the process dies.
+ *
+ * A plain iterator rather than an async generator: a generator's `yield` costs
+ * several promise hops per item, this one's `next()` one resolved promise (for
+ * trivial items, about half the time per item here).
+ *
+ * @module
+ */
+import type { Batch } from '@multiproc/wire';
+
+/** The iterator's first request; later ones are sized by how fast the loop goes. */
+const FIRST_BATCH = 16;
+/** It asks for about this much work at once. */
+const BATCH_TARGET_MS = 2;
+/** Its largest request. */
+const MAX_BATCH = 1024;
+
+/** Where the items come from: the owner's `get()`, or a batch from the owner for a proxy. */
+export interface ItemSource<T> {
+  /** The next items, at least one; rejects with `ERR_CLOSED` once the queue is closed and drained. */
+  take(ask: number): Promise<{ items: T[]; acknowledge?: Batch<T>['acknowledge'] | undefined }>;
+}
+
+/** See the module comment. */
+export class QueueIterator<T> implements AsyncIterator<T> {
+  readonly #source: ItemSource<T>;
+  #items: T[] = [];
+  /** Items of `#items` handed to the loop. */
+  #used = 0;
+  #acknowledge: Batch<T>['acknowledge'] | undefined;
+  #ask = FIRST_BATCH;
+  /** When the current batch arrived. */
+  #since = 0;
+  #ended = false;
+
+  constructor(source: ItemSource<T>) {
+    this.#source = source;
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.#used < this.#items.length) return Promise.resolve({ value: this.#hand(), done: false });
+    return this.#fetch();
+  }
+
+  /** The loop stopped early (`break`, a throw): the items fetched ahead go back. */
+  return(): Promise<IteratorResult<T>> {
+    this.#end();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  #hand(): T {
+    const item = this.#items[this.#used++]!;
+    this.#acknowledge?.(1);
+    return item;
+  }
+
+  async #fetch(): Promise<IteratorResult<T>> {
+    if (this.#ended) return { value: undefined, done: true };
+    if (this.#items.length > 0) {
+      const perItem = (performance.now() - this.#since) / this.#items.length;
+      this.#ask = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TARGET_MS / Math.max(perItem, 1e-3))));
+    }
+    let batch: Awaited<ReturnType<ItemSource<T>['take']>>;
+    try {
+      batch = await this.#source.take(this.#ask);
+    } catch (error) {
+      this.#ended = true;
+      if ((error as { code?: string }).code === 'ERR_CLOSED') return { value: undefined, done: true };
+      throw error;
+    }
+    if (this.#ended) {
+      batch.acknowledge?.(0, true); // return() came while this batch was on its way
+      return { value: undefined, done: true };
+    }
+    this.#items = batch.items;
+    this.#used = 0;
+    this.#acknowledge = batch.acknowledge;
+    this.#since = performance.now();
+    return { value: this.#hand(), done: false };
+  }
+
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (this.#used < this.#items.length) this.#acknowledge?.(0, true);
+    this.#items = [];
+    this.#used = 0;
+  }
+}
