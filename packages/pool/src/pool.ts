@@ -93,6 +93,13 @@ const DRAIN_AFTER_EXIT_MS = 2000;
 /** A worker is given about this much work (by recent run times) at once: long tasks go one at a time, tiny ones in big batches. */
 const BATCH_TARGET_MS = 2;
 
+/** Where `new Promise(capture)` leaves its resolving functions: one executor for every task, not a closure each. */
+const captured: { resolve: (value: unknown) => void; reject: (error: unknown) => void } = { resolve: () => {}, reject: () => {} };
+const capture = (resolve: (value: unknown) => void, reject: (error: unknown) => void): void => {
+  captured.resolve = resolve;
+  captured.reject = reject;
+};
+
 /** The options of a call given none (one object, not one per call). */
 const NO_OPTIONS: Readonly<TaskOptions> = Object.freeze({});
 
@@ -402,32 +409,32 @@ export class Pool extends EventEmitter {
       if (this.#options.onFull === 'reject') return Promise.reject(new PoolQueueFullError(this.#options.maxQueue));
       return new Promise<void>((resolve) => this.#roomWaiters.push(resolve)).then(() => this.#submit(fn, kind, payload, options, call));
     }
-    return new Promise((resolve, reject) => {
-      const task: Task = {
-        id: ++this.#nextTaskId,
-        fnId,
-        fnName: typeof fn === 'string' ? fn : fn.name,
-        kind,
-        payload,
-        timeout: options.timeout ?? this.#options.taskTimeout,
-        retriesLeft: options.retries ?? this.#options.retries,
-        settled: false,
-        submittedAt: performance.now(),
-        sentAt: 0,
-        resolve,
-        reject,
-        cleanup: undefined,
-      };
-      if (signal) {
-        const onAbort = () => this.#abort(task, new AbortError(call, signal.reason));
-        signal.addEventListener('abort', onAbort, { once: true });
-        task.cleanup = () => signal.removeEventListener('abort', onAbort);
-      }
-      this.#queue.push(task);
-      this.#outstanding++;
-      this.#updateKeepAlive();
-      this.#scheduleDispatch();
-    });
+    const promise = new Promise(capture);
+    const task: Task = {
+      id: ++this.#nextTaskId,
+      fnId,
+      fnName: typeof fn === 'string' ? fn : fn.name,
+      kind,
+      payload,
+      timeout: options.timeout ?? this.#options.taskTimeout,
+      retriesLeft: options.retries ?? this.#options.retries,
+      settled: false,
+      submittedAt: performance.now(),
+      sentAt: 0,
+      resolve: captured.resolve,
+      reject: captured.reject,
+      cleanup: undefined,
+    };
+    if (signal) {
+      const onAbort = () => this.#abort(task, new AbortError(call, signal.reason));
+      signal.addEventListener('abort', onAbort, { once: true });
+      task.cleanup = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.#queue.push(task);
+    this.#outstanding++;
+    this.#updateKeepAlive();
+    this.#scheduleDispatch();
+    return promise;
   }
 
   #functionId(fn: TaskFunction, module: ModuleLocation | undefined, call: string): number {
@@ -482,6 +489,7 @@ export class Pool extends EventEmitter {
     // whole queue. And no more than about BATCH_TARGET_MS of work each: a worker holding long tasks
     // would keep them from workers that become free (one at a time until run times are known).
     const limit = this.#options.maxTasksPerChild;
+    const now = performance.now();
     for (const worker of ready) {
       if (!low(worker)) continue;
       let room = share - worker.inflight.length;
@@ -491,8 +499,8 @@ export class Pool extends EventEmitter {
         const task = this.#shift();
         if (!task) break;
         if (task.settled) continue;
-        task.sentAt = performance.now();
-        this.#waitTimes.add(task.sentAt - task.submittedAt);
+        task.sentAt = now;
+        this.#waitTimes.add(now - task.submittedAt);
         batch.push(task);
         room--;
       }

@@ -49,7 +49,9 @@ export class WorkerSlot {
 
   /** The task it is running now (the oldest unsettled one it holds), if any. */
   get running(): Task | undefined {
-    return this.inflight.find((task) => !task.settled);
+    const inflight = this.inflight;
+    for (let i = 0; i < inflight.length; i++) if (!inflight[i]!.settled) return inflight[i];
+    return undefined;
   }
 
   /** Sends `tasks` in one message (the functions they use first, once each). Encoding errors reject. */
