@@ -92,6 +92,10 @@ const JOURNAL_DIR_PREFIX = 'multiproc-journal-';
 const DRAIN_AFTER_EXIT_MS = 2000;
 /** A worker is given about this much work (by recent run times) at once: long tasks go one at a time, tiny ones in big batches. */
 const BATCH_TARGET_MS = 2;
+/** Tasks that run shorter than this (moving average) are tiny: see `#dispatch`. */
+const TINY_TASK_MS = 0.1;
+/** This machine's cores. */
+const CORES = cpuCount();
 
 /** Where `new Promise(capture)` leaves its resolving functions: one executor for every task, not a closure each. */
 const captured: { resolve: (value: unknown) => void; reject: (error: unknown) => void } = { resolve: () => {}, reject: () => {} };
@@ -170,6 +174,8 @@ export class Pool extends EventEmitter {
   readonly #runTimes = new Samples();
   /** Moving average of recent task run times, ms; undefined until the first result. */
   #runEstimate: number | undefined;
+  /** Each function's run time, slow to move (whether its tasks are tiny, see `#dispatch`, does not flip on one slow run), ms. */
+  readonly #steadyRunEstimates = new Map<number, number>();
   readonly #waitTimes = new Samples();
   /** The private directory (0700) of the workers' result journals; made with the first worker. */
   #journalDir: string | undefined;
@@ -474,16 +480,29 @@ export class Pool extends EventEmitter {
     this.#dispatchScheduled = false;
     if (this.#queued === 0) return;
     const cap = this.#runEstimate === undefined ? 1 : Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TARGET_MS / Math.max(this.#runEstimate, 1e-3))));
-    const share = Math.min(cap, Math.max(1, Math.ceil(this.#queued / this.#workers.size)));
+    // Tiny tasks, more workers than cores: spread over every worker they only add wake-ups and context switches
+    // (the cores are busy anyway; measured: 8 workers on 2 cores spent 2.5x the CPU per task of 2), so only as many
+    // workers as there are cores hold work at once. Longer tasks (or ones that wait on I/O), and those of a function
+    // whose run time is not known yet, go to every worker. (Judged by the function of the task at the head of the queue.)
+    const head = this.#queue[this.#queueHead]!;
+    const concentrate = this.#workers.size > CORES && (this.#steadyRunEstimates.get(head.fnId) ?? Infinity) < TINY_TASK_MS;
+    const share = Math.min(cap, Math.max(1, Math.ceil(this.#queued / (concentrate ? CORES : this.#workers.size))));
+    const open = (w: WorkerSlot) => w.ready && !w.retiring && !w.exited;
     // Refill a busy worker only once it has worked through half its share: one message per
     // half-share, not one per finished task. This runs after every result message, and most of the
     // time no worker is that low: then nothing is built or sorted.
-    const open = (w: WorkerSlot) => w.ready && !w.retiring && !w.exited;
     const low = (w: WorkerSlot) => w.inflight.length === 0 || w.inflight.length <= share / 2;
+    // Concentrated: the first open workers, one per core, always the same (they stay warm; the others finish what they hold).
+    const feeding = concentrate ? CORES : Infinity;
     let anyLow = false;
-    for (const w of this.#workers) if (open(w) && low(w)) anyLow = true;
+    let seen = 0;
+    for (const w of this.#workers) {
+      if (!open(w)) continue;
+      if (seen++ >= feeding) break;
+      if (low(w)) anyLow = true;
+    }
     if (!anyLow) return;
-    const ready = [...this.#workers].filter(open);
+    const ready = [...this.#workers].filter(open).slice(0, feeding);
     ready.sort((a, b) => a.inflight.length - b.inflight.length);
     // Shared out over every live worker, ready or still starting: the first worker up must not take the
     // whole queue. And no more than about BATCH_TARGET_MS of work each: a worker holding long tasks
@@ -612,7 +631,14 @@ export class Pool extends EventEmitter {
     }
     // Read after its death (the rest of its pipe, its journal): settled, and nothing more.
     if (worker.exited) return;
-    if (task) this.#runEstimate = this.#runEstimate === undefined ? message.ms : this.#runEstimate * 0.8 + message.ms * 0.2;
+    if (task) {
+      this.#runEstimate = this.#runEstimate === undefined ? message.ms : this.#runEstimate * 0.8 + message.ms * 0.2;
+      // One run counts for 2% and at most twice the threshold: a worker descheduled for 10 ms in a tiny task does
+      // not turn it long, and a function that has become long crosses the threshold within some 35 runs.
+      const steady = this.#steadyRunEstimates.get(task.fnId);
+      const sample = Math.min(message.ms, 2 * TINY_TASK_MS);
+      this.#steadyRunEstimates.set(task.fnId, steady === undefined ? sample : steady * 0.98 + sample * 0.02);
+    }
     worker.rss = message.rss;
     if (this.#options.maxRssBytes > 0 && worker.rss > this.#options.maxRssBytes) worker.retiring = true;
     const limit = this.#options.maxTasksPerChild;
