@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import diagnostics from 'node:diagnostics_channel';
 import { after, describe, it } from 'node:test';
 import { AsyncResult, cpuCount, Pool, Queue, WorkerCrashedError } from 'multiproc';
-import { add, blob, brokenInit, busyWhoAmI, double, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, spinUntil, whoAmI } from './fixtures/pool-tasks.mjs';
+import { add, blob, brokenInit, busyWhoAmI, double, spinUntilExists, touchAndWhoAmI, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, spinUntil, whoAmI } from './fixtures/pool-tasks.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'multiproc-pool-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -367,6 +367,47 @@ describe('Pool work sharing', () => {
     assert.ok(onCoresWorth >= 0.8 * tiny.length, `tiny tasks per worker: ${perPid.join(', ')}`);
     const long = await Promise.all(Array.from({ length: processes * 3 }, () => pool.apply<number>(busyWhoAmI, [20])));
     assert.equal(new Set(long).size, processes, 'every worker takes longer tasks');
+  });
+});
+
+describe('Pool work sharing when the workers of the cores are busy', () => {
+  it('a tiny task is not held back behind the cores\' workers busy with long tasks while others idle (a long task waiting for it would deadlock)', async () => {
+    const cores = cpuCount();
+    await using pool = new Pool({ processes: cores + 2 });
+    for (let i = 0; i < 300; i++) await pool.apply(touchAndWhoAmI, [null]);
+    const release = join(dir, `release-${process.pid}`);
+    // A long task on each of the first workers: each waits for a file that only the tiny task creates.
+    const waiters = Array.from({ length: cores }, () => pool.apply<boolean>(spinUntilExists, [release, 20_000]));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await pool.apply(touchAndWhoAmI, [release]);
+    assert.deepEqual(await Promise.all(waiters), waiters.map(() => true), 'the long tasks saw the tiny one run');
+  });
+
+  it('long tasks queued behind a tiny one are shared over every worker, not batched onto the cores\' workers', async () => {
+    const processes = cpuCount() + 2;
+    await using pool = new Pool({ processes });
+    for (let i = 0; i < 300; i++) await pool.apply(whoAmI);
+    const tiny = pool.apply(whoAmI);
+    const long = Array.from({ length: processes }, () => pool.apply<number>(busyWhoAmI, [100]));
+    await tiny;
+    assert.equal(new Set(await Promise.all(long)).size, processes, 'one long task on each worker');
+  });
+
+  it('apply() reads the caller\'s options before it makes its promise: a submit from a getter settles each task with its own result; a bad signal rejects', async () => {
+    await using pool = new Pool({ processes: 1 });
+    let inner: Promise<unknown> | undefined;
+    const options = {
+      get timeout() {
+        inner ??= pool.apply(double, [5]);
+        return undefined;
+      },
+    };
+    const outer = pool.apply(double, [1], options);
+    assert.deepEqual(await Promise.all([outer, inner]), [2, 10]);
+    const notASignal = { aborted: false } as unknown as AbortSignal;
+    let result: unknown;
+    assert.doesNotThrow(() => (result = pool.apply(double, [1], { signal: notASignal })));
+    await assert.rejects(result as Promise<unknown>);
   });
 });
 

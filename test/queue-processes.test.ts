@@ -19,6 +19,7 @@ import {
   takeMany,
   takeOneThenHang,
   takeThreeThenStop,
+  twoNextsAtOnce,
   viaGrandchild,
 } from './fixtures/queue-workers.mjs';
 
@@ -110,6 +111,19 @@ describe('Queue iteration in another process fetches ahead, and loses nothing', 
     assert.deepEqual(await drain(results, 3), [0, 1, 2]);
     assert.equal(await queue.qsize(), 17);
     assert.equal(await queue.get(), 3);
+  });
+
+  it('two next() calls at once on the iterator get the first two items; what was fetched and not handed out goes back at once', async () => {
+    const queue = new Queue<number>();
+    const results = new Queue<number[]>();
+    for (let i = 0; i < 40; i++) await queue.put(i);
+    const child = new Process({ target: twoNextsAtOnce, args: [queue, results, 3000] }).start();
+    assert.deepEqual(await results.get({ timeout: 30_000 }), [0, 1]);
+    // The consumer is still alive: the items come back because its loop gave them back, not because it died.
+    for (let waited = 0; (await queue.qsize()) < 38 && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(await queue.qsize(), 38);
+    assert.equal(await queue.get(), 2);
+    await child.join();
   });
 
   it('a consumer SIGKILLed in the middle of a fetched batch: every item it had not reached comes back', async () => {

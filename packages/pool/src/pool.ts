@@ -415,25 +415,36 @@ export class Pool extends EventEmitter {
       if (this.#options.onFull === 'reject') return Promise.reject(new PoolQueueFullError(this.#options.maxQueue));
       return new Promise<void>((resolve) => this.#roomWaiters.push(resolve)).then(() => this.#submit(fn, kind, payload, options, call));
     }
+    // The caller's getters (options) run before the shared executor, and its resolving functions are read right after
+    // it: no other code (a submit from a getter) may run in between.
+    const fnName = typeof fn === 'string' ? fn : fn.name;
+    const timeout = options.timeout ?? this.#options.taskTimeout;
+    const retriesLeft = options.retries ?? this.#options.retries;
     const promise = new Promise(capture);
+    const { resolve, reject } = captured;
     const task: Task = {
       id: ++this.#nextTaskId,
       fnId,
-      fnName: typeof fn === 'string' ? fn : fn.name,
+      fnName,
       kind,
       payload,
-      timeout: options.timeout ?? this.#options.taskTimeout,
-      retriesLeft: options.retries ?? this.#options.retries,
+      timeout,
+      retriesLeft,
       settled: false,
       submittedAt: performance.now(),
       sentAt: 0,
-      resolve: captured.resolve,
-      reject: captured.reject,
+      resolve,
+      reject,
       cleanup: undefined,
     };
     if (signal) {
       const onAbort = () => this.#abort(task, new AbortError(call, signal.reason));
-      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        signal.addEventListener('abort', onAbort, { once: true });
+      } catch (error) {
+        reject(error); // not an AbortSignal: the call fails, as any bad argument does
+        return promise;
+      }
       task.cleanup = () => signal.removeEventListener('abort', onAbort);
     }
     this.#queue.push(task);
@@ -484,10 +495,10 @@ export class Pool extends EventEmitter {
     // (the cores are busy anyway; measured: 8 workers on 2 cores spent 2.5x the CPU per task of 2), so only as many
     // workers as there are cores hold work at once. Longer tasks (or ones that wait on I/O), and those of a function
     // whose run time is not known yet, go to every worker. (Judged by the function of the task at the head of the queue.)
-    const head = this.#queue[this.#queueHead]!;
-    const concentrate = this.#workers.size > CORES && (this.#steadyRunEstimates.get(head.fnId) ?? Infinity) < TINY_TASK_MS;
+    const concentrate = this.#workers.size > CORES && this.#isTiny(this.#queue[this.#queueHead]!.fnId);
     const share = Math.min(cap, Math.max(1, Math.ceil(this.#queued / (concentrate ? CORES : this.#workers.size))));
-    const open = (w: WorkerSlot) => w.ready && !w.retiring && !w.exited;
+    // (Concentrated: a worker busy with a task that is not tiny does not count as one of the cores' workers.)
+    const open = (w: WorkerSlot) => w.ready && !w.retiring && !w.exited && (!concentrate || !this.#busyLong(w));
     // Refill a busy worker only once it has worked through half its share: one message per
     // half-share, not one per finished task. This runs after every result message, and most of the
     // time no worker is that low: then nothing is built or sorted.
@@ -515,6 +526,11 @@ export class Pool extends EventEmitter {
       if (limit > 0) room = Math.min(room, limit - worker.assigned);
       const batch: Task[] = [];
       while (room > 0) {
+        // A concentrated batch holds tiny tasks only: a longer one waits for the next dispatch, which shares it over every worker.
+        if (concentrate && this.#queued > 0 && !this.#isTiny(this.#queue[this.#queueHead]!.fnId)) {
+          this.#scheduleDispatch();
+          break;
+        }
         const task = this.#shift();
         if (!task) break;
         if (task.settled) continue;
@@ -527,6 +543,17 @@ export class Pool extends EventEmitter {
       if (this.#queued === 0) break;
     }
     this.#afterQueueShrank();
+  }
+
+  /** Tasks of this function are tiny (see `#dispatch`): its runs are known, and short. */
+  #isTiny(fnId: number): boolean {
+    return (this.#steadyRunEstimates.get(fnId) ?? Infinity) < TINY_TASK_MS;
+  }
+
+  /** The worker runs a task that is not tiny (see `#dispatch`). */
+  #busyLong(worker: WorkerSlot): boolean {
+    const running = worker.running;
+    return running !== undefined && !this.#isTiny(running.fnId);
   }
 
   #sendBatch(worker: WorkerSlot, batch: Task[]): void {

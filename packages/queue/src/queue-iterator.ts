@@ -46,9 +46,23 @@ export class QueueIterator<T> implements AsyncIterator<T> {
     this.#source = source;
   }
 
+  /** A fetch on its way: next() calls made meanwhile wait for it, in order (as an async generator's do). */
+  #busy: Promise<unknown> | undefined;
+
   next(): Promise<IteratorResult<T>> {
+    if (this.#busy) return this.#busy.then(() => this.next(), () => this.next());
     if (this.#used < this.#items.length) return Promise.resolve({ value: this.#hand(), done: false });
-    return this.#fetch();
+    const fetching = this.#fetch();
+    this.#busy = fetching;
+    const idle = () => {
+      if (this.#busy === fetching) this.#busy = undefined;
+    };
+    fetching.then(idle, idle);
+    return fetching;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
   }
 
   /** The loop stopped early (`break`, a throw): the items fetched ahead go back. */
@@ -78,8 +92,13 @@ export class QueueIterator<T> implements AsyncIterator<T> {
       throw error;
     }
     if (this.#ended) {
-      batch.acknowledge?.(0, true); // return() came while this batch was on its way
-      return { value: undefined, done: true };
+      // return() came while this batch was on its way: a proxy gives it back; the owner's get() took its item for
+      // good, so it goes to this next() (as an async generator's pending next() got it), not nowhere.
+      if (batch.acknowledge) {
+        batch.acknowledge(0, true);
+        return { value: undefined, done: true };
+      }
+      return { value: batch.items[0]!, done: false };
     }
     this.#items = batch.items;
     this.#used = 0;

@@ -143,6 +143,25 @@ describe('SimpleQueue', () => {
   });
 });
 
+describe('Queue iteration in its owner', () => {
+  it('the iterator is itself iterable, and a return() while a next() waits does not lose the item that next() takes', async () => {
+    const q = new Queue<string>();
+    await q.put('a');
+    await q.close();
+    const seen: string[] = [];
+    for await (const item of q[Symbol.asyncIterator]() as unknown as AsyncIterable<string>) seen.push(item);
+    assert.deepEqual(seen, ['a']);
+
+    const open = new Queue<string>();
+    const iterator = open[Symbol.asyncIterator]();
+    const pending = iterator.next(); // waits: the queue is empty
+    await iterator.return!();
+    await open.put('x');
+    assert.deepEqual(await pending, { value: 'x', done: false }, 'the item its get() took');
+    assert.deepEqual(await iterator.next(), { value: undefined, done: true });
+  });
+});
+
 describe('QueueState (the owner\'s state)', () => {
   it('a getMany() waiting when a producer\'s batch of puts arrives gets as many of them as it asked for, in order, not just the first', async () => {
     const { QueueState } = await import('../src/queue-state.js');

@@ -496,16 +496,30 @@ export class Channel<In = unknown, Out = unknown> {
    */
   #onWriteError(error: Error | null | undefined): void {
     if (!error || this.#closed) return;
+    // Only the peer's going makes a write fail so (a stream destroyed for another reason reports that reason itself).
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'EPIPE' && code !== 'ECONNRESET') return;
     const fd = (this.#socket as { _handle?: { fd?: unknown } })._handle?.fd;
     if (typeof fd === 'number' && fd >= 0) {
+      // What the stream itself read and holds (reading 'data' events, paused) comes before what the kernel holds:
+      // read() hands it to the 'data' listener (onChunk).
+      while (!this.#closed && this.#socket.readableLength > 0 && this.#socket.read() !== null);
       const chunk = Buffer.allocUnsafe(64 * 1024);
-      try {
-        for (let n = readSync(fd, chunk); n > 0 && !this.#closed; n = readSync(fd, chunk)) {
-          this.counters.bytesIn += n;
-          this.#decoder.push(Buffer.from(chunk.subarray(0, n))); // a copy: frames handed out may be views
+      while (!this.#closed) {
+        let n: number;
+        try {
+          n = readSync(fd, chunk);
+        } catch {
+          break; // EAGAIN or ECONNRESET: there is nothing more to read.
         }
-      } catch {
-        // EAGAIN or ECONNRESET: there is nothing more to read.
+        if (n <= 0) break;
+        this.counters.bytesIn += n;
+        try {
+          this.#decoder.push(Buffer.from(chunk.subarray(0, n))); // a copy: frames handed out may be views
+        } catch (pushError) {
+          this.destroy(pushError as Error); // bad bytes, or onMessage threw: as on any other read
+          return;
+        }
       }
     }
     this.#onEnd();

@@ -582,3 +582,62 @@ test('sendBuffer() rejects with ERR_CHANNEL_CLOSED when the channel is destroyed
   sender.destroy();
   await assert.rejects(written, { code: 'ERR_CHANNEL_CLOSED' });
 });
+
+// ── A peer that left: what it sent is read to the end, however this side learns it left ──
+
+/** One length-prefixed frame around `payload`. */
+function lengthPrefixed(payload: Uint8Array): Buffer {
+  const out = Buffer.alloc(FRAME_HEADER_BYTES + payload.length);
+  out.writeUInt32BE(payload.length, 0);
+  out.set(payload, FRAME_HEADER_BYTES);
+  return out;
+}
+
+/**
+ * A peer writes `bytes` and goes; this side had paused reading (as a Connection does with 256 unread messages) and
+ * then either resumes reading, or sends (the write fails: EPIPE). Resolves with what arrived and the close error's code.
+ */
+async function peerLeft(t: TestContext, bytes: Buffer, how: 'resume' | 'send', onMessage: (message: unknown) => void = () => {}) {
+  const { client: peer, remote } = await connect(t);
+  const got: unknown[] = [];
+  let closed!: (error: Error | undefined) => void;
+  const whenClosed = new Promise<Error | undefined>((resolve) => (closed = resolve));
+  const channel = new Channel(remote, {
+    name: 'reader',
+    onMessage: (message) => {
+      onMessage(message);
+      got.push(message);
+    },
+    onClose: (error) => closed(error),
+  });
+  channel.pause();
+  peer.write(bytes);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  peer.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  if (how === 'resume') channel.resume();
+  else channel.send('anyone there?');
+  const error = await whenClosed;
+  return { got, code: error && ((error as { code?: string }).code ?? error.message) };
+}
+
+test('a peer that left: bytes that do not decode close the channel with ERR_FRAME_DECODE whether this side reads or writes first', HANG, async (t) => {
+  const codec = new Codec();
+  const bytes = Buffer.concat([lengthPrefixed(codec.encode('a')), Buffer.from([0, 0, 0, 2, 0x92, 0x01]), lengthPrefixed(codec.encode('b'))]);
+  const read = await peerLeft(t, bytes, 'resume');
+  const wrote = await peerLeft(t, bytes, 'send');
+  assert.equal(read.code, 'ERR_FRAME_DECODE');
+  assert.deepEqual(wrote, read);
+});
+
+test('a peer that left: onMessage throwing closes the channel with that error whether this side reads or writes first', HANG, async (t) => {
+  const codec = new Codec();
+  const bytes = Buffer.concat(['a', 'bad', 'b'].map((m) => lengthPrefixed(codec.encode(m))));
+  const throwOnBad = (message: unknown) => {
+    if (message === 'bad') throw new Error('handler threw');
+  };
+  const read = await peerLeft(t, bytes, 'resume', throwOnBad);
+  const wrote = await peerLeft(t, bytes, 'send', throwOnBad);
+  assert.equal(read.code, 'handler threw');
+  assert.deepEqual(wrote, read);
+});
