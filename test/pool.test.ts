@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import diagnostics from 'node:diagnostics_channel';
 import { after, describe, it } from 'node:test';
 import { AsyncResult, cpuCount, Pool, Queue, WorkerCrashedError } from 'multiproc';
-import { add, blob, brokenInit, busyWhoAmI, double, spinUntilExists, touchAndWhoAmI, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, spinUntil, whoAmI } from './fixtures/pool-tasks.mjs';
+import { add, blob, brokenInit, busyWhoAmI, double, doubleBut13, spinUntilExists, touchAndWhoAmI, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, spinUntil, whoAmI } from './fixtures/pool-tasks.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'multiproc-pool-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -278,6 +278,38 @@ describe('Pool failures', () => {
     doomed.terminate();
     await assert.rejects(running, { code: 'ERR_POOL_TERMINATED' });
     await doomed.join();
+  });
+
+  it('imap: results before a failing item come first, then its error; the input is let go when the loop fails or stops; a bad chunksize fails the first step; next() calls at once get consecutive results', async () => {
+    await using pool = new Pool({ processes: 2 });
+    let returned = 0;
+    function* upTo(n: number) {
+      try {
+        for (let i = 0; i < n; i++) yield i;
+      } finally {
+        returned++;
+      }
+    }
+    const seen: number[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const v of pool.imap<number, number>(doubleBut13, upTo(1000), { chunksize: 4 })) seen.push(v);
+      })(),
+      (error: unknown) => error instanceof RangeError && error.message === '13 is unlucky',
+    );
+    assert.deepEqual(seen, Array.from({ length: 12 }, (_, i) => i * 2), 'the results of the chunks before it (12 is in the failed chunk)');
+    assert.equal(returned, 1, 'the input was let go after the error');
+
+    for await (const v of pool.imap<number, number>(double, upTo(1000), { chunksize: 4 })) if (v === 10) break;
+    assert.equal(returned, 2, 'and after a break');
+
+    const bad = pool.imap(double, [1, 2, 3], { chunksize: 0 })[Symbol.asyncIterator]();
+    await assert.rejects(bad.next(), { code: 'ERR_INVALID_ARGUMENT' });
+
+    const iterator = pool.imap<number, number>(double, [1, 2, 3, 4, 5], { chunksize: 2 })[Symbol.asyncIterator]();
+    const steps = await Promise.all([iterator.next(), iterator.next(), iterator.next(), iterator.next(), iterator.next(), iterator.next()]);
+    assert.deepEqual(steps.map((s) => s.value), [2, 4, 6, 8, 10, undefined]);
+    assert.equal(steps[5]!.done, true);
   });
 
   it('imapUnordered over an infinite generator pulls only a bounded look-ahead', async () => {

@@ -1,9 +1,8 @@
 /**
- * Chunking for map/starmap, and the lazy, bounded iteration behind imap/imapUnordered.
+ * Chunking for map/starmap, and the options of imap/imapUnordered (whose iteration is result-iterator.ts).
  *
  * @module
  */
-import { InvalidArgumentError } from '@multiproc/wire';
 import type { TaskOptions } from './task.js';
 
 /** Options of `imap` / `imapUnordered`. */
@@ -47,61 +46,4 @@ export async function collectOrdered(chunks: Array<Promise<unknown[]>>, total: n
   for (const part of parts) for (let i = 0; i < part.length; i++) all[at++] = part[i];
   all.length = at;
   return all;
-}
-
-/**
- * Pulls chunks of `items` lazily, keeps at most `buffersize` submitted ahead of the
- * consumer, and yields results in input order (`ordered`) or as chunks finish.
- */
-export async function* iterateResults<T, R>(
-  items: Iterable<T> | AsyncIterable<T>,
-  options: ImapOptions,
-  processes: number,
-  ordered: boolean,
-  submit: (chunk: T[]) => Promise<R[]>,
-): AsyncGenerator<R> {
-  const size = options.chunksize ?? 1;
-  const buffer = options.buffersize ?? processes * 8;
-  if (!Number.isInteger(size) || size < 1) throw new InvalidArgumentError(`Pool.imap(): chunksize must be a whole number ≥ 1, got ${String(size)}.`);
-  if (!Number.isInteger(buffer) || buffer < 1) throw new InvalidArgumentError(`Pool.imap(): buffersize must be a whole number ≥ 1, got ${String(buffer)}.`);
-  const isAsync = Symbol.asyncIterator in items;
-  const source = (isAsync ? items[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]()) as AsyncIterator<T> | Iterator<T>;
-  type Pending = { promise: Promise<{ pending: Pending; results: R[] }>; };
-  const inFlight: Pending[] = [];
-  let exhausted = false;
-  let done = 0;
-  const fill = async () => {
-    while (!exhausted && inFlight.length < buffer) {
-      const chunk: T[] = [];
-      while (chunk.length < size) {
-        // A sync source is read without an await per item (a microtask each, a million of them for a million items).
-        const next = isAsync ? await (source as AsyncIterator<T>).next() : (source as Iterator<T>).next();
-        if (next.done) {
-          exhausted = true;
-          break;
-        }
-        chunk.push(next.value);
-      }
-      if (chunk.length === 0) break;
-      const pending = {} as Pending;
-      pending.promise = submit(chunk).then((results) => ({ pending, results }));
-      // A rejection is raised where it is awaited; until then it must not count as unhandled.
-      pending.promise.catch(() => {});
-      inFlight.push(pending);
-    }
-  };
-  try {
-    await fill();
-    while (inFlight.length > 0) {
-      const { pending, results } = ordered ? await inFlight[0]!.promise : await Promise.race(inFlight.map((p) => p.promise));
-      inFlight.splice(inFlight.indexOf(pending), 1);
-      done += results.length;
-      options.onProgress?.(done, -1);
-      await fill();
-      yield* results;
-    }
-  } finally {
-    // The consumer stopped early: stop pulling input (results still in flight are dropped).
-    if (!exhausted) await (source as AsyncIterator<T>).return?.();
-  }
 }

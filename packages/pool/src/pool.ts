@@ -27,7 +27,8 @@ import { callerModule, cpuCount, describeFunction, Process, type FunctionRef, ty
 import { AbortError, InvalidArgumentError, InvalidStateError, privateSocketDir, sweepSocketDirs, TimeoutError, WAITABLE } from '@multiproc/wire';
 import { AsyncResult } from './async-result.js';
 import { PoolBrokenError, PoolClosedError, PoolQueueFullError, PoolTerminatedError, WorkerCrashedError } from './errors.js';
-import { chunked, collectOrdered, defaultChunksize, iterateResults, type ImapOptions } from './map-tasks.js';
+import { chunked, collectOrdered, defaultChunksize, type ImapOptions } from './map-tasks.js';
+import { ResultIterator } from './result-iterator.js';
 import { Samples, type PoolStats } from './pool-stats.js';
 import { TaskKind, type FromWorker, type ToWorker } from './protocol.js';
 import type { Task, TaskOptions } from './task.js';
@@ -294,12 +295,12 @@ export class Pool extends EventEmitter {
    * ```
    */
   imap<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: ImapOptions & { module?: ModuleLocation } = {}): AsyncIterable<R> {
-    return iterateResults<T, R>(items, options, this.processes, true, (chunk) => this.#submit(fn, TaskKind.Map, chunk, options, 'Pool.imap()') as Promise<R[]>);
+    return new ResultIterator<T, R>(items, options, this.processes, true, (chunk) => this.#submit(fn, TaskKind.Map, chunk, options, 'Pool.imap()') as Promise<R[]>);
   }
 
   /** Like `imap`, yielding results as they finish (not in input order). */
   imapUnordered<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: ImapOptions & { module?: ModuleLocation } = {}): AsyncIterable<R> {
-    return iterateResults<T, R>(items, options, this.processes, false, (chunk) => this.#submit(fn, TaskKind.Map, chunk, options, 'Pool.imapUnordered()') as Promise<R[]>);
+    return new ResultIterator<T, R>(items, options, this.processes, false, (chunk) => this.#submit(fn, TaskKind.Map, chunk, options, 'Pool.imapUnordered()') as Promise<R[]>);
   }
 
   /**
