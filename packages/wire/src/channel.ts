@@ -16,12 +16,13 @@ import type { Duplex } from 'node:stream';
 import { Codec } from './codec.js';
 import { withDecodeContext, withEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
 import { RequireModules, ResetCodec } from './required-modules.js';
-import { ChannelClosedError, FrameDecodeError, ProtocolError, type MultiprocError } from './errors.js';
+import { ChannelClosedError, FrameDecodeError, type MultiprocError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, PLACE_HEAD_BYTES } from './frame-decoder.js';
 import { readInto } from './read-into.js';
 import { JournalWriter, readJournal } from './journal.js';
 import { BulkBytes, BulkFree, BulkOpen, BulkWait } from './bulk-frames.js';
-import { BulkMessage, BulkRingReader, BulkRingWriter, RING_FULL, RING_REFUSED } from './bulk-ring.js';
+import { BulkRingWriter, RING_FULL, RING_REFUSED } from './bulk-ring.js';
+import { BulkReceiver } from './bulk-receiver.js';
 
 /** Options of a {@link Channel}. */
 export interface ChannelOptions<In> {
@@ -117,15 +118,8 @@ export class Channel<In = unknown, Out = unknown> {
   #writtenWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   /** The ring large bytes messages are sent through (see bulk-ring.ts); null: none to be had here. */
   #ringOut: BulkRingWriter | null | undefined;
-  /** The peer's ring, once it named one. */
-  #ringIn: BulkRingReader | undefined;
-  /** Ring addresses below this were read here (every message before it); below `#ringToldFree`, the peer was told so. */
-  #ringReadUpTo = 0;
-  #ringToldFree = 0;
-  /** Ring messages received and not all read yet, oldest first (they may be read out of order: room goes back in order). */
-  #ringUnread: Array<{ message: BulkMessage; end: number; read: boolean }> = [];
-  /** The peer waits for room in its ring: tell it at the next read. */
-  #ringWanted = false;
+  /** The peer's ring: its messages, and the room they give back. */
+  readonly #ringIn: BulkReceiver;
   /**
    * While a bytes message waits for room in the ring: it and everything sent after it (encoded
    * frames, bytes messages), in order. They go out as the reader gives room back (see `#release`).
@@ -145,6 +139,7 @@ export class Channel<In = unknown, Out = unknown> {
     this.#transfer = options.transfer;
     this.#decodeContext = options.decodeContext;
     this.#deferBulk = options.deferBulk ?? false;
+    this.#ringIn = new BulkReceiver(this.#name, (upTo) => this.#giveRoomBack(upTo));
     this.#encoding = { modules: [], transfers: [], canTransfer: options.transfer !== undefined, name: this.#name };
     this.#decoder = new FrameDecoder(
       (payload) => {
@@ -440,7 +435,7 @@ export class Channel<In = unknown, Out = unknown> {
   #flush(): void {
     this.#flushScheduled = false;
     if (this.#batchBytes === 0 || this.#closed) return;
-    const written = this.#writtenWaiters.splice(0);
+    const written = this.#writtenWaiters.length > 0 ? this.#writtenWaiters.splice(0) : undefined;
     const bytes = this.#batch!.subarray(0, this.#batchBytes);
     // The socket keeps `bytes` until written; the next send starts a new batch.
     this.#batch = undefined;
@@ -451,7 +446,7 @@ export class Channel<In = unknown, Out = unknown> {
     this.#socket.write(bytes, (error) => {
       this.#onWriteError(error);
       this.#onWritten();
-      for (const waiter of written) {
+      for (const waiter of written ?? []) {
         if (error || this.#socket.destroyed) waiter.reject(new ChannelClosedError(`${this.#name}: closed before the bytes were written.`, { cause: error ?? this.#closeError }));
         else waiter.resolve();
       }
@@ -679,26 +674,18 @@ export class Channel<In = unknown, Out = unknown> {
   /**
    * A bytes message the peer put in its ring: delivered as a {@link BulkMessage} to read later
    * (`deferBulk`), or read now, into the armed target if it fits (see `readBytesInto`) or into a
-   * buffer of its own. Its room goes back once it is read.
+   * buffer of its own.
    */
   #receiveFromRing(frame: BulkBytes): void {
-    const ring = this.#ringIn;
-    if (!ring) throw new ProtocolError(`${this.#name}: the peer sent a bulk message before naming its ring.`);
-    if (frame.length > ring.size) throw new ProtocolError(`${this.#name}: the peer sent a bulk message of ${frame.length} bytes, over its ${ring.size}-byte ring.`);
+    const message = this.#ringIn.receive(frame);
     this.counters.bytesIn += frame.length;
     this.counters.ringBytesIn += frame.length;
     this.counters.messagesIn++;
-    const entry = { message: undefined as unknown as BulkMessage, end: frame.at + frame.length, read: false };
-    entry.message = new BulkMessage(ring, frame.at, frame.length, this.#name, () => {
-      entry.read = true;
-      this.#ringRead();
-    });
-    this.#ringUnread.push(entry);
-    const message = entry.message;
     if (this.#deferBulk) return this.#onMessage(message as In);
     const target = this.#bytesTarget;
-    if (target && frame.length <= target.length) this.#bytesTarget = undefined;
-    this.#onMessage(message.readInto(target && frame.length <= target.length ? target : Buffer.allocUnsafeSlow(frame.length)) as In);
+    const fits = target !== undefined && frame.length <= target.length;
+    if (fits) this.#bytesTarget = undefined;
+    this.#onMessage(message.readInto(fits ? target : Buffer.allocUnsafeSlow(frame.length)) as In);
   }
 
   /** The ring is full: asks the reader for room (out of line: ahead of what waits for it). */
@@ -707,27 +694,17 @@ export class Channel<In = unknown, Out = unknown> {
     this.#scheduleFlush();
   }
 
-  /** A ring message was read here: the room up to the oldest one still unread goes back now, if the peer waits for it. */
-  #ringRead(): void {
-    const unread = this.#ringUnread;
-    let done = 0;
-    while (done < unread.length && unread[done]!.read) this.#ringReadUpTo = unread[done++]!.end;
-    if (done > 0) unread.splice(0, done);
-    if (this.#ringWanted && this.#ringReadUpTo > this.#ringToldFree) this.#giveRoomBack();
-  }
-
   /**
-   * Tells the peer, which waits, that its ring is free below what was read here: at once, ahead
-   * of anything this side has waiting for room of its own (else two writers could wait for each
-   * other), and not at the end of a long run of reads (else the writer idles while the reader reads).
+   * Tells the peer, which waits, that its ring is free below `upTo`: at once, ahead of anything
+   * this side has waiting for room of its own (else two writers could wait for each other), and
+   * not at the end of a long run of reads (else the writer idles while the reader reads). Not
+   * once this side's end is written (while it closes but waits for room itself, the peer still reads).
    */
-  #giveRoomBack(): void {
-    this.#ringWanted = false;
-    // Closing, but its own end not written yet (it waits for room in its own ring): the peer still reads.
-    if (this.#closed || this.#endWritten) return;
-    this.#ringToldFree = this.#ringReadUpTo;
-    this.#append(this.#codec.encode(new BulkFree(this.#ringReadUpTo)));
+  #giveRoomBack(upTo: number): boolean {
+    if (this.#closed || this.#endWritten) return false;
+    this.#append(this.#codec.encode(new BulkFree(upTo)));
     this.#flush();
+    return true;
   }
 
   /** Where a large frame's payload after its first bytes (`head`) goes: into the target, if it is msgpack bytes that fit. */
@@ -770,22 +747,8 @@ export class Channel<In = unknown, Out = unknown> {
       this.#ringOut?.free(message.upTo);
       return this.#release();
     }
-    if (message instanceof BulkOpen) {
-      this.#ringIn?.release();
-      this.#ringIn = new BulkRingReader(message.path, message.size, this.#name);
-      this.#ringReadUpTo = this.#ringToldFree = 0;
-      this.#ringUnread = [];
-      return;
-    }
-    if (message instanceof BulkWait) {
-      // Answered now if something was read since the last answer. Else the messages still unread move out of the
-      // ring into memory of their own (as a socket's reader reads ahead, up to its flow-control limit), and the room
-      // goes back; with none, at the next read.
-      if (this.#ringReadUpTo <= this.#ringToldFree) for (const { message: unread } of this.#ringUnread.slice()) unread.keep();
-      if (this.#ringReadUpTo > this.#ringToldFree) this.#giveRoomBack();
-      else this.#ringWanted = true;
-      return;
-    }
+    if (message instanceof BulkOpen) return this.#ringIn.open(message);
+    if (message instanceof BulkWait) return this.#ringIn.wait();
     this.counters.messagesIn++;
     this.#onMessage(message as In);
   }
@@ -830,8 +793,7 @@ export class Channel<In = unknown, Out = unknown> {
     // The ring goes once the reader has it open, or after a failure. After a clean end the reader may still hold our
     // BulkOpen unread (frames held for a module import): the file stays for it (or for the sweep).
     this.#ringOut?.close(error !== undefined || this.#socket.destroyed);
-    this.#ringIn?.release();
-    this.#ringIn = undefined;
+    this.#ringIn.close();
     // What waited for room in the ring is dropped; a close() or end() waiting for it goes ahead (on a closed socket).
     const waiting = this.#waiting;
     this.#waiting = undefined;
