@@ -379,16 +379,32 @@ export class Connection<T = unknown> implements HasWaitable {
     await this.close();
   }
 
-  /** Receives until the other end closes. */
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    for (;;) {
-      try {
-        yield await this.recv();
-      } catch (error) {
-        if (error instanceof EOFError) return;
-        throw error;
-      }
-    }
+  /**
+   * Receives until the other end closes (then the loop ends quietly; another error is thrown).
+   * A plain iterator, not an async generator: one promise per message instead of a generator's several.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    let ended = false;
+    const done = (): IteratorResult<T> => ({ value: undefined, done: true });
+    const iterator: AsyncIterableIterator<T> = {
+      next: () =>
+        ended
+          ? Promise.resolve(done())
+          : this.recv().then(
+              (value): IteratorResult<T> => ({ value, done: false }),
+              (error: unknown) => {
+                ended = true;
+                if (error instanceof EOFError) return done();
+                throw error;
+              },
+            ),
+      return: () => {
+        ended = true;
+        return Promise.resolve(done());
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   /** For `wait()`. */

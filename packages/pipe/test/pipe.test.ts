@@ -46,6 +46,24 @@ describe('Pipe in one process', () => {
     await assert.rejects(b.recv(), { code: 'ERR_EOF', name: 'EOFError' });
   });
 
+  it('for await: a break leaves the rest for recv(); a loop ends quietly at EOF; next() calls at once get consecutive messages', async () => {
+    const [a, b] = Pipe<number>();
+    for (let i = 0; i < 6; i++) await a.send(i);
+    for await (const value of b) if (value === 1) break;
+    assert.equal(await b.recv(), 2, 'the messages after the break are still there');
+    const iterator = b[Symbol.asyncIterator]();
+    assert.deepEqual(await Promise.all([iterator.next(), iterator.next()]), [
+      { value: 3, done: false },
+      { value: 4, done: false },
+    ]);
+    await a.close();
+    const rest: number[] = [];
+    for await (const value of iterator) rest.push(value);
+    assert.deepEqual(rest, [5]);
+    assert.deepEqual(await iterator.next(), { value: undefined, done: true });
+    await b.close();
+  });
+
   it('poll() says whether something is waiting, waiting up to its timeout', async () => {
     const [a, b] = Pipe<string>();
     assert.equal(await b.poll(), false);
