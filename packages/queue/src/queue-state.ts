@@ -225,29 +225,14 @@ export class QueueState<T> implements Owned {
 
   #add(item: T): void {
     if (this.joinable) this.#unfinished++;
-    if (!this.#handToGetter(item)) this.#items.push(item);
+    this.#items.push(item);
+    this.#serveWaiting();
   }
 
   /** Puts an item back at the head: it was taken by a process that died. */
   #requeue(item: T): void {
-    if (!this.#handToGetter(item)) this.#items.unshift(item);
-  }
-
-  #handToGetter(item: T): boolean {
-    for (let getter = this.#getters.shift(); getter; getter = this.#getters.shift()) {
-      if (getter.done) continue;
-      getter.done = true;
-      getter.cleanup?.();
-      if (getter.many) {
-        const batch = [this.#take(item, getter.peer, undefined)];
-        this.#batchReceipt(batch, getter.peer, getter.context);
-        (getter as unknown as Waiter<T[]>).resolve(batch);
-      } else {
-        getter.resolve(this.#take(item, getter.peer, getter.context));
-      }
-      return true;
-    }
-    return false;
+    this.#items.unshift(item);
+    this.#serveWaiting();
   }
 
   /** Buffered items go to the getters waiting, oldest getter first (one item each; a getMany waiter up to its max). */
