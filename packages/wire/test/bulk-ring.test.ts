@@ -3,40 +3,17 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pack } from 'msgpackr';
 import { BulkMessage, Channel, FRAME_HEADER_BYTES, sweepSocketDirs } from '@multiproc/wire';
+import { socketPair } from './helpers/socket-pair.js';
 
 /** Bounds a test that would otherwise hang; never a claim about speed. */
 const HANG = { timeout: 30_000 };
 const MIB = 1024 * 1024;
 /** The rings need shared memory; elsewhere the socket carries everything (and these tests have nothing to check). */
 const SHM = existsSync('/dev/shm') ? false : 'no /dev/shm on this machine: the bulk ring is not used';
-
-/** Two connected Unix sockets, destroyed when the test ends. */
-async function socketPair(t: TestContext): Promise<[net.Socket, net.Socket]> {
-  const dir = mkdtempSync(join(os.tmpdir(), 'bulk-ring-test-'));
-  const path = join(dir, 's');
-  const accepted = new Promise<net.Socket>((resolve) => {
-    const server = net.createServer((socket) => {
-      server.close();
-      resolve(socket);
-    });
-    server.listen(path);
-  });
-  await new Promise((resolve) => setImmediate(resolve));
-  const client = net.connect(path);
-  await new Promise<void>((resolve, reject) => client.once('connect', resolve).once('error', reject));
-  const remote = await accepted;
-  rmSync(dir, { recursive: true, force: true });
-  t.after(() => {
-    client.destroy();
-    remote.destroy();
-  });
-  return [client, remote];
-}
 
 /** A writer Channel and a reader Channel (deferBulk as given) with the reader's messages collected. */
 async function pair(t: TestContext, deferBulk: boolean) {

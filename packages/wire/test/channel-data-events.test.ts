@@ -3,11 +3,8 @@
 // the first Channel, so this one must be the first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import { join } from 'node:path';
 import { Channel, Codec, FRAME_HEADER_BYTES } from '@multiproc/wire';
+import { socketPair } from './helpers/socket-pair.js';
 
 const lengthPrefixed = (payload: Uint8Array): Buffer => {
   const out = Buffer.alloc(FRAME_HEADER_BYTES + payload.length);
@@ -17,24 +14,7 @@ const lengthPrefixed = (payload: Uint8Array): Buffer => {
 };
 
 test("a peer that left, read with 'data' events: a send that fails still delivers every message, in order (what the paused stream holds first)", { timeout: 30_000 }, async (t) => {
-  const dir = mkdtempSync(join(os.tmpdir(), 'channel-data-'));
-  const path = join(dir, 's');
-  const accepted = new Promise<net.Socket>((resolve) => {
-    const server = net.createServer((socket) => {
-      server.close();
-      resolve(socket);
-    });
-    server.listen(path);
-  });
-  await new Promise((resolve) => setImmediate(resolve));
-  const peer = net.connect(path);
-  await new Promise((resolve) => peer.once('connect', resolve));
-  const remote = await accepted;
-  t.after(() => {
-    peer.destroy();
-    remote.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const [peer, remote] = await socketPair(t);
   // As in a runtime without Node's onread: the channel's probe finds none of its symbols.
   const original = Object.getOwnPropertySymbols;
   Object.getOwnPropertySymbols = (o: object) => original(o).filter((symbol) => symbol.description !== 'kBuffer');
