@@ -384,10 +384,30 @@ describe('Pool observability and recycling', () => {
   });
 });
 
+/**
+ * Resolves once `count` workers of the pool have said they are ready (call it right after `new Pool`). Its timer
+ * bounds a hang and keeps this process alive meanwhile (an idle pool does not).
+ */
+function workersStarted(pool: Pool, count: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let started = 0;
+    const timer = setTimeout(() => reject(new Error(`only ${started} of ${count} workers started in 60 s`)), 60_000);
+    const onStart = () => {
+      if (++started < count) return;
+      pool.off('workerStart', onStart);
+      clearTimeout(timer);
+      resolve();
+    };
+    pool.on('workerStart', onStart);
+  });
+}
+
 describe('Pool work sharing', () => {
   it('tiny tasks on more workers than cores go to one worker per core (always the same ones); longer tasks go to every worker', async () => {
     const processes = cpuCount() + 2;
     await using pool = new Pool({ processes });
+    // (On a loaded machine the last workers may still be starting when the warm-up tasks are done.)
+    await workersStarted(pool, processes);
     // Run times become known (the first tasks go one to each worker).
     for (let i = 0; i < 2000; i++) await pool.apply(whoAmI);
     const tiny = await Promise.all(Array.from({ length: 20_000 }, () => pool.apply<number>(whoAmI)));
@@ -406,6 +426,7 @@ describe('Pool work sharing when the workers of the cores are busy', () => {
   it('a tiny task is not held back behind the cores\' workers busy with long tasks while others idle (a long task waiting for it would deadlock)', async () => {
     const cores = cpuCount();
     await using pool = new Pool({ processes: cores + 2 });
+    await workersStarted(pool, cores + 2);
     for (let i = 0; i < 300; i++) await pool.apply(touchAndWhoAmI, [null]);
     const release = join(dir, `release-${process.pid}`);
     // A long task on each of the first workers: each waits for a file that only the tiny task creates.
@@ -418,6 +439,8 @@ describe('Pool work sharing when the workers of the cores are busy', () => {
   it('long tasks queued behind a tiny one are shared over every worker, not batched onto the cores\' workers', async () => {
     const processes = cpuCount() + 2;
     await using pool = new Pool({ processes });
+    // Every worker up first: one still starting when the long tasks come cannot take one (seen on a loaded CI machine).
+    await workersStarted(pool, processes);
     for (let i = 0; i < 300; i++) await pool.apply(whoAmI);
     const tiny = pool.apply(whoAmI);
     const long = Array.from({ length: processes }, () => pool.apply<number>(busyWhoAmI, [100]));
