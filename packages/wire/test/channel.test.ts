@@ -279,6 +279,27 @@ test('10 000 sends in one synchronous loop cost at most 3 socket writes, and all
   assert.equal(sender.counters.bytesOut, client.bytesWritten);
 });
 
+test('batch buffers are reused only once the kernel has their bytes: one send a tick to a peer that stops reading, then resumes, all arrive intact', HANG, async (t) => {
+  const { client, remote } = await connect(t);
+  const box = inbox<{ i: number; fill: string }>();
+  const sender = new Channel(client, { onMessage: () => {} });
+  remote.pause(); // the kernel's buffer fills, and the writes after that wait in the stream with their batch buffers
+  const count = 600;
+  for (let i = 0; i < count; i++) {
+    sender.send({ i, fill: String.fromCharCode(97 + (i % 26)).repeat(1000) });
+    await new Promise((resolve) => setImmediate(resolve)); // one flush (one batch) per send
+  }
+  assert.ok(client.writableLength > 0, 'some batches wait in the stream');
+  new Channel(remote, { onMessage: box.onMessage, onClose: box.onClose });
+  remote.resume();
+  await box.received(count);
+  box.messages.forEach((message, i) => {
+    assert.equal(message.i, i);
+    assert.equal(message.fill, String.fromCharCode(97 + (i % 26)).repeat(1000), `message ${i} intact`);
+  });
+  sender.destroy();
+});
+
 test('send() returns false once more than highWaterMark bytes are queued to a peer that does not read, and drained() resolves after it resumes', HANG, async (t) => {
   const highWaterMark = 64 * 1024;
   const { a, b, bBox, client, remote } = await channelPair<string>(t, { highWaterMark });
