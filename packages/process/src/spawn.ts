@@ -12,6 +12,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ProcessStartError } from './errors.js';
+import { inheritedExecArgv } from './exec-argv.js';
 
 /** Where the child's channel to its parent is. */
 export const CHANNEL_FD = 4;
@@ -22,7 +23,10 @@ const CHILD_MAIN = fileURLToPath(new URL('./child-main.js', import.meta.url));
 
 /** How to start the child's Node process. */
 export interface SpawnOptions {
-  /** Node flags for the child. @default process.execArgv (so `--import tsx` carries over to children) */
+  /**
+   * Node flags for the child. @default this process's (`process.execArgv`, so `--import tsx` carries over to
+   * children), less those of its own entry point: `-e`/`-p` and their code, `--input-type`, `-i` (see `inheritedExecArgv`)
+   */
   execArgv?: string[] | undefined;
   /** The child's environment. @default process.env */
   env?: NodeJS.ProcessEnv | undefined;
@@ -41,7 +45,7 @@ export function forkChild(options: SpawnOptions): { child: ChildProcess; socket:
     child = fork(CHILD_MAIN, [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
       serialization: 'json',
-      execArgv: options.execArgv ?? process.execArgv,
+      execArgv: options.execArgv ?? inheritedExecArgv(),
       env: { ...(options.env ?? process.env), [PARENT_PID_ENV]: String(process.pid) },
       cwd: options.cwd,
     });

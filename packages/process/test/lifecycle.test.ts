@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { Process } from '@multiproc/process';
 import { exitWith, ignoreSigterm, record, sleepFor } from './fixtures/targets.mjs';
 import { readJson, tempDir } from './helpers.js';
 
+const execFileAsync = promisify(execFile);
 const tmp = tempDir();
 after(() => tmp.cleanup());
 
@@ -108,4 +112,23 @@ describe('Process lifecycle', () => {
     assert.match(String(b), /<Process name='worker' initial daemon>/);
   });
 
+});
+
+describe('Process started from code given on the command line', () => {
+  it('a program run by `node --input-type=module -e` starts children: they do not inherit the code or --input-type', async () => {
+    const targets = new URL('./fixtures/targets.mjs', import.meta.url).href;
+    const code = `
+      import { Process } from '@multiproc/process';
+      import { exitWith } from ${JSON.stringify(targets)};
+      const child = new Process({ target: exitWith, args: [7] });
+      child.start();
+      await child.join();
+      console.log('child exit code', child.exitCode);
+    `;
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    for (const flags of [['--input-type=module', '-e'], ['--input-type', 'module', '--eval']]) {
+      const { stdout, stderr } = await execFileAsync(process.execPath, [...flags, code], { cwd, timeout: 30_000 });
+      assert.equal(stdout, 'child exit code 7\n', `${flags.join(' ')}: ${stderr}`);
+    }
+  });
 });
