@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Connection, Pipe, Process, Queue, wait } from 'multiproc';
 import { pointThenDie, Point, staleThenDie } from './fixtures/journal-workers.mjs';
-import { echo, echoViaGrandchild, readAll, sendAnEndBack, sendNumberedBytes, sendNumbers, sendThenDie, slowPointThenBytes, smallsThenBytesThenExit, writeMany } from './fixtures/pipe-workers.mjs';
+import { echo, echoViaGrandchild, readAll, sendAnEndBack, sendNowThenDie, sendNumberedBytes, sendNumbers, sendThenDie, slowPointThenBytes, smallsThenBytesThenExit, writeMany } from './fixtures/pipe-workers.mjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'multiproc-test-journal-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -32,6 +32,21 @@ describe('Pipe journals: what a process sent survives its SIGKILL', () => {
     assert.deepEqual(got.slice(1, 1001), Array.from({ length: 1000 }, (_, i) => i));
     assert.ok(Buffer.isBuffer(got[1001]) && (got[1001] as Buffer).length === 1024 * 1024 && (got[1001] as Buffer).every((b) => b === 7));
     assert.equal(got[1002], 'last');
+    assert.equal(existsSync(journal), false);
+  });
+
+  it('sendNow() journals only what the socket could not take at once; after a SIGKILL every message arrives, in order', async () => {
+    const journal = join(scratch, 'now');
+    const [mine, theirs] = Pipe<unknown>();
+    mine.recoverFrom(journal);
+    const count = 400; // 3.2 MiB: this end stops reading after 256 messages, so the socket fills
+    const child = new Process({ target: sendNowThenDie, args: [theirs, journal, count] }).start();
+    await child.join();
+    assert.equal(child.signalCode, 'SIGKILL');
+    const got = await drain(mine);
+    assert.deepEqual(got.slice(0, 12), ['open', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, { journalBytes: 0 }], 'small messages the socket took were not journaled');
+    const numbers = got.slice(12).map((message) => (message as { i: number }).i);
+    assert.deepEqual(numbers, Array.from({ length: count }, (_, i) => i));
     assert.equal(existsSync(journal), false);
   });
 

@@ -1,7 +1,9 @@
 // The pool with real worker processes: results, errors, and every way a task or worker can fail.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import diagnostics from 'node:diagnostics_channel';
 import { after, describe, it } from 'node:test';
@@ -350,6 +352,28 @@ describe('Pool failures', () => {
     await pool.join();
     assert.equal(exits.length, 2);
     for (const pid of starts) assert.equal(isAlive(pid), false);
+  });
+});
+
+describe('Pool and the event loop', () => {
+  it('a pending task keeps the program alive; an idle pool, never closed, lets it end', async () => {
+    const tasks = new URL('./fixtures/pool-tasks.mjs', import.meta.url).href;
+    // Tasks one after the other (the pool goes busy, idle, busy…), then one that nothing else waits for.
+    const program = `
+      import { Pool } from 'multiproc';
+      import { double, sleepThen } from ${JSON.stringify(tasks)};
+      const pool = new Pool({ processes: 1 });
+      for (let i = 1; i <= 3; i++) console.log(await pool.apply(double, [i]));
+      void pool.apply(sleepThen, [300, 'late']).then(console.log);
+    `;
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = execFile(process.execPath, ['--input-type=module', '-e', program], { cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 30_000 }, () => {});
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('exit', (exitCode) => resolve({ code: exitCode, stdout: out }));
+    });
+    assert.equal(stdout, '2\n4\n6\nlate\n');
+    assert.equal(code, 0, 'ended on its own (not killed by the 30 s timeout)');
   });
 });
 

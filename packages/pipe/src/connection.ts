@@ -137,6 +137,22 @@ export class Connection<T = unknown> implements HasWaitable {
     return this.#channel.send(value);
   }
 
+  /**
+   * Like `trySend()`, but written at once, in this call, with whatever this end had queued: not at
+   * the end of the tick. With a journal (`keepJournal`), a message the OS takes in this call is not
+   * journaled — the journal only ever holds what the OS has not taken — so a sender that writes each
+   * message as it goes saves a file write per message. (What the socket cannot take at once, its
+   * buffer full, is journaled right after the write: a process killed between the two loses it.)
+   *
+   * @returns false when the reader is behind (the value is sent all the same): `await drained()` before sending more.
+   * @throws as `trySend()`.
+   */
+  sendNow(value: T): boolean {
+    this.#check('sendNow', this.writable);
+    if (!this.#channel) throw new InvalidStateError('Connection.sendNow(): this end is not open yet; the first message must go through `await send()`.');
+    return this.#channel.sendNow(value);
+  }
+
   /** Resolves once what this end has queued is back under the pipe's limit (at once if it is; see `trySend`). */
   async drained(): Promise<void> {
     if (!this.#channel) return;

@@ -17,7 +17,10 @@
  * holds back the results of the tasks that finished in the last BATCH_MS
  * before it until it ends (or its worker is killed: they are read from the
  * journal then). Without a journal (the file could not be
- * written), each result is written before the next task starts.
+ * written), each result is written before the next task starts. A result
+ * written at once is journaled only if the socket cannot take it
+ * (`Connection.sendNow`): a worker running one task at a time, whose every
+ * result goes out at once, makes no file write.
  *
  * @module
  */
@@ -92,19 +95,22 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
   // Resident memory costs a syscall to read: measured at most every 100 ms.
   let rss = 0;
   let rssAt = -Infinity;
-  /** Queues one result (journaled, if there is a journal, before this returns). False: the pool is behind. */
-  const report = (id: number, ok: boolean, value: unknown, ms: number): boolean => {
+  /**
+   * Sends one result: written now (`writeNow`), or else queued and journaled (if there is a journal) before this returns.
+   * False: the pool is behind.
+   */
+  const report = (id: number, ok: boolean, value: unknown, ms: number, writeNow: boolean): boolean => {
     const now = performance.now();
     if (now - rssAt > 100) {
       rss = process.memoryUsage.rss();
       rssAt = now;
     }
     try {
-      return conn.trySend({ t: 'done', id, ok, value, ms, rss });
+      return writeNow ? conn.sendNow({ t: 'done', id, ok, value, ms, rss }) : conn.trySend({ t: 'done', id, ok, value, ms, rss });
     } catch (error) {
       if ((error as { code?: string }).code !== 'ERR_ENCODE') throw error;
       // The value cannot be sent: the encode error becomes the task's error.
-      return conn.trySend({ t: 'done', id, ok: false, value: error, ms, rss });
+      return writeNow ? conn.sendNow({ t: 'done', id, ok: false, value: error, ms, rss }) : conn.trySend({ t: 'done', id, ok: false, value: error, ms, rss });
     }
   };
 
@@ -146,15 +152,15 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
       }
       const end = performance.now();
       recentMax.set(fnId, Math.max(end - start, (recentMax.get(fnId) ?? 0) * RECENT_DECAY));
-      const caughtUp = report(id, ok, value, end - start);
-      unwrittenSince ??= end;
-      // Without a journal each result is written before the next task starts: if it kills the
-      // worker, the pool knows which task ran.
+      // Written at once (not journaled, if the socket takes it: see Connection.sendNow): a watched task's
+      // result, every result without a journal (if the next task kills the worker, the pool knows which
+      // task ran), the last of the tasks queued here, and a result that completes BATCH_MS of them.
+      const now = watched || !conn.journaling || queueHead >= queue.length || end - (unwrittenSince ?? end) >= BATCH_MS;
+      const caughtUp = report(id, ok, value, end - start, now);
+      unwrittenSince = now ? undefined : (unwrittenSince ?? end);
       if (!caughtUp) {
         await conn.drained();
         unwrittenSince = undefined;
-      } else if (watched || !conn.journaling || end - unwrittenSince >= BATCH_MS) {
-        await write();
       }
     }
     queue.length = 0;

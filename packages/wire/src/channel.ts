@@ -121,6 +121,11 @@ export class Channel<In = unknown, Out = unknown> {
   #framesOut = 0;
   #framesIn = 0;
   #journal: JournalWriter | undefined;
+  /** While `sendNow()` runs: frames joining the batch are journaled only if the socket cannot take them at once. */
+  #deferRecords = false;
+  /** Where the batch's first such frame starts (-1: none), and its number. */
+  #deferredFrom = -1;
+  #deferredSeq = 0;
   /** Where the peer keeps its journal, read when its stream ends. */
   #recoverFrom: string | undefined;
   /** Where the next large bytes message goes, if it fits (see `readBytesInto`). */
@@ -302,6 +307,29 @@ export class Channel<In = unknown, Out = unknown> {
   }
 
   /**
+   * Queues a message and writes it, with everything queued before it, now: in this call, not at the
+   * end of the tick. With a journal (`keepJournal`), what the OS takes in this call is not journaled
+   * (the journal only ever holds what the OS has not taken): one `pwritev` fewer per message for a
+   * sender that writes each message as it goes. What the socket cannot take at once is journaled
+   * right after the write. (So there is one gap: a process killed between a socket write that the
+   * kernel took only in part, its buffer full, and the journal record that follows it loses that
+   * message.)
+   *
+   * @returns false when the caller should wait for `drained()` before sending more.
+   * @throws as `send()`.
+   */
+  sendNow(message: Out): boolean {
+    this.#deferRecords = this.#journal !== undefined && this.#reusesBatches && this.#waiting === undefined && this.#socket.writableLength === 0;
+    try {
+      this.send(message);
+    } finally {
+      this.#deferRecords = false;
+      this.#flush();
+    }
+    return !this.needsDrain;
+  }
+
+  /**
    * Sends `bytes` without copying them into the stream: a message the peer decodes as a Buffer,
    * as `send(bytes)` would. Up to 2 MiB they are copied into a ring in shared memory beside the
    * socket, where there is one (see bulk-ring.ts), and the stream carries only where they are;
@@ -457,6 +485,8 @@ export class Channel<In = unknown, Out = unknown> {
 
   #flush(): void {
     this.#flushScheduled = false;
+    const deferredFrom = this.#deferredFrom;
+    this.#deferredFrom = -1;
     if (this.#batchBytes === 0 || this.#closed) return;
     const written = this.#writtenWaiters.length > 0 ? this.#writtenWaiters.splice(0) : undefined;
     const batch = this.#batch!;
@@ -478,8 +508,25 @@ export class Channel<In = unknown, Out = unknown> {
     // Nothing left in the stream: the kernel took the bytes during write() (the usual case for a small batch
     // to a reader keeping up), and Node holds no reference to them, so the buffer can take the next batch.
     // (Only a socket: another stream, a PassThrough say, may keep the very chunk it was given.)
-    if (this.#reusesBatches && this.#socket.writableLength === 0 && batch.length <= MAX_SPARE_BYTES) this.#spare = batch;
+    if (this.#socket.writableLength === 0) {
+      if (this.#reusesBatches && batch.length <= MAX_SPARE_BYTES) this.#spare = batch;
+    } else if (deferredFrom >= 0) {
+      // sendNow(): the kernel did not take all of it; its frames wait in the stream, so they go in the journal.
+      this.#recordBatch(bytes, deferredFrom, this.#deferredSeq);
+    }
     this.#rewindIfWritten();
+  }
+
+  /** Records the frames of `bytes` (a batch) from offset `from` on, numbered from `seq`. */
+  #recordBatch(bytes: Buffer, from: number, seq: number): void {
+    const framesOut = this.#framesOut;
+    this.#framesOut = seq;
+    for (let at = from; at < bytes.length; ) {
+      const length = bytes.readUInt32BE(at);
+      this.#record(bytes.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + length));
+      at += FRAME_HEADER_BYTES + length;
+    }
+    this.#framesOut = framesOut;
   }
 
   /** Records a frame in the journal, if there is one. A journal that fails (disk full) stops: `journaling` turns false. */
@@ -593,6 +640,7 @@ export class Channel<In = unknown, Out = unknown> {
     const bytes = this.#batch!.subarray(0, this.#batchBytes);
     this.#batch = undefined;
     this.#batchBytes = 0;
+    this.#deferredFrom = -1;
     try {
       for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
     } catch {
@@ -747,7 +795,15 @@ export class Channel<In = unknown, Out = unknown> {
   }
 
   #append(payload: Uint8Array): void {
-    this.#record(payload);
+    if (!this.#deferRecords || !this.#journal) this.#record(payload);
+    else {
+      // (Recorded by #flush if the socket does not take it at once.)
+      if (this.#deferredFrom < 0) {
+        this.#deferredFrom = this.#batchBytes;
+        this.#deferredSeq = this.#framesOut;
+      }
+      this.#framesOut++;
+    }
     const frameBytes = FRAME_HEADER_BYTES + payload.length;
     this.#reserve(frameBytes);
     const batch = this.#batch!;
@@ -833,6 +889,7 @@ export class Channel<In = unknown, Out = unknown> {
     for (const waiter of this.#writtenWaiters.splice(0)) waiter.reject(new ChannelClosedError(`${this.#name}: closed before the bytes were written.`, { cause: error }));
     this.#batch = undefined;
     this.#batchBytes = 0;
+    this.#deferredFrom = -1;
     if (error) this.#socket.destroy();
     this.#wakeDrainWaiters();
     for (const wake of this.#closeWaiters.splice(0)) wake();

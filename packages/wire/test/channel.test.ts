@@ -279,6 +279,23 @@ test('10 000 sends in one synchronous loop cost at most 3 socket writes, and all
   assert.equal(sender.counters.bytesOut, client.bytesWritten);
 });
 
+test('sendNow() writes at once, in the call, with what was queued before it; send() waits for the end of the tick', HANG, async (t) => {
+  const { client, remote } = await connect(t);
+  const box = inbox<number>();
+  const sender = new Channel<number, number>(client, { onMessage: () => {} });
+  new Channel(remote, { onMessage: box.onMessage, onClose: box.onClose });
+  sender.send(1);
+  assert.equal(client.bytesWritten, 0, 'send() alone writes nothing yet');
+  assert.equal(sender.sendNow(2), true);
+  const written = client.bytesWritten;
+  assert.equal(written, sender.counters.bytesOut, 'both messages written by sendNow()');
+  sender.send(3);
+  assert.equal(client.bytesWritten, written);
+  await box.received(3);
+  assert.deepEqual(box.messages, [1, 2, 3]);
+  sender.destroy();
+});
+
 test('batch buffers are reused only once the kernel has their bytes: one send a tick to a peer that stops reading, then resumes, all arrive intact', HANG, async (t) => {
   const { client, remote } = await connect(t);
   const box = inbox<{ i: number; fill: string }>();
