@@ -88,6 +88,17 @@ describe('Pool results', () => {
   });
 });
 
+/** This process's pools' journal directories (in shared memory, or else the temporary directory). */
+function journalDirs(): string[] {
+  return ['/dev/shm', tmpdir()].flatMap((base) => {
+    try {
+      return readdirSync(base).filter((name) => name.startsWith(`multiproc-journal-${process.pid}-`)).map((name) => join(base, name));
+    } catch {
+      return [];
+    }
+  });
+}
+
 describe('Pool failures', () => {
   it('a worker SIGKILLed mid-task: only its task rejects with WorkerCrashedError; the pool replaces it and goes on', async () => {
     await using pool = new Pool({ processes: 2 });
@@ -158,14 +169,13 @@ describe('Pool failures', () => {
     assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), ['a', 'long-a', 'b', 'long-b'], 'each ran once');
   });
 
-  it('a worker\'s result journal stays bounded while the pool is slow to read: the worker waits instead', async () => {
-    await using pool = new Pool({ processes: 1 });
+  it('a worker\'s result journal stays bounded while the pool is slow to read: the worker waits instead; the journals go with the pool', async () => {
+    const pool = new Pool({ processes: 1 });
     for (let i = 0; i < 50; i++) await pool.apply(blob, [10]);
     let largest = 0;
     const probe = () => {
-      for (const name of readdirSync(tmpdir())) {
-        if (!name.startsWith(`multiproc-journal-${process.pid}-`)) continue;
-        for (const file of readdirSync(join(tmpdir(), name))) largest = Math.max(largest, statSync(join(tmpdir(), name, file), { throwIfNoEntry: false })?.size ?? 0);
+      for (const dir of journalDirs()) {
+        for (const file of readdirSync(dir)) largest = Math.max(largest, statSync(join(dir, file), { throwIfNoEntry: false })?.size ?? 0);
       }
     };
     // This process is busy 30 ms out of every 40: the worker's pipe backs up and never quite empties.
@@ -180,6 +190,10 @@ describe('Pool failures', () => {
     assert.equal(results.length, 3000);
     assert.ok(largest > 0, 'the journal was seen');
     assert.ok(largest <= 12 * 1024 * 1024, `the journal reached ${largest} bytes for 94 MiB of results`);
+    assert.equal(journalDirs().length, 1);
+    pool.close();
+    await pool.join();
+    assert.deepEqual(journalDirs(), [], 'the journal directory is removed once the workers are gone');
   });
 
   it('terminate() while a task runs for ever: the tasks that finished before it still get their results', async () => {

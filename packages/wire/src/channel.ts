@@ -162,9 +162,9 @@ export class Channel<In = unknown, Out = unknown> {
     this.#ringIn = new BulkReceiver(this.#name, (upTo) => this.#giveRoomBack(upTo));
     this.#encoding = { modules: [], transfers: [], canTransfer: options.transfer !== undefined, name: this.#name };
     this.#decoder = new FrameDecoder(
-      (payload) => {
+      (source, start, end) => {
         this.#framesIn++;
-        this.#receive(payload);
+        this.#receive(source, start, end);
       },
       options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       this.#name,
@@ -812,13 +812,14 @@ export class Channel<In = unknown, Out = unknown> {
     this.#batchBytes += frameBytes;
   }
 
-  #receive(payload: Buffer): void {
+  /** A frame's payload arrived: `source[start, end)`. */
+  #receive(source: Buffer, start = 0, end = source.length): void {
     if (this.#closed) return;
     if (this.#held) {
-      this.#held.push(payload);
+      this.#held.push(source.subarray(start, end));
       return;
     }
-    const message = withDecodeContext(this.#decodeContext, () => this.#codec.decode(payload, this.#name));
+    const message = withDecodeContext(this.#decodeContext, () => this.#codec.decode(source, this.#name, start, end));
     if (message instanceof ResetCodec) {
       this.#codec.resetDecoder();
       return;

@@ -79,6 +79,8 @@ export class Codec {
   #packr = new Packr(options());
   #unpackr = new Unpackr(options());
   #encoderReplaced = false;
+  /** The range `decode` reads, one object for every call. */
+  readonly #range = { start: 0, end: 0 };
 
   /**
    * Encodes one value. The returned bytes are valid until the next call; copy them to keep them.
@@ -119,13 +121,17 @@ export class Codec {
   }
 
   /**
-   * Decodes exactly one value from `bytes` (no copy of the input is made).
+   * Decodes exactly one value from `bytes`, or from `bytes[start, end)` (no copy of the input is made;
+   * a range of a buffer decoded before costs less than a view of it: msgpackr keeps its DataView on the buffer).
    *
    * @throws {FrameDecodeError} `ERR_FRAME_DECODE` when the bytes are not one whole msgpack value.
    */
-  decode(bytes: Uint8Array, where: string): unknown {
+  decode(bytes: Uint8Array, where: string, start = 0, end = bytes.length): unknown {
     try {
-      return this.#unpackr.unpack(bytes);
+      const range = this.#range;
+      range.start = start;
+      range.end = end;
+      return this.#unpackr.unpack(bytes, range);
     } catch (cause) {
       throw new FrameDecodeError(where, { cause });
     }

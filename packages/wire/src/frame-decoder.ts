@@ -2,8 +2,10 @@
  * Splits a byte stream into length-prefixed frames.
  *
  * Frame = 4-byte big-endian payload length, then the payload. Whole frames in
- * a chunk are handed out as views of that chunk (no copy); only a frame split
- * across chunks is joined, once, when its last byte arrives. A length over the
+ * a chunk are handed out where they lie, as a range of that chunk (no copy, and
+ * not even a view: a decoder given the same slab again reuses what it built for
+ * it, e.g. msgpackr its DataView); only a frame split across chunks is joined,
+ * once, when its last byte arrives. A length over the
  * limit is rejected before any memory is set aside for it.
  *
  * Fed by a reader that lets it choose where the socket reads go (`readBuffer()`
@@ -50,9 +52,12 @@ export interface FramePlacer {
   onPlaced(head: Buffer, body: Buffer): void;
 }
 
+/** Receives a frame's payload: `source[start, end)`, valid as long as `source` (see the module comment). */
+export type OnFrame = (source: Buffer, start: number, end: number) => void;
+
 /** Reassembles frames from chunks; see the module comment. */
 export class FrameDecoder {
-  readonly #onFrame: (payload: Buffer) => void;
+  readonly #onFrame: OnFrame;
   readonly #maxFrameBytes: number;
   readonly #where: string;
   readonly #placer: FramePlacer | undefined;
@@ -77,12 +82,12 @@ export class FrameDecoder {
   #failed = false;
 
   /**
-   * @param onFrame - called with each payload, synchronously, in order. It may
-   *   throw: the error propagates out of `push()` and the rest of that chunk is dropped.
+   * @param onFrame - called with each payload (a range of a buffer), synchronously, in order. It
+   *   may throw: the error propagates out of `push()` and the rest of that chunk is dropped.
    * @param where - names the connection in error messages.
    * @param placer - may take large payloads elsewhere (see {@link FramePlacer}).
    */
-  constructor(onFrame: (payload: Buffer) => void, maxFrameBytes: number, where: string, placer?: FramePlacer) {
+  constructor(onFrame: OnFrame, maxFrameBytes: number, where: string, placer?: FramePlacer) {
     this.#onFrame = onFrame;
     this.#maxFrameBytes = maxFrameBytes;
     this.#where = where;
@@ -123,9 +128,9 @@ export class FrameDecoder {
       if (this.#large) this.#advance(n); // (else reset since: discard())
       return;
     }
-    const chunk = this.#slab!.subarray(this.#slabUsed, this.#slabUsed + n);
+    const from = this.#slabUsed;
     this.#slabUsed += n;
-    this.push(chunk);
+    this.#push(this.#slab!, from, from + n);
   }
 
   /**
@@ -134,23 +139,28 @@ export class FrameDecoder {
    * @throws {FrameTooLargeError} `ERR_FRAME_TOO_LARGE`; the decoder then refuses further input.
    */
   push(chunk: Buffer): void {
+    this.#push(chunk, 0, chunk.length);
+  }
+
+  /** Feeds `source[from, end)`. */
+  #push(source: Buffer, from: number, end: number): void {
     if (this.#failed) return;
-    let offset = 0;
+    let offset = from;
     if (this.#pendingBytes > 0 || this.#large) {
-      offset = this.#continuePending(chunk);
+      offset = this.#continuePending(source.subarray(from, end));
       if (offset < 0) return;
+      offset += from;
     }
-    const end = chunk.length;
     while (end - offset >= FRAME_HEADER_BYTES) {
-      const length = chunk.readUInt32BE(offset);
+      const length = source.readUInt32BE(offset);
       this.#check(length);
       const start = offset + FRAME_HEADER_BYTES;
       if (end - start < length) break;
       offset = start + length;
-      this.#onFrame(chunk.subarray(start, offset));
+      this.#onFrame(source, start, offset);
     }
     if (offset < end) {
-      const rest = chunk.subarray(offset);
+      const rest = source.subarray(offset, end);
       this.#pending.push(rest);
       this.#pendingBytes = rest.length;
       this.#needed = rest.length >= FRAME_HEADER_BYTES ? rest.readUInt32BE(0) : -1;
@@ -258,7 +268,7 @@ export class FrameDecoder {
     }
     const frame = Buffer.concat([...this.#pending, chunk.subarray(offset, offset + missing)], total);
     this.#reset();
-    this.#onFrame(frame.subarray(FRAME_HEADER_BYTES));
+    this.#onFrame(frame, FRAME_HEADER_BYTES, total);
     return offset + missing;
   }
 
@@ -278,7 +288,7 @@ export class FrameDecoder {
     const head = this.#head;
     const body = this.#body;
     this.#reset();
-    if (frame) this.#onFrame(frame);
+    if (frame) this.#onFrame(frame, 0, frame.length);
     else this.#placer!.onPlaced(head!, body!);
   }
 

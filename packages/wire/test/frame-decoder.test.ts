@@ -21,6 +21,11 @@ function frame(payload: Uint8Array): Buffer {
   return out;
 }
 
+/** An onFrame callback (a range of a buffer) that hands `fn` the payload as a view. */
+function asPayload(fn: (payload: Buffer) => void): (source: Buffer, start: number, end: number) => void {
+  return (source, start, end) => fn(source.subarray(start, end));
+}
+
 /** Payloads of varied sizes, including an empty one and one whose length has a non-zero high byte. */
 const payloads: Buffer[] = [
   Buffer.from('hello'),
@@ -35,7 +40,7 @@ const stream = Buffer.concat(payloads.map(frame));
 /** A decoder that copies every payload it is handed (views into a chunk may be reused by the caller). */
 function collector(maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {
   const received: Buffer[] = [];
-  const decoder = new FrameDecoder((payload) => received.push(Buffer.from(payload)), maxFrameBytes, 'test stream');
+  const decoder = new FrameDecoder(asPayload((payload) => received.push(Buffer.from(payload))), maxFrameBytes, 'test stream');
   return { decoder, received };
 }
 
@@ -85,7 +90,7 @@ test('bufferedBytes counts the bytes held for an incomplete frame', () => {
 
 test('whole frames in one chunk are handed out as views of that chunk, not copies', () => {
   const views: Buffer[] = [];
-  const decoder = new FrameDecoder((payload) => views.push(payload), DEFAULT_MAX_FRAME_BYTES, 'test stream');
+  const decoder = new FrameDecoder(asPayload((payload) => views.push(payload)), DEFAULT_MAX_FRAME_BYTES, 'test stream');
   // A chunk with its own ArrayBuffer, so "same buffer" can only mean "a view of this chunk".
   const chunk = Buffer.from(new Uint8Array(stream));
   decoder.push(chunk);
@@ -105,7 +110,7 @@ test('whole frames in one chunk are handed out as views of that chunk, not copie
 
 test('a frame completed from several chunks is delivered whole, and the frames after it in the last chunk are views of it', () => {
   const views: Buffer[] = [];
-  const decoder = new FrameDecoder((payload) => views.push(payload), DEFAULT_MAX_FRAME_BYTES, 'test stream');
+  const decoder = new FrameDecoder(asPayload((payload) => views.push(payload)), DEFAULT_MAX_FRAME_BYTES, 'test stream');
   const first = frame(Buffer.from('split across chunks'));
   const second = frame(Buffer.from('whole'));
   decoder.push(Buffer.from(first.subarray(0, 9)));
@@ -241,10 +246,10 @@ test('end() on a frame boundary does not throw', () => {
 test('an error thrown by onFrame propagates out of push() and the decoder stays in sync for the next chunk', () => {
   const seen: string[] = [];
   const decoder = new FrameDecoder(
-    (payload) => {
+    asPayload((payload) => {
       seen.push(payload.toString());
       if (payload.toString() === 'boom') throw new Error('handler failed');
-    },
+    }),
     DEFAULT_MAX_FRAME_BYTES,
     'test stream',
   );
@@ -294,7 +299,7 @@ test('frames fed through readBuffer()/wrote() in reads of random sizes arrive wh
     const next = random(seed);
     const sent = mixedPayloads(next);
     const views: Buffer[] = [];
-    const decoder = new FrameDecoder((payload) => views.push(payload), DEFAULT_MAX_FRAME_BYTES, 'test stream');
+    const decoder = new FrameDecoder(asPayload((payload) => views.push(payload)), DEFAULT_MAX_FRAME_BYTES, 'test stream');
     feedAsReads(decoder, Buffer.concat(sent.map(frame)), next, seed % 2 === 0);
     decoder.end();
     // Compared only now: a view handed out early must not have been overwritten by a later read.
@@ -308,7 +313,7 @@ test('a large frame is read straight into its own buffer: the payload handed out
   const payload = Buffer.alloc(256 * 1024, 5);
   const bytes = frame(payload);
   const delivered: Buffer[] = [];
-  const decoder = new FrameDecoder((p) => delivered.push(p), DEFAULT_MAX_FRAME_BYTES, 'test stream');
+  const decoder = new FrameDecoder(asPayload((p) => delivered.push(p)), DEFAULT_MAX_FRAME_BYTES, 'test stream');
   // The header and a little of the payload arrive in a slab, the rest where the decoder says.
   let target = decoder.readBuffer();
   bytes.copy(target, 0, 0, 100);
@@ -387,7 +392,7 @@ function placing(mark = 0xc6) {
     },
     onPlaced: (head, body) => placed.push({ head: Buffer.from(head), body }),
   };
-  const decoder = new FrameDecoder((payload) => frames.push(payload), DEFAULT_MAX_FRAME_BYTES, 'test stream', placer);
+  const decoder = new FrameDecoder(asPayload((payload) => frames.push(payload)), DEFAULT_MAX_FRAME_BYTES, 'test stream', placer);
   return { decoder, placed, frames, state };
 }
 
@@ -489,7 +494,7 @@ test('frames placed or not, large and small, fed in reads of random sizes and pu
     const payloads = sizes.map((size, i) => large(size, next() < 0.6 ? 0xc6 : 0x02, seed + i));
     const got: Buffer[] = [];
     const state = { target: Buffer.alloc(200_000) };
-    const decoder = new FrameDecoder((p) => got.push(Buffer.from(p)), DEFAULT_MAX_FRAME_BYTES, 'test stream', {
+    const decoder = new FrameDecoder(asPayload((p) => got.push(Buffer.from(p))), DEFAULT_MAX_FRAME_BYTES, 'test stream', {
       armed: () => true,
       place: (length, head) => (head[0] === 0xc6 ? state.target.subarray(0, length - PLACE_HEAD_BYTES) : undefined),
       onPlaced: (head, body) => {
