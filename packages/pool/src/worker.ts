@@ -97,10 +97,9 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
   let rssAt = -Infinity;
   /**
    * Sends one result: written now (`writeNow`), or else queued and journaled (if there is a journal) before this returns.
-   * False: the pool is behind.
+   * `now` is the time the task ended. False: the pool is behind.
    */
-  const report = (id: number, ok: boolean, value: unknown, ms: number, writeNow: boolean): boolean => {
-    const now = performance.now();
+  const report = (id: number, ok: boolean, value: unknown, ms: number, writeNow: boolean, now: number): boolean => {
     if (now - rssAt > 100) {
       rss = process.memoryUsage.rss();
       rssAt = now;
@@ -156,7 +155,7 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
       // result, every result without a journal (if the next task kills the worker, the pool knows which
       // task ran), the last of the tasks queued here, and a result that completes BATCH_MS of them.
       const now = watched || !conn.journaling || queueHead >= queue.length || end - (unwrittenSince ?? end) >= BATCH_MS;
-      const caughtUp = report(id, ok, value, end - start, now);
+      const caughtUp = report(id, ok, value, end - start, now, end);
       unwrittenSince = now ? undefined : (unwrittenSince ?? end);
       if (!caughtUp) {
         await conn.drained();
