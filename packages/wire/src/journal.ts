@@ -13,10 +13,13 @@
  * what lets a pool worker batch its results (one socket write for many tasks)
  * and still lose none of them, nor their order, when it crashes.
  *
- * Record: `[payload length u32][frame number u32][payload]`, and after the
- * last record an end mark (length 0xFFFFFFFF), written by the same `pwritev`
- * and overwritten by the next record: whatever lies past it is left from
- * before a rewind and is never read. Frame numbers count every frame a channel
+ * Record: `[payload length u32][frame number u32][CRC-32 of the payload u32][payload]`,
+ * and after the last record an end mark (length 0xFFFFFFFF), written by the same
+ * write and overwritten by the next record: whatever lies past it is left from
+ * before a rewind and is never read. The checksum catches a record torn by the
+ * writer's death: a SIGKILL during the write stops the kernel's copy at a page
+ * boundary, leaving the new header, part of the payload and, after it, bytes of
+ * an older record — which without it would decode as a valid, wrong message. Frame numbers count every frame a channel
  * sends (control frames too) from 0; the receiver counts the frames it decodes
  * the same way, so the first record it lacks is the one numbered with its
  * count. A file that grew large (the reader was behind) is truncated at the
@@ -25,8 +28,9 @@
  * @module
  */
 import { closeSync, ftruncateSync, openSync, readFileSync, rmSync, writeSync, writevSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 
-const RECORD_HEADER_BYTES = 8;
+const RECORD_HEADER_BYTES = 12;
 /** The length field of the end mark. */
 const END_MARK = 0xffffffff;
 /** A journal that grew past this is truncated when it rewinds, so the file does not keep the space. */
@@ -64,6 +68,7 @@ export class JournalWriter {
     const header = this.#header;
     header.writeUInt32BE((prefix?.length ?? 0) + payload.length, 0);
     header.writeUInt32BE(seq >>> 0, 4);
+    header.writeUInt32BE(prefix ? crc32(payload, crc32(prefix)) : crc32(payload), 8);
     const bytes = RECORD_HEADER_BYTES + (prefix?.length ?? 0) + payload.length;
     if (!prefix && bytes + RECORD_HEADER_BYTES <= COPY_RECORD_BYTES) {
       const small = this.#small;
@@ -129,6 +134,8 @@ export function readJournal(path: string, from: number): Buffer[] {
     const seq = data.readUInt32BE(at + 4);
     const end = at + RECORD_HEADER_BYTES + length;
     if (end > data.length) break;
+    // Torn by the writer's death (see the module comment): this record and what follows it are not to be trusted.
+    if (crc32(data.subarray(at + RECORD_HEADER_BYTES, end)) !== data.readUInt32BE(at + 8)) break;
     // Records before `from` were received; one out of sequence after them cannot be trusted.
     if (seq === expected) {
       frames.push(data.subarray(at + RECORD_HEADER_BYTES, end));

@@ -2,7 +2,7 @@
 // broken peer does to one channel (and not to the others).
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -294,6 +294,35 @@ test('sendNow() writes at once, in the call, with what was queued before it; sen
   await box.received(3);
   assert.deepEqual(box.messages, [1, 2, 3]);
   sender.destroy();
+});
+
+test('a journal record torn by its writer\'s death (the rest of it stale bytes) is not delivered: the frames before it are', HANG, async (t) => {
+  const { client, remote } = await connect(t);
+  const dir = mkdtempSync(join(os.tmpdir(), 'multiproc-test-torn-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const journal = join(dir, 'journal');
+  const copy = join(dir, 'as-left');
+  const sender = new Channel<{ i: number; fill: string }, never>(client, { onMessage: () => {}, highWaterMark: 1 << 30 });
+  sender.keepJournal(journal);
+  const box = inbox<{ i: number; fill: string }>();
+  const reader = new Channel(remote, { onMessage: box.onMessage, onClose: box.onClose });
+  reader.recoverFrom(copy);
+  reader.pause(); // the kernel's buffer fills; the rest waits in the sender's stream, and in its journal
+  const fill = (i: number) => String.fromCharCode(97 + (i % 26)).repeat(3000);
+  const count = 300;
+  for (let i = 0; i < count; i++) sender.send({ i, fill: fill(i) });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(client.writableLength > 0, 'frames wait in the stream');
+  // The writer "dies" mid-record: the last record's header and first bytes are new, the rest are an older record's.
+  const data = readFileSync(journal);
+  const endOfLast = data.length - 12; // the end mark follows the last record
+  data.fill(0x7a, endOfLast - 100, endOfLast);
+  writeFileSync(copy, data);
+  client.destroy();
+  reader.resume();
+  assert.equal(await box.closed(), undefined);
+  assert.equal(box.messages.length, count - 1, 'every message but the torn one');
+  box.messages.forEach((message, i) => assert.deepEqual(message, { i, fill: fill(i) }));
 });
 
 test('batch buffers are reused only once the kernel has their bytes: one send a tick to a peer that stops reading, then resumes, all arrive intact', HANG, async (t) => {
