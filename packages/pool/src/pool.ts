@@ -89,6 +89,8 @@ const workerChannel = diagnosticsChannel('multiproc:pool:worker');
 const MAX_BATCH = 1024;
 /** Pools' private directories for their workers' result journals: `multiproc-journal-<pid>-XXXXXX`. */
 const JOURNAL_DIR_PREFIX = 'multiproc-journal-';
+/** How long a journal directory of a pool whose process is gone is left before another pool removes it. */
+const SWEEP_AFTER_MS = 10 * 60_000;
 /** Where those go: shared memory first, else the temporary directory (undefined: its default). */
 const JOURNAL_BASES: Array<string | undefined> = ['/dev/shm', undefined];
 /** After a worker exits, how long its pipe may take to deliver what it wrote before the pool settles its tasks anyway. */
@@ -618,7 +620,8 @@ export class Pool extends EventEmitter {
     if (this.#journalDir === undefined) {
       for (const base of JOURNAL_BASES) {
         try {
-          sweepSocketDirs(JOURNAL_DIR_PREFIX, base);
+          // (Only directories left for 10 minutes: a /dev/shm shared with another PID namespace may hold a live pool's.)
+          sweepSocketDirs(JOURNAL_DIR_PREFIX, base, SWEEP_AFTER_MS);
           this.#journalDir = privateSocketDir(JOURNAL_DIR_PREFIX, base);
           trackJournalDir(this.#journalDir);
           break;

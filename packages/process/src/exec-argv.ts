@@ -5,7 +5,10 @@
  */
 
 /** Flags that take the next argument as their value, when it is not given with `=`. */
-const EVAL_FLAGS = new Set(['-e', '--eval', '-p', '--print', '-pe', '-ep']);
+const EVAL_FLAGS = new Set(['-e', '--eval', '-pe', '-ep']);
+/** Take the next argument as their value too, unless an eval flag follows (`-p -e CODE`: then they are a plain switch). */
+const PRINT_FLAGS = new Set(['-p', '--print']);
+const isEval = (arg: string | undefined) => arg !== undefined && (EVAL_FLAGS.has(arg) || arg.startsWith('--eval='));
 
 /**
  * This process's Node flags (`process.execArgv`), less those that belong to its own entry point and
@@ -18,7 +21,8 @@ export function inheritedExecArgv(execArgv: readonly string[] = process.execArgv
   const kept: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
     const arg = execArgv[i]!;
-    if (EVAL_FLAGS.has(arg) || arg === '--input-type') {
+    if (PRINT_FLAGS.has(arg) && isEval(execArgv[i + 1])) continue; // the eval flag after it goes with its code
+    if (EVAL_FLAGS.has(arg) || PRINT_FLAGS.has(arg) || arg === '--input-type') {
       i++; // and its value
       continue;
     }

@@ -115,7 +115,7 @@ describe('Process lifecycle', () => {
 });
 
 describe('Process started from code given on the command line', () => {
-  it('a program run by `node --input-type=module -e` starts children: they do not inherit the code or --input-type', async () => {
+  it('a program run by `node --input-type=module -e` (or `-p -e`) starts children: they do not inherit the code, --input-type or -p', async () => {
     const targets = new URL('./fixtures/targets.mjs', import.meta.url).href;
     const code = `
       import { Process } from '@multiproc/process';
@@ -129,6 +129,13 @@ describe('Process started from code given on the command line', () => {
     for (const flags of [['--input-type=module', '-e'], ['--input-type', 'module', '--eval']]) {
       const { stdout, stderr } = await execFileAsync(process.execPath, [...flags, code], { cwd, timeout: 30_000 });
       assert.equal(stdout, 'child exit code 7\n', `${flags.join(' ')}: ${stderr}`);
+    }
+    // -p as a switch before -e (CommonJS input: -p takes no module code): the code goes, -p too.
+    const script = `(async () => { const { Process } = await import('@multiproc/process'); const { exitWith } = await import(${JSON.stringify(targets)});
+      const child = new Process({ target: exitWith, args: [7] }); child.start(); await child.join(); console.log('child exit code', child.exitCode); })()`;
+    for (const flags of [['-p', '-e'], ['--print', '--eval']]) {
+      const { stdout, stderr } = await execFileAsync(process.execPath, [...flags, script], { cwd, timeout: 30_000 });
+      assert.match(stdout, /^child exit code 7$/m, `${flags.join(' ')}: ${stderr}`);
     }
   });
 });
