@@ -4,10 +4,14 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { Connection, Pipe, Process, Queue, wait } from 'multiproc';
 import { pointThenDie, Point, staleThenDie } from './fixtures/journal-workers.mjs';
 import { echo, echoViaGrandchild, readAll, sendAnEndBack, sendNowThenDie, sendNumberedBytes, sendNumbers, sendThenDie, slowPointThenBytes, smallsThenBytesThenExit, writeMany } from './fixtures/pipe-workers.mjs';
 
+const execFileAsync = promisify(execFile);
 const scratch = mkdtempSync(join(tmpdir(), 'multiproc-test-journal-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -112,6 +116,22 @@ describe('Pipe journals: what a process sent survives its SIGKILL', () => {
     await a.close();
     assert.throws(() => a.trySend(3), { code: 'ERR_CLOSED' });
     await b.close();
+  });
+});
+
+describe('Pipe ends and the event loop', () => {
+  it('a pending recv() keeps the program alive until its message comes; an end nobody waits on lets the program end', async () => {
+    const workers = new URL('./fixtures/pipe-workers.mjs', import.meta.url).href;
+    // A daemon child that sends after `ms`; the program is killed (and the call rejects) if it has not ended in 30 s.
+    const run = async (ms: number, body: string) => {
+      const program = `import { Pipe, Process } from 'multiproc'; import { sendAfter } from ${JSON.stringify(workers)};
+        const [mine, theirs] = Pipe(); new Process({ target: sendAfter, args: [theirs, ${ms}, 'late'], daemon: true }).start(); ${body}`;
+      return execFileAsync(process.execPath, ['--input-type=module', '-e', program], { cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 30_000 });
+    };
+    // Nothing but the pending recv() (the child is a daemon) keeps the loop alive for the 300 ms.
+    assert.equal((await run(300, `await mine.send('hello'); console.log(await mine.recv());`)).stdout, 'late\n');
+    // An idle end does not: the program ends long before the child would send (the daemon child goes with it).
+    assert.equal((await run(120_000, `await mine.send('hello'); console.log('idle');`)).stdout, 'idle\n');
   });
 });
 

@@ -38,6 +38,8 @@ export interface RecvOptions extends BlockingOptions {
 
 /** Received messages waiting above this many pause reading. */
 const INBOX_LIMIT = 256;
+/** What `send()` returns when the message went at once. */
+const RESOLVED: Promise<void> = Promise.resolve();
 /** `sendBytes` of at least this many bytes writes them from the caller's buffer, without copying. */
 const ZERO_COPY_BYTES = 64 * 1024;
 
@@ -110,16 +112,24 @@ export class Connection<T = unknown> implements HasWaitable {
    * @throws {ClosedError} `ERR_CLOSED` when this end is closed or was passed on.
    * @throws {EncodeError} `ERR_ENCODE` when the value cannot be sent.
    */
-  async send(value: T): Promise<void> {
+  send(value: T): Promise<void> {
+    // The common case, an open end, without an async function's frames (a round trip's every message takes it).
+    const channel = this.#channel;
+    if (channel === undefined || this.closed || !this.writable) return this.#sendOpening(value);
+    try {
+      if (channel.send(value)) return RESOLVED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.drained();
+  }
+
+  /** `send()` on an end not open yet (or closed: it throws). */
+  async #sendOpening(value: T): Promise<void> {
     this.#check('send', this.writable);
     const channel = this.#channel ?? (await this.#open());
     if (channel.send(value)) return;
-    this.#hold();
-    try {
-      await channel.drained();
-    } finally {
-      this.#release();
-    }
+    await this.drained();
   }
 
   /**
@@ -234,7 +244,28 @@ export class Connection<T = unknown> implements HasWaitable {
    * @throws {EOFError} `ERR_EOF` when the other end closed and everything it sent was read.
    * @throws {TimeoutError} `ERR_TIMEOUT` / {@link @multiproc/wire!AbortError} `ERR_ABORTED`: nothing was taken.
    */
-  async recv(options?: RecvOptions): Promise<T> {
+  recv(options?: RecvOptions): Promise<T> {
+    // The common case (an open end, nothing to take yet, no options) without async functions' frames: one promise.
+    if (options === undefined && this.#channel !== undefined && this.#inboxLength === 0 && !this.#eof && !this.closed && this.readable) {
+      this.#hold();
+      return new Promise<T>((resolve, reject) => {
+        this.#receivers.push({
+          resolve: (value) => {
+            this.#release();
+            try {
+              resolve(this.#materialize(value, undefined));
+            } catch (error) {
+              reject(error);
+            }
+          },
+          reject: (error) => {
+            this.#release();
+            reject(error);
+          },
+          done: false,
+        });
+      });
+    }
     return this.#receive('recv', options, undefined);
   }
 

@@ -309,7 +309,7 @@ export class Channel<In = unknown, Out = unknown> {
   /**
    * Queues a message and writes it, with everything queued before it, now: in this call, not at the
    * end of the tick. With a journal (`keepJournal`), what the OS takes in this call is not journaled
-   * (the journal only ever holds what the OS has not taken): one `pwritev` fewer per message for a
+   * (the journal only ever holds what the OS has not taken): one file write fewer per message for a
    * sender that writes each message as it goes. What the socket cannot take at once is journaled
    * right after the write. (So there is one gap: a process killed between a socket write that the
    * kernel took only in part, its buffer full, and the journal record that follows it loses that
