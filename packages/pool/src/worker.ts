@@ -154,9 +154,9 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
       // Written at once (not journaled, if the socket takes it: see Connection.sendNow): a watched task's
       // result, every result without a journal (if the next task kills the worker, the pool knows which
       // task ran), the last of the tasks queued here, and a result that completes BATCH_MS of them.
-      const now = watched || !conn.journaling || queueHead >= queue.length || end - (unwrittenSince ?? end) >= BATCH_MS;
-      const caughtUp = report(id, ok, value, end - start, now, end);
-      unwrittenSince = now ? undefined : (unwrittenSince ?? end);
+      const writeNow = watched || !conn.journaling || queueHead >= queue.length || end - (unwrittenSince ?? end) >= BATCH_MS;
+      const caughtUp = report(id, ok, value, end - start, writeNow, end);
+      unwrittenSince = writeNow ? undefined : (unwrittenSince ?? end);
       if (!caughtUp) {
         await conn.drained();
         unwrittenSince = undefined;
