@@ -247,24 +247,7 @@ export class Connection<T = unknown> implements HasWaitable {
   recv(options?: RecvOptions): Promise<T> {
     // The common case (an open end, nothing to take yet, no options) without async functions' frames: one promise.
     if (options === undefined && this.#channel !== undefined && this.#inboxLength === 0 && !this.#eof && !this.closed && this.readable) {
-      this.#hold();
-      return new Promise<T>((resolve, reject) => {
-        this.#receivers.push({
-          resolve: (value) => {
-            this.#release();
-            try {
-              resolve(this.#materialize(value, undefined));
-            } catch (error) {
-              reject(error);
-            }
-          },
-          reject: (error) => {
-            this.#release();
-            reject(error);
-          },
-          done: false,
-        });
-      });
+      return this.#nextMessage(undefined, false, true);
     }
     return this.#receive('recv', options, undefined);
   }
@@ -280,17 +263,11 @@ export class Connection<T = unknown> implements HasWaitable {
     if (this.#eof) throw this.#failure ?? new EOFError(`Connection.${call}()`);
     // Waiting to receive keeps the process alive (unless told not to); an idle end does not.
     const keepAlive = options?.keepAlive !== false;
-    if (keepAlive) this.#hold();
     // Only the first receiver in line may have the next message read into its buffer.
     const placing = target !== undefined && this.#receivers.every((waiting) => waiting.done);
+    if (options?.timeout === undefined && options?.signal === undefined) return this.#nextMessage(target, placing, keepAlive);
+    if (keepAlive) this.#hold();
     try {
-      if (options?.timeout === undefined && options?.signal === undefined) {
-        const value = await new Promise<T>((resolve, reject) => {
-          this.#receivers.push({ resolve, reject, done: false, placing });
-          if (placing) channel.readBytesInto(target);
-        });
-        return this.#materialize(value, target);
-      }
       using deadline = new Deadline(`Connection.${call}()`, options);
       const value = await new Promise<T>((resolve, reject) => {
         const receiver: Receiver<T> = { resolve, reject, done: false, placing };
@@ -308,6 +285,33 @@ export class Connection<T = unknown> implements HasWaitable {
     } finally {
       if (keepAlive) this.#release();
     }
+  }
+
+  /**
+   * Waits in line for the next message, taken as `#materialize` gives it (`placing`: it may be read
+   * into `target`); `keepAlive`: the process stays alive meanwhile.
+   */
+  #nextMessage(target: Buffer | undefined, placing: boolean, keepAlive: boolean): Promise<T> {
+    if (keepAlive) this.#hold();
+    return new Promise<T>((resolve, reject) => {
+      this.#receivers.push({
+        resolve: (value) => {
+          if (keepAlive) this.#release();
+          try {
+            resolve(this.#materialize(value, target));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        reject: (error) => {
+          if (keepAlive) this.#release();
+          reject(error);
+        },
+        done: false,
+        placing,
+      });
+      if (placing) this.#channel!.readBytesInto(target);
+    });
   }
 
   /**

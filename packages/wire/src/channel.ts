@@ -519,19 +519,20 @@ export class Channel<In = unknown, Out = unknown> {
 
   /** Records the frames of `bytes` (a batch) from offset `from` on, numbered from `seq`. */
   #recordBatch(bytes: Buffer, from: number, seq: number): void {
-    const framesOut = this.#framesOut;
-    this.#framesOut = seq;
     for (let at = from; at < bytes.length; ) {
       const length = bytes.readUInt32BE(at);
-      this.#record(bytes.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + length));
+      this.#recordAs(seq++, bytes.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + length));
       at += FRAME_HEADER_BYTES + length;
     }
-    this.#framesOut = framesOut;
   }
 
-  /** Records a frame in the journal, if there is one. A journal that fails (disk full) stops: `journaling` turns false. */
+  /** Numbers a frame sent and records it in the journal, if there is one. */
   #record(payload: Uint8Array, prefix?: Uint8Array): void {
-    const seq = this.#framesOut++;
+    this.#recordAs(this.#framesOut++, payload, prefix);
+  }
+
+  /** Records frame `seq`. A journal that fails (disk full) stops: `journaling` turns false. */
+  #recordAs(seq: number, payload: Uint8Array, prefix?: Uint8Array): void {
     if (!this.#journal) return;
     try {
       this.#journal.record(seq, payload, prefix);
