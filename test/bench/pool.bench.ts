@@ -27,6 +27,7 @@ import { FixedClusterPool } from 'poolifier';
 import { Tinypool } from 'tinypool';
 import workerpool from 'workerpool';
 import { factorial, id } from './fixtures/pool-tasks.mjs';
+import { cpuMeter } from './lib/cpu.js';
 import { fmt, interleave, row, summarize, withRatios, type BenchOptions, type Contestant, type Row, type Samples, type Scenario } from './lib/stats.js';
 
 const TASKS = new URL('./fixtures/pool-tasks.mjs', import.meta.url);
@@ -166,14 +167,27 @@ function startPool(library: Library, workers: number): Contender {
   }
 }
 
-/** `await call(i)` n times in a row: µs per task. */
-async function roundTrips(contender: Contender, n: number): Promise<number> {
+/** `await call(i)` n times in a row: µs per task, and CPU µs per task of every process (and thread) of the run. */
+async function roundTrips(contender: Contender, n: number): Promise<{ usPerTask: number; cpuUsPerTask?: number }> {
+  const cpu = cpuMeter();
+  const cpu0 = cpu();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const result = await contender.call(i);
     if (result !== i) throw new Error(`round trip: task ${i} returned ${String(result)}`);
   }
-  return ((performance.now() - t0) * 1000) / n;
+  const usPerTask = ((performance.now() - t0) * 1000) / n;
+  const cpu1 = cpu();
+  return cpu0 === undefined || cpu1 === undefined ? { usPerTask } : { usPerTask, cpuUsPerTask: (cpu1 - cpu0) / n };
+}
+
+/** Python's round trips (timed by the script), and the CPU µs per task of every process of the run. */
+async function pythonRoundTrips(python: PythonServer, workers: number, n: number): Promise<Record<string, number>> {
+  const cpu = cpuMeter();
+  const cpu0 = cpu();
+  const metrics = await python.run({ op: 'rt', processes: workers, n });
+  const cpu1 = cpu();
+  return cpu0 === undefined || cpu1 === undefined || !('usPerTask' in metrics) ? metrics : { ...metrics, cpuUsPerTask: (cpu1 - cpu0) / n };
 }
 
 /** n calls submitted at once, then all awaited: tasks per second. */
@@ -280,13 +294,13 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
         const pool = started(library, workers);
         rtContestants.push({
           name: `${library}-${workers}`,
-          run: async () => ({ usPerTask: await roundTrips(pool, sizes.rtTasks), tasksPerSecond: await burst(pool.call, sizes.burstTasks) }),
+          run: async () => ({ ...(await roundTrips(pool, sizes.rtTasks)), tasksPerSecond: await burst(pool.call, sizes.burstTasks) }),
         });
       }
       rtContestants.push({
         name: `python-${workers}`,
         run: async () => ({
-          ...(await python.run({ op: 'rt', processes: workers, n: sizes.rtTasks })),
+          ...(await pythonRoundTrips(python, workers, sizes.rtTasks)),
           ...(await python.run({ op: 'burst', processes: workers, n: sizes.burstTasks })),
         }),
       });
@@ -420,6 +434,26 @@ function scenarios(s: Samples, sizes: Sizes, python: PythonServer): Scenario[] {
       ],
     });
     result.push(table);
+    const cpuRows = libraryRows('cpuUsPerTask', workers, { call: '`pool.apply(ident, (i,))`' });
+    if (cpuRows.length > 0) {
+      result.push(
+        withRatios({
+          id: `pool-round-trip-cpu-${workers}`,
+          title: `Pool: CPU time per sequential round trip, every process and thread, ${workers === 1 ? '1 worker' : `${workers} workers`}`,
+          unit: 'CPU µs per task',
+          better: 'lower',
+          reference,
+          rows: cpuRows,
+          notes: [
+            'The samples of the table above: the CPU time of every thread of this process and of every process below it ' +
+              '(/proc/<pid>/task/*/schedstat, lib/cpu.ts) over a sample, divided by its tasks. The other pools are idle meanwhile. ' +
+              "Ours polls for a reply instead of sleeping for up to 100 µs after each write, on both sides (wire's `BusyPoll`): " +
+              'a round trip then spends no CPU on falling asleep and being woken, which on this virtual machine costs more than the polling. ' +
+              'Python’s figure includes its JSON command line to python/pool.py.',
+          ],
+        }),
+      );
+    }
   }
 
   // 2. Burst throughput, at 2 workers and at 1.

@@ -24,6 +24,7 @@ import { JournalWriter, readJournal } from './journal.js';
 import { BulkBytes, BulkFree, BulkOpen, BulkWait } from './bulk-frames.js';
 import { BulkRingWriter, RING_FULL, RING_REFUSED } from './bulk-ring.js';
 import { BulkReceiver } from './bulk-receiver.js';
+import { busyPoll } from './busy-poll.js';
 
 /** Options of a {@link Channel}. */
 export interface ChannelOptions<In> {
@@ -181,6 +182,7 @@ export class Channel<In = unknown, Out = unknown> {
     );
     const onChunk = (chunk: Buffer) => {
       if (this.#closed) return;
+      busyPoll.read();
       this.counters.bytesIn += chunk.length;
       try {
         this.#decoder.push(chunk);
@@ -195,6 +197,7 @@ export class Channel<In = unknown, Out = unknown> {
         readBuffer: () => this.#decoder.readBuffer(),
         wrote: (n) => {
           if (this.#closed) return;
+          busyPoll.read();
           this.counters.bytesIn += n;
           try {
             this.#decoder.wrote(n);
@@ -376,6 +379,7 @@ export class Channel<In = unknown, Out = unknown> {
         else resolve();
       });
       this.#socket.uncork();
+      busyPoll.wrote();
     });
   }
 
@@ -505,6 +509,7 @@ export class Channel<In = unknown, Out = unknown> {
         else waiter.resolve();
       }
     });
+    busyPoll.wrote();
     // Nothing left in the stream: the kernel took the bytes during write() (the usual case for a small batch
     // to a reader keeping up), and Node holds no reference to them, so the buffer can take the next batch.
     // (Only a socket: another stream, a PassThrough say, may keep the very chunk it was given.)
@@ -674,6 +679,7 @@ export class Channel<In = unknown, Out = unknown> {
     this.#socket.write(header);
     this.#socket.write(payload, (error) => this.#onWriteError(error));
     this.#socket.uncork();
+    busyPoll.wrote();
     this.#rewindIfWritten();
   }
 
