@@ -12,4 +12,6 @@ export type { TaskOptions } from './task.js';
 export type { PoolStats } from './pool-stats.js';
 // Re-exported so a pool user needs no second import for the main-module guard and the CPU count.
 export { isMainModule, cpuCount } from '@multiproc/process';
+// And the latency/CPU knob: how long the pool and its workers poll for a reply before sleeping (0: never).
+export { setBusyPoll } from '@multiproc/wire';
 export { WorkerCrashedError, PoolClosedError, PoolTerminatedError, PoolQueueFullError, PoolBrokenError, type CrashedTask } from './errors.js';
