@@ -478,7 +478,7 @@ function scenarios(s: Samples, sizes: Sizes, python: PythonServer): Scenario[] {
       notes: [
         'N single tasks submitted in one go — `Promise.all` of N calls (the call of each row), timed from the first submission to the last result. ' +
           `The reference is the best of the process-based peers (poolifier, workerpool, tinypool) in this run. ${common}`,
-        'Our workers journal each result (one `pwritev` to a file) and write them to the pipe in batches, so a worker that is SIGKILLed mid-batch still gets exactly its running task blamed and every finished one its result (docs/architecture.md, "Send journals"). Without the journal each result would have to be written before the next task starts, which measured about 0.55–0.6× this throughput.',
+        'Our workers journal each result (one `pwrite` to a file in shared memory, /dev/shm) and write them to the pipe in batches, so a worker that is SIGKILLed mid-batch still gets exactly its running task blamed and every finished one its result (docs/architecture.md, "Send journals"). Without the journal each result would have to be written before the next task starts, which measured about 0.55–0.6× this throughput.',
         ...pythonNotes,
       ],
     });

@@ -6,7 +6,7 @@
  * it even if the sender is SIGKILLed the next instant. Until then it lives in
  * the sender's memory (the batch of the current tick, or the stream's own
  * buffer when the kernel's is full) and dies with it. With a journal, every
- * frame is also written to a file (one `pwritev`, no copy into the batch, no
+ * frame is also written to a file (one write, no copy into the batch, no
  * wake-up of the peer) before `send()` returns; the file is rewound whenever
  * the socket has written everything. After the sender dies, the receiver
  * reads the file and takes the frames it has not received, in order. This is
