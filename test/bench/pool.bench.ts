@@ -26,7 +26,8 @@ import { Piscina } from 'piscina';
 import { FixedClusterPool } from 'poolifier';
 import { Tinypool } from 'tinypool';
 import workerpool from 'workerpool';
-import { factorial, id } from './fixtures/pool-tasks.mjs';
+import { factorial, id, spinFor } from './fixtures/pool-tasks.mjs';
+import { busyPoll } from '@multiproc/wire';
 import { cpuMeter } from './lib/cpu.js';
 import { fmt, interleave, row, summarize, withRatios, type BenchOptions, type Contestant, type Row, type Samples, type Scenario } from './lib/stats.js';
 
@@ -54,7 +55,9 @@ interface Sizes {
   curveWorkers: number[];
   /** Burst sizes of the overhead curve (at 2 workers), besides burstTasks. */
   curveTasks: number[];
-  reps: { rt: number; map: number; cpu: number; curve: number };
+  reps: { rt: number; map: number; cpu: number; curve: number; poll: number };
+  /** Tasks per sample of the busy-polling table (each caller). */
+  pollTasks: number;
   warmup: number;
 }
 
@@ -68,7 +71,8 @@ const SIZES: Sizes = {
   inlineJobs: 200,
   curveWorkers: [1, 2, 4, 8],
   curveTasks: [10_000, 100_000, 1_000_000],
-  reps: { rt: 7, map: 5, cpu: 5, curve: 5 },
+  reps: { rt: 7, map: 5, cpu: 5, curve: 5, poll: 7 },
+  pollTasks: 1_000,
   warmup: 1,
 };
 const QUICK: Sizes = {
@@ -81,7 +85,8 @@ const QUICK: Sizes = {
   inlineJobs: 5,
   curveWorkers: [1, 2, 4, 8],
   curveTasks: [200, 2_000],
-  reps: { rt: 2, map: 2, cpu: 2, curve: 2 },
+  reps: { rt: 2, map: 2, cpu: 2, curve: 2, poll: 2 },
+  pollTasks: 50,
   warmup: 1,
 };
 
@@ -188,6 +193,66 @@ async function pythonRoundTrips(python: PythonServer, workers: number, n: number
   const metrics = await python.run({ op: 'rt', processes: workers, n });
   const cpu1 = cpu();
   return cpu0 === undefined || cpu1 === undefined || !('usPerTask' in metrics) ? metrics : { ...metrics, cpuUsPerTask: (cpu1 - cpu0) / n };
+}
+
+/** The cases of the busy-polling table: a name, the task's µs of CPU (0: `id`), the callers awaiting tasks in turn. */
+const POLL_CASES = [
+  { key: 'noop1', us: 0, callers: 1 },
+  { key: 'spin30x1', us: 30, callers: 1 },
+  { key: 'spin75x2', us: 75, callers: 2 },
+  { key: 'spin150x2', us: 150, callers: 2 },
+] as const;
+
+/**
+ * Our pool with busy polling (the default) and without (the workers started with MULTIPROC_BUSY_POLL_US=0, this
+ * process's `busyPoll` set to 0 around each of its samples), interleaved: µs per task for each of POLL_CASES.
+ */
+async function pollingOnAndOff(sizes: Sizes, options: BenchOptions, progress: (phase: string, reps: number) => (round: number) => void): Promise<Samples> {
+  const on = new Pool({ processes: 2 });
+  const env = process.env.MULTIPROC_BUSY_POLL_US;
+  process.env.MULTIPROC_BUSY_POLL_US = '0';
+  const off = new Pool({ processes: 2 });
+  if (env === undefined) delete process.env.MULTIPROC_BUSY_POLL_US;
+  else process.env.MULTIPROC_BUSY_POLL_US = env;
+  const window = busyPoll.micros;
+  const sample = async (pool: Pool) => {
+    const result: Record<string, number> = {};
+    for (const { key, us, callers } of POLL_CASES) {
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: callers }, async () => {
+          for (let i = 0; i < sizes.pollTasks; i++) await (us === 0 ? pool.apply(id, [i]) : pool.apply(spinFor, [us]));
+        }),
+      );
+      result[key] = ((performance.now() - t0) * 1000) / (sizes.pollTasks * callers);
+    }
+    return result;
+  };
+  try {
+    options.log(`pool: busy polling on and off: ${sizes.reps.poll} rounds of ${POLL_CASES.length} cases`);
+    return await interleave(
+      [
+        { name: 'poll-on', run: () => sample(on) },
+        {
+          name: 'poll-off',
+          run: async () => {
+            busyPoll.micros = 0;
+            try {
+              return await sample(off);
+            } finally {
+              busyPoll.micros = window;
+            }
+          },
+        },
+      ],
+      { warmup: sizes.warmup, reps: sizes.reps.poll, onRound: progress('busy polling', sizes.reps.poll) },
+    );
+  } finally {
+    for (const pool of [on, off]) {
+      pool.close();
+      await pool.join();
+    }
+  }
 }
 
 /** n calls submitted at once, then all awaited: tasks per second. */
@@ -386,6 +451,9 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
     ];
     options.log(`pool: overhead curve: ${sizes.reps.curve} rounds, ${sizes.curveWorkers.join('/')} workers, ${[sizes.burstTasks, ...sizes.curveTasks].join('/')} tasks`);
     keep(await interleave(curveContestants, { warmup: sizes.warmup, reps: sizes.reps.curve, onRound: progress('overhead curve', sizes.reps.curve) }));
+
+    // Phase 5 (scenario 6): busy polling on and off, on 2-worker pools of ours.
+    keep(await pollingOnAndOff(sizes, options, progress));
   } finally {
     await python.stop();
     for (const pool of pools.values()) await pool.close();
@@ -576,5 +644,27 @@ function scenarios(s: Samples, sizes: Sizes, python: PythonServer): Scenario[] {
     notes: ['As in the burst table: N `pool.apply(id, [i])` submitted at once, all awaited; µs per task = the inverse of the throughput. On 2 cores, the 4- and 8-worker rows oversubscribe.'],
   });
   result.push(curve);
+
+  // 6. Busy polling on and off.
+  const caseName = (c: (typeof POLL_CASES)[number]) =>
+    `${c.us === 0 ? 'no-op task' : `${c.us} µs task`}, ${c.callers === 1 ? '1 caller' : `${c.callers} callers`}`;
+  result.push(
+    withRatios({
+      id: 'pool-busy-poll',
+      title: 'Pool: busy polling on (the default) and off, 2 workers, callers awaiting one task at a time',
+      unit: 'µs per task',
+      better: 'lower',
+      reference: undefined,
+      rows: POLL_CASES.flatMap((c) => [
+        ...rowOf(s, 'poll-on', c.key, `${caseName(c)}: polling on`, { ours: true }),
+        ...rowOf(s, 'poll-off', c.key, `${caseName(c)}: polling off`, { note: 'workers with MULTIPROC_BUSY_POLL_US=0, the parent with a window of 0' }),
+      ]),
+      notes: [
+        `Each caller awaits \`pool.apply(spinFor, [µs])\` (a task that spins on the clock, fixtures/pool-tasks.mjs) or \`pool.apply(id, [i])\` ${sizes.pollTasks} times in a row; ` +
+          'two callers do so at once. µs per task = wall time / tasks. Polling pays while a core would otherwise idle; with two callers and two workers busy on 2 cores, ' +
+          'a parent that polls takes CPU the workers need, and it pauses when it sees that (docs/architecture.md, "Busy polling for the reply"). Compare each pair of rows.',
+      ],
+    }),
+  );
   return result;
 }

@@ -17,17 +17,28 @@
  * chain per process, whatever the number of channels. It stops when a message
  * is read or the window (`micros`) is over, whichever comes first.
  *
- * Adaptive: it only polls while writes are usually answered within the
- * window. Each write's delay to the next read is averaged (a read that did not
- * come within the window counts as 4 windows); polling is off while that
- * average is a window or more. So a one-way writer, or a process whose replies
- * take milliseconds (a pool of long tasks), polls a few windows and then
- * sleeps as before; the first quick replies turn it back on.
+ * When it does not pay, it stops:
+ * - **Replies slower than the window.** A window that passes without a read (a
+ *   miss) spent its CPU for nothing: after one, the next write does not poll;
+ *   after n misses in a row, the next 2^n − 1 do not (up to 63). A hit (a read
+ *   within a window) ends the streak. So a one-way writer, or a process whose
+ *   replies take milliseconds (a pool of long tasks), polls about one write in
+ *   64, and the first quick reply of such a probe turns polling back on.
+ * - **No spare core.** Polling is only free while a core would otherwise idle.
+ *   A turn of the polling loop takes ~1 µs; a gap of 0.1 ms or more between
+ *   two turns means the kernel ran something else on this core meanwhile
+ *   (or the loop was busy). Counted per window (a moving average over about
+ *   32), that happens in under 1% of windows here when polling is free (two
+ *   processes on two cores) and in 16–25% when it is not (a pool parent and
+ *   two workers busy with 75 µs tasks on two cores, where polling that did
+ *   not stop made the pool 22–28% slower). Past 1 window in 16, polling
+ *   pauses for 10 ms (doubling while it keeps happening, up to 1 s; halved at
+ *   each hit).
  *
- * Cost, bounded: at most one window of CPU per write that is not answered
- * within it, and a process whose work is done lives at most one window longer.
- * `MULTIPROC_BUSY_POLL_US` (inherited by child processes) or
- * {@link setBusyPoll} sets the window; 0 turns it off.
+ * Cost, bounded: at most one window of CPU per write polled for, and a process
+ * whose work is done lives at most one window longer. `MULTIPROC_BUSY_POLL_US`
+ * (inherited by child processes) or {@link setBusyPoll} sets the window, up to
+ * 10 ms; 0 turns it off.
  *
  * @module
  */
@@ -35,10 +46,19 @@ import { InvalidArgumentError } from './errors.js';
 
 /** The window when none is set, µs. */
 export const DEFAULT_BUSY_POLL_MICROS = 100;
-/** A write not answered within the window counts as a delay of this many windows. */
-const MISS_WEIGHT = 4;
-/** The average of delays moves by 1 / this of each new delay. */
-const SMOOTHING = 8;
+/** The largest window, µs. */
+export const MAX_BUSY_POLL_MICROS = 10_000;
+/** After this many misses in a row, 2^this − 1 writes do not poll. */
+const MAX_MISS_STREAK = 6;
+/** A gap between two turns of the polling loop of this many ms or more: the process was off the CPU (or busy). */
+const OFF_CPU_GAP_MS = 0.1;
+/** Polling pauses once the moving average of windows with such a gap passes this share. */
+const MAX_OFF_CPU_SHARE = 1 / 16;
+/** That average moves by 1 / this per window. */
+const OFF_CPU_SMOOTHING = 32;
+/** The first pause after the process was seen off the CPU, and the longest, ms. */
+const MIN_PAUSE_MS = 10;
+const MAX_PAUSE_MS = 1000;
 
 /**
  * The busy-poll state of a process (see the module comment). The channels of a
@@ -48,20 +68,32 @@ export class BusyPoll {
   #windowMs: number;
   readonly #now: () => number;
   readonly #schedule: (spin: () => void) => void;
-  /** Average delay from a write to the next read, ms (starts at 0: poll until shown otherwise). */
-  #typicalMs = 0;
-  /** When the first write not yet followed by a read was made, or -1. */
-  #writtenAt = -1;
-  /** Polling goes on until then (ms, `now()`'s clock); 0: stop. */
+  /** Polling goes on until then (ms, `now()`'s clock); 0: no window open. */
   #until = 0;
+  /** The last turn of the polling loop (ms); -1 before its first (the time from the write to it is this process's own work). */
+  #lastTurn = -1;
   #spinning = false;
+  /** Misses in a row (up to MAX_MISS_STREAK). */
+  #missStreak = 0;
+  /** Writes still to make without polling, after a miss. */
+  #skip = 0;
+  /** Moving average of windows in which the process was seen off the CPU (0–1). */
+  #offCpuShare = 0;
+  /** No polling before then (ms), after the process was seen off the CPU too often. */
+  #pausedUntil = 0;
+  /** The next such pause, ms. */
+  #pauseMs = MIN_PAUSE_MS;
   /** Windows that ended with a read (a reply came while polling). */
   hits = 0;
   /** Windows that passed without a read (their CPU was spent for nothing). */
   misses = 0;
+  /** Windows in which the process was seen off the CPU (others wanted the core). */
+  preempted = 0;
+  /** Pauses of polling because that happened too often. */
+  pauses = 0;
 
   /**
-   * @param micros - the window, µs (0: never poll).
+   * @param micros - the window, µs (0: never poll; at most 10 000).
    * @param now - the clock, ms.
    * @param schedule - runs its argument on the loop's next turn without letting it sleep (`setImmediate`).
    */
@@ -76,9 +108,10 @@ export class BusyPoll {
     return this.#windowMs * 1000;
   }
 
+  /** Sets the window; a window open now ends no later than the new one would. */
   set micros(micros: number) {
     this.#windowMs = checkMicros(micros, 'BusyPoll.micros') / 1000;
-    if (this.#windowMs === 0) this.#until = 0;
+    if (this.#until !== 0) this.#until = Math.min(this.#until, this.#now() + this.#windowMs);
   }
 
   /** True while the loop is kept polling. */
@@ -86,56 +119,81 @@ export class BusyPoll {
     return this.#spinning;
   }
 
-  /** Average delay from a write to the next read, µs (a write not answered within the window counts as 4 windows). */
-  get typicalMicros(): number {
-    return this.#typicalMs * 1000;
-  }
-
-  /** A message was written: poll for a window if replies usually come within one. */
+  /** A message was written: poll for a window, unless recent windows did not pay (see the module comment). */
   wrote(): void {
     if (this.#windowMs === 0) return;
+    if (this.#skip > 0) {
+      this.#skip--;
+      return;
+    }
     const now = this.#now();
-    if (this.#writtenAt < 0) this.#writtenAt = now;
-    if (this.#typicalMs >= this.#windowMs) return;
+    if (now < this.#pausedUntil) return;
     this.#until = now + this.#windowMs;
     if (this.#spinning) return;
     this.#spinning = true;
+    this.#lastTurn = -1;
     this.#schedule(this.#spin);
   }
 
-  /** Bytes were read: the reply came (polling stops), and its delay counts. */
+  /** Bytes were read: if a window is open and not over, the reply came in time (a hit), and polling stops. */
   read(): void {
-    if (this.#until !== 0) this.hits++;
+    if (this.#until === 0) return;
+    const now = this.#now();
+    const inTime = now <= this.#until;
     this.#until = 0;
-    if (this.#writtenAt < 0) return;
-    this.#learn(this.#now() - this.#writtenAt);
+    if (inTime) this.#hit();
+    else this.#miss();
+    this.#windowEnded(false, now);
   }
 
-  #learn(delayMs: number): void {
-    this.#writtenAt = -1;
-    const delay = Math.min(delayMs, MISS_WEIGHT * this.#windowMs);
-    this.#typicalMs += (delay - this.#typicalMs) / SMOOTHING;
+  #hit(): void {
+    this.hits++;
+    this.#missStreak = 0;
+    this.#pauseMs = Math.max(MIN_PAUSE_MS, this.#pauseMs / 2);
+  }
+
+  #miss(): void {
+    this.misses++;
+    this.#missStreak = Math.min(this.#missStreak + 1, MAX_MISS_STREAK);
+    this.#skip = 2 ** this.#missStreak - 1;
+  }
+
+  /** A window ended; `offCpu`: the process was seen off the CPU in it. */
+  #windowEnded(offCpu: boolean, now: number): void {
+    this.#offCpuShare += ((offCpu ? 1 : 0) - this.#offCpuShare) / OFF_CPU_SMOOTHING;
+    if (this.#offCpuShare <= MAX_OFF_CPU_SHARE) return;
+    this.pauses++;
+    this.#pausedUntil = now + this.#pauseMs;
+    this.#pauseMs = Math.min(MAX_PAUSE_MS, this.#pauseMs * 2);
+    // After the pause, polling starts afresh: it takes a few more such windows to pause it again.
+    this.#offCpuShare = MAX_OFF_CPU_SHARE / 2;
   }
 
   readonly #spin = (): void => {
     if (this.#until !== 0) {
       const now = this.#now();
-      if (now < this.#until) {
+      if (this.#lastTurn >= 0 && now - this.#lastTurn >= OFF_CPU_GAP_MS) {
+        // Off the CPU since the last turn: the core is wanted elsewhere. The window ends.
+        this.#until = 0;
+        this.preempted++;
+        this.#windowEnded(true, now);
+      } else if (now < this.#until) {
+        this.#lastTurn = now;
         this.#schedule(this.#spin);
         return;
+      } else {
+        this.#until = 0;
+        this.#miss();
+        this.#windowEnded(false, now);
       }
-      // The window passed without a read: a miss.
-      this.misses++;
-      this.#until = 0;
-      if (this.#writtenAt >= 0) this.#learn(Infinity);
     }
     this.#spinning = false;
   };
 }
 
 function checkMicros(micros: number, call: string): number {
-  if (typeof micros !== 'number' || !Number.isFinite(micros) || micros < 0) {
-    throw new InvalidArgumentError(`${call}: the busy-poll window must be a number of µs ≥ 0 (0 turns it off), not ${String(micros)}.`);
+  if (typeof micros !== 'number' || !(micros >= 0 && micros <= MAX_BUSY_POLL_MICROS)) {
+    throw new InvalidArgumentError(`${call}: the busy-poll window must be a number of µs from 0 (off) to ${MAX_BUSY_POLL_MICROS}, not ${String(micros)}.`);
   }
   return micros;
 }
@@ -145,8 +203,8 @@ function windowFromEnv(): number {
   const text = process.env.MULTIPROC_BUSY_POLL_US;
   if (text === undefined || text === '') return DEFAULT_BUSY_POLL_MICROS;
   const micros = Number(text);
-  if (Number.isFinite(micros) && micros >= 0) return micros;
-  process.emitWarning(`MULTIPROC_BUSY_POLL_US=${JSON.stringify(text)} is not a number of µs ≥ 0; using ${DEFAULT_BUSY_POLL_MICROS}.`, {
+  if (micros >= 0 && micros <= MAX_BUSY_POLL_MICROS) return micros;
+  process.emitWarning(`MULTIPROC_BUSY_POLL_US=${JSON.stringify(text)} is not a number of µs from 0 to ${MAX_BUSY_POLL_MICROS}; using ${DEFAULT_BUSY_POLL_MICROS}.`, {
     code: 'MULTIPROC_BAD_BUSY_POLL_US',
   });
   return DEFAULT_BUSY_POLL_MICROS;
@@ -161,7 +219,7 @@ export const busyPoll = new BusyPoll(windowFromEnv());
  * processes started after the call do the same: it sets `MULTIPROC_BUSY_POLL_US`, which they inherit.
  *
  * @default 100
- * @throws InvalidArgumentError (`ERR_INVALID_ARGUMENT`) if `micros` is not a number ≥ 0.
+ * @throws InvalidArgumentError (`ERR_INVALID_ARGUMENT`) if `micros` is not a number from 0 to 10 000.
  * @example
  * ```ts
  * setBusyPoll(0); // never spend CPU polling: every reply wakes this process

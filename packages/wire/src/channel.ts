@@ -24,7 +24,7 @@ import { JournalWriter, readJournal } from './journal.js';
 import { BulkBytes, BulkFree, BulkOpen, BulkWait } from './bulk-frames.js';
 import { BulkRingWriter, RING_FULL, RING_REFUSED } from './bulk-ring.js';
 import { BulkReceiver } from './bulk-receiver.js';
-import { busyPoll } from './busy-poll.js';
+import { busyPoll, type BusyPoll } from './busy-poll.js';
 
 /** Options of a {@link Channel}. */
 export interface ChannelOptions<In> {
@@ -51,6 +51,8 @@ export interface ChannelOptions<In> {
    * as Buffers read on arrival. @default false
    */
   deferBulk?: boolean;
+  /** Told of every write and read, to poll for replies (see {@link BusyPoll}). @default the process's `busyPoll` */
+  busyPoll?: BusyPoll;
 }
 
 /** A bytes message waiting for room in the bulk ring, and its `sendBuffer()` promise. */
@@ -109,6 +111,7 @@ export class Channel<In = unknown, Out = unknown> {
   readonly #transfer: ((transfers: Transfer[]) => void) | undefined;
   readonly #decodeContext: unknown;
   readonly #deferBulk: boolean;
+  readonly #busyPoll: BusyPoll;
   /** Modules this side told the peer to import. */
   readonly #announced = new Set<string>();
   /** Frames received while modules a peer announced are being imported. */
@@ -158,6 +161,7 @@ export class Channel<In = unknown, Out = unknown> {
     this.#transfer = options.transfer;
     this.#decodeContext = options.decodeContext;
     this.#deferBulk = options.deferBulk ?? false;
+    this.#busyPoll = options.busyPoll ?? busyPoll;
     // (Not a TLS socket, whose writes go through its own buffers first.)
     this.#reusesBatches = socket instanceof Socket && !(socket as { encrypted?: boolean }).encrypted;
     this.#ringIn = new BulkReceiver(this.#name, (upTo) => this.#giveRoomBack(upTo));
@@ -182,7 +186,7 @@ export class Channel<In = unknown, Out = unknown> {
     );
     const onChunk = (chunk: Buffer) => {
       if (this.#closed) return;
-      busyPoll.read();
+      this.#busyPoll.read();
       this.counters.bytesIn += chunk.length;
       try {
         this.#decoder.push(chunk);
@@ -197,7 +201,7 @@ export class Channel<In = unknown, Out = unknown> {
         readBuffer: () => this.#decoder.readBuffer(),
         wrote: (n) => {
           if (this.#closed) return;
-          busyPoll.read();
+          this.#busyPoll.read();
           this.counters.bytesIn += n;
           try {
             this.#decoder.wrote(n);
@@ -379,7 +383,7 @@ export class Channel<In = unknown, Out = unknown> {
         else resolve();
       });
       this.#socket.uncork();
-      busyPoll.wrote();
+      this.#busyPoll.wrote();
     });
   }
 
@@ -509,7 +513,7 @@ export class Channel<In = unknown, Out = unknown> {
         else waiter.resolve();
       }
     });
-    busyPoll.wrote();
+    this.#busyPoll.wrote();
     // Nothing left in the stream: the kernel took the bytes during write() (the usual case for a small batch
     // to a reader keeping up), and Node holds no reference to them, so the buffer can take the next batch.
     // (Only a socket: another stream, a PassThrough say, may keep the very chunk it was given.)
@@ -679,7 +683,7 @@ export class Channel<In = unknown, Out = unknown> {
     this.#socket.write(header);
     this.#socket.write(payload, (error) => this.#onWriteError(error));
     this.#socket.uncork();
-    busyPoll.wrote();
+    this.#busyPoll.wrote();
     this.#rewindIfWritten();
   }
 

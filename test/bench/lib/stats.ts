@@ -118,7 +118,7 @@ export function markdownTable(s: Scenario): string {
     '',
     `### ${s.title}`,
     '',
-    `Unit: ${s.unit} (${s.better} is better). Ratio: row median / median of “${s.reference ?? 'n/a'}”.`,
+    `Unit: ${s.unit} (${s.better} is better).${s.reference ? ` Ratio: row median / median of “${s.reference}”.` : ''}`,
     '',
     '| | median | min–max | ratio | n |',
     '|---|---:|---:|---:|---:|',
