@@ -361,6 +361,7 @@ function scenarios(s: Samples, sizes: Sizes, skipped: { cSkipped: string | undef
     notes: [
       "Message `{ id, name: 'x', args: [1, 2, 3] }`; one end of `Pipe()` passed to the child, which echoes what it receives. " +
         'Latency on this shared 2-core machine is bimodal (waking the peer dominates when another job holds a core): compare the min column too.',
+      'Our rows poll for the reply for up to 100 µs after each write instead of sleeping (busy polling, wire\'s `BusyPoll`; docs/architecture.md); the other rows, C\'s included, sleep until the reply wakes them, which on this virtual machine costs more than the rest of a round trip.',
       ...pythonNotes,
     ],
   });
