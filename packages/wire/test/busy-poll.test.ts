@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createServer, connect, type Socket } from 'node:net';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -231,7 +231,8 @@ test('MULTIPROC_BUSY_POLL_US that is not a number of µs gets a coded warning an
   assert.match(child.stderr, /MULTIPROC_BAD_BUSY_POLL_US/);
 });
 
-test('a Channel reports every write (batched, large, bytes) and every read to its BusyPoll', async (t) => {
+/** Two connected loopback TCP sockets, and their server (close it when done). */
+async function connectedSockets(): Promise<{ server: Server; client: Socket; serverSide: Socket }> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -240,6 +241,11 @@ test('a Channel reports every write (batched, large, bytes) and every read to it
   const client = connect(port, '127.0.0.1');
   await once(client, 'connect');
   const [serverSide] = await accepted;
+  return { server, client, serverSide };
+}
+
+test('a Channel reports every write (batched, large, bytes) and every read to its BusyPoll', async (t) => {
+  const { server, client, serverSide } = await connectedSockets();
   /** A BusyPoll that counts what it is told (and never polls: a window of 0). */
   class Counting extends BusyPoll {
     writes = 0;
@@ -281,14 +287,7 @@ test('a Channel reports every write (batched, large, bytes) and every read to it
 });
 
 test('with the process’s BusyPoll, a Channel round trip opens windows that replies close', async (t) => {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  const accepted = once(server, 'connection') as Promise<[Socket]>;
-  const client = connect(port, '127.0.0.1');
-  await once(client, 'connect');
-  const [serverSide] = await accepted;
+  const { server, client, serverSide } = await connectedSockets();
   const got: unknown[] = [];
   const a = new Channel<unknown, unknown>(client, { onMessage: (m) => got.push(m) });
   const b = new Channel<unknown, unknown>(serverSide, { onMessage: (m) => b.send(m) });
