@@ -128,10 +128,11 @@ export class BusyPoll {
     }
     const now = this.#now();
     if (now < this.#pausedUntil) return;
+    // A new window (not one extended): the time until its first turn is this process's own work.
+    if (this.#until === 0) this.#lastTurn = -1;
     this.#until = now + this.#windowMs;
     if (this.#spinning) return;
     this.#spinning = true;
-    this.#lastTurn = -1;
     this.#schedule(this.#spin);
   }
 

@@ -177,6 +177,19 @@ test('the time from a write to the first turn is this process’s own work, not 
   assert.equal(h.poll.preempted, 0);
 });
 
+test('a window opened while the last one’s turn is still pending is not judged by the time in between', () => {
+  const h = harness(1000);
+  h.poll.wrote();
+  h.clock.ms += 0.001;
+  h.turn();
+  h.poll.read(); // the reply: the window ends, its next turn is still scheduled
+  h.clock.ms += 0.5; // this process handles the reply and writes the next request
+  h.poll.wrote();
+  h.turn();
+  assert.equal(h.scheduled, true, 'still polling for the new reply');
+  assert.equal(h.poll.preempted, 0);
+});
+
 test('a window of 0 never polls, and a smaller window ends an open one sooner', () => {
   const off = harness(0);
   off.poll.wrote();
