@@ -25,15 +25,16 @@
  *   replies take milliseconds (a pool of long tasks), polls about one write in
  *   64, and the first quick reply of such a probe turns polling back on.
  * - **No spare core.** Polling is only free while a core would otherwise idle.
- *   A turn of the polling loop takes ~1 µs; a gap of 0.1 ms or more between
- *   two turns means the kernel ran something else on this core meanwhile
- *   (or the loop was busy). Counted per window (a moving average over about
- *   32), that happens in under 1% of windows here when polling is free (two
- *   processes on two cores) and in 16–25% when it is not (a pool parent and
- *   two workers busy with 75 µs tasks on two cores, where polling that did
- *   not stop made the pool 22–28% slower). Past 1 window in 16, polling
- *   pauses for 10 ms (doubling while it keeps happening, up to 1 s; halved at
- *   each hit).
+ *   Two signs that it would not: more threads running or waiting for a CPU
+ *   than there are CPUs (/proc/loadavg, read at most once a millisecond as
+ *   windows open, where there is one), and, while polling, a gap of 0.1 ms or
+ *   more between two turns of the loop (a turn takes ~1 µs: the kernel ran
+ *   something else on this core meanwhile) in more than 1 window in 16 (a
+ *   moving average over about 32). Either pauses polling for 10 ms (doubling
+ *   while it keeps happening, up to 1 s; halved at each hit). Measured on the
+ *   2-core machine: a pool parent polling while two workers ran 75 µs tasks
+ *   for two callers made the pool 22–28% slower; the parent itself was seldom
+ *   off the CPU (the workers were), so only the run queue shows it.
  *
  * Cost, bounded: at most one window of CPU per write polled for, and a process
  * whose work is done lives at most one window longer. `MULTIPROC_BUSY_POLL_US`
@@ -42,7 +43,9 @@
  *
  * @module
  */
+import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from './errors.js';
+import { runQueueReader } from './run-queue.js';
 
 /** The window when none is set, µs. */
 export const DEFAULT_BUSY_POLL_MICROS = 100;
@@ -59,6 +62,8 @@ const OFF_CPU_SMOOTHING = 32;
 /** The first pause after the process was seen off the CPU, and the longest, ms. */
 const MIN_PAUSE_MS = 10;
 const MAX_PAUSE_MS = 1000;
+/** The run queue is read at most this often (ms), as windows open. */
+const RUN_QUEUE_EVERY_MS = 1;
 
 /**
  * The busy-poll state of a process (see the module comment). The channels of a
@@ -68,6 +73,9 @@ export class BusyPoll {
   #windowMs: number;
   readonly #now: () => number;
   readonly #schedule: (spin: () => void) => void;
+  readonly #coresBusy: () => boolean;
+  /** When the run queue was last read (ms). */
+  #coresCheckedAt = -Infinity;
   /** Polling goes on until then (ms, `now()`'s clock); 0: no window open. */
   #until = 0;
   /** The last turn of the polling loop (ms); -1 before its first (the time from the write to it is this process's own work). */
@@ -89,18 +97,25 @@ export class BusyPoll {
   misses = 0;
   /** Windows in which the process was seen off the CPU (others wanted the core). */
   preempted = 0;
-  /** Pauses of polling because that happened too often. */
+  /** Pauses of polling: the process was seen off the CPU too often, or every CPU was taken. */
   pauses = 0;
 
   /**
    * @param micros - the window, µs (0: never poll; at most 10 000).
    * @param now - the clock, ms.
    * @param schedule - runs its argument on the loop's next turn without letting it sleep (`setImmediate`).
+   * @param coresBusy - true when every CPU is taken (by default: more threads running or runnable than CPUs, from /proc/loadavg; false where it cannot be read).
    */
-  constructor(micros: number, now: () => number = () => performance.now(), schedule: (spin: () => void) => void = setImmediate) {
+  constructor(
+    micros: number,
+    now: () => number = () => performance.now(),
+    schedule: (spin: () => void) => void = setImmediate,
+    coresBusy: () => boolean = defaultCoresBusy(),
+  ) {
     this.#windowMs = checkMicros(micros, 'new BusyPoll()') / 1000;
     this.#now = now;
     this.#schedule = schedule;
+    this.#coresBusy = coresBusy;
   }
 
   /** The window, µs (0: off). */
@@ -128,8 +143,14 @@ export class BusyPoll {
     }
     const now = this.#now();
     if (now < this.#pausedUntil) return;
-    // A new window (not one extended): the time until its first turn is this process's own work.
-    if (this.#until === 0) this.#lastTurn = -1;
+    if (this.#until === 0) {
+      if (now - this.#coresCheckedAt >= RUN_QUEUE_EVERY_MS) {
+        this.#coresCheckedAt = now;
+        if (this.#coresBusy()) return this.#pause(now);
+      }
+      // A new window (not one extended): the time until its first turn is this process's own work.
+      this.#lastTurn = -1;
+    }
     this.#until = now + this.#windowMs;
     if (this.#spinning) return;
     this.#spinning = true;
@@ -162,7 +183,11 @@ export class BusyPoll {
   /** A window ended; `offCpu`: the process was seen off the CPU in it. */
   #windowEnded(offCpu: boolean, now: number): void {
     this.#offCpuShare += ((offCpu ? 1 : 0) - this.#offCpuShare) / OFF_CPU_SMOOTHING;
-    if (this.#offCpuShare <= MAX_OFF_CPU_SHARE) return;
+    if (this.#offCpuShare > MAX_OFF_CPU_SHARE) this.#pause(now);
+  }
+
+  /** No polling for a while: the core is wanted elsewhere. */
+  #pause(now: number): void {
     this.pauses++;
     this.#pausedUntil = now + this.#pauseMs;
     this.#pauseMs = Math.min(MAX_PAUSE_MS, this.#pauseMs * 2);
@@ -190,6 +215,13 @@ export class BusyPoll {
     }
     this.#spinning = false;
   };
+}
+
+/** True while more threads are running or runnable than there are CPUs (never, where that cannot be read). */
+function defaultCoresBusy(): () => boolean {
+  const runQueue = runQueueReader();
+  const cores = availableParallelism();
+  return () => (runQueue() ?? 0) > cores;
 }
 
 function checkMicros(micros: number, call: string): number {

@@ -12,9 +12,13 @@ import { BusyPoll, Channel, DEFAULT_BUSY_POLL_MICROS, InvalidArgumentError, MAX_
 /** Prints the child's busy-poll window (µs). */
 const PRINT_WINDOW = `const { busyPoll } = await import(${JSON.stringify(import.meta.resolve('@multiproc/wire'))}); console.log(busyPoll.micros);`;
 
-/** A BusyPoll on a clock the test moves (ms) and a loop the test turns (`turn()` runs what was scheduled). */
+/**
+ * A BusyPoll on a clock the test moves (ms), a loop the test turns (`turn()` runs what was scheduled), and CPUs the
+ * test declares busy or not (`cores.busy`; `cores.checks` counts the looks).
+ */
 function harness(micros = 100) {
   const clock = { ms: 0 };
+  const cores = { busy: false, checks: 0 };
   let next: (() => void) | undefined;
   const poll = new BusyPoll(
     micros,
@@ -23,10 +27,15 @@ function harness(micros = 100) {
       assert.equal(next, undefined, 'one turn scheduled at a time');
       next = spin;
     },
+    () => {
+      cores.checks++;
+      return cores.busy;
+    },
   );
   return {
     poll,
     clock,
+    cores,
     /** Runs the scheduled turn; false if none was scheduled (the loop would sleep). */
     turn(): boolean {
       const spin = next;
@@ -166,6 +175,29 @@ test('windows that are rarely interrupted (under 1 in 16) do not pause polling',
   }
   assert.equal(h.poll.pauses, 0);
   assert.equal(h.poll.preempted, 25);
+});
+
+test('with every CPU taken, a new window does not open: polling pauses 10 ms; the CPUs are looked at once a millisecond at most', () => {
+  const h = harness(100);
+  for (let i = 0; i < 50; i++) {
+    h.poll.wrote();
+    h.clock.ms += 0.01;
+    h.poll.read();
+    h.turn();
+  }
+  assert.equal(h.cores.checks, 1, 'fifty windows in 0.5 ms: one look');
+  h.clock.ms += 1;
+  h.cores.busy = true;
+  h.poll.wrote();
+  assert.equal(h.poll.polling, false, 'every CPU is taken: no polling');
+  assert.equal(h.poll.pauses, 1);
+  h.cores.busy = false;
+  h.clock.ms += 5;
+  h.poll.wrote();
+  assert.equal(h.poll.polling, false, 'still within the pause');
+  h.clock.ms += 5.001;
+  h.poll.wrote();
+  assert.equal(h.poll.polling, true, 'the CPUs are free again after the pause');
 });
 
 test('the time from a write to the first turn is this process’s own work, not a sign of a busy core', () => {
