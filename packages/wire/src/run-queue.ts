@@ -12,19 +12,18 @@ import { openSync, readSync } from 'node:fs';
 const LOADAVG = '/proc/loadavg';
 
 /**
- * A reader of the number of threads running or runnable now (the reader's own included), or a
- * function that always answers undefined where /proc/loadavg cannot be read (not Linux).
+ * A reader of the number of threads running or runnable now (the reader's own included), or undefined
+ * where /proc/loadavg cannot be read (not Linux). The file is opened on the first read, so a process
+ * that never asks (most never poll) holds no descriptor for it and spends nothing at start.
  */
 export function runQueueReader(): () => number | undefined {
-  let fd: number;
-  try {
-    fd = openSync(LOADAVG, 'r');
-  } catch {
-    return () => undefined;
-  }
+  let fd: number | undefined;
+  let unavailable = false;
   const buffer = Buffer.alloc(128);
   return () => {
+    if (unavailable) return undefined;
     try {
+      fd ??= openSync(LOADAVG, 'r');
       const length = readSync(fd, buffer, 0, buffer.length, 0);
       // "0.86 0.71 0.92 3/180 3613": the fourth field's first number.
       const text = buffer.toString('latin1', 0, length);
@@ -33,6 +32,7 @@ export function runQueueReader(): () => number | undefined {
       const running = Number(text.slice(space + 1, slash));
       return Number.isInteger(running) ? running : undefined;
     } catch {
+      unavailable = fd === undefined;
       return undefined;
     }
   };
