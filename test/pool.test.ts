@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import diagnostics from 'node:diagnostics_channel';
 import { after, describe, it } from 'node:test';
 import { AsyncResult, cpuCount, Pool, Queue, WorkerCrashedError } from 'multiproc';
-import { add, blob, brokenInit, busyWhoAmI, double, doubleBut13, spinUntilExists, touchAndWhoAmI, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, spinUntil, whoAmI } from './fixtures/pool-tasks.mjs';
+import { add, blob, lengthOf, brokenInit, busyWhoAmI, double, doubleBut13, spinUntilExists, touchAndWhoAmI, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, spinUntil, whoAmI } from './fixtures/pool-tasks.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'multiproc-pool-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -207,6 +207,24 @@ describe('Pool failures', () => {
     assert.deepEqual(await Promise.all(quick), Array.from({ length: 20 }, (_, i) => `q${i}`));
     await assert.rejects(forever, { code: 'ERR_POOL_TERMINATED' });
     await pool.join();
+  });
+
+  it('a task whose arguments cannot be sent fails alone (ERR_ENCODE), and a batch too long for one message goes in parts: no worker dies', async () => {
+    await using pool = new Pool({ processes: 1 });
+    // Known to be quick (its run times settled), so that its tasks go in batches as big as the queue.
+    for (let i = 0; i < 50; i++) assert.equal(await pool.apply(lengthOf, ['known quick']), 11);
+    // 270 MiB of arguments (270 distinct Buffers: one sent many times would be encoded once), over the 256 MiB a message
+    // may hold (maxFrameBytes): sent as one batch, the worker would refuse it and die, and each new worker the same.
+    const MiB = 1024 * 1024;
+    const bytes = Buffer.alloc(270 * MiB);
+    const args = Array.from({ length: 270 }, (_, i) => bytes.subarray(i * MiB, (i + 1) * MiB));
+    assert.deepEqual(await Promise.all(args.map((arg) => pool.apply(lengthOf, [arg]))), Array(270).fill(MiB));
+    const settled = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => pool.apply(lengthOf, [i === 50 ? [() => 'no functions'] : 'x'])));
+    const rejected = settled.flatMap((r, i) => (r.status === 'rejected' ? [[i, (r.reason as { code?: string }).code]] : []));
+    assert.deepEqual(rejected, [[50, 'ERR_ENCODE']]);
+    assert.ok(settled.every((r, i) => i === 50 || (r.status === 'fulfilled' && r.value === 1)));
+    assert.equal(pool.stats().crashed, 0);
+    assert.equal(await pool.apply(double, [21]), 42);
   });
 
   it('a task that calls process.exit rejects with WorkerCrashedError carrying the exit code', async () => {

@@ -573,16 +573,19 @@ export class Pool extends EventEmitter {
     const sending = worker.send(batch, (id) => ({ t: 'fn', id, ref: this.#functionRefs[id]! }));
     this.#armHeadTimer(worker);
     sending.catch((error: { code?: string }) => {
-      if (error?.code !== 'ERR_ENCODE') return; // the worker died: its exit handles the tasks
-      // Some task's arguments cannot be sent: nothing of this batch was; send each alone to find it.
+      // Anything else: the worker died, and its exit handles the tasks.
+      if (error?.code !== 'ERR_ENCODE' && error?.code !== 'ERR_FRAME_TOO_LARGE') return;
+      // Nothing of this batch was sent: some task's arguments cannot be, or the batch is longer than one message may
+      // be (maxFrameBytes: many tasks with large arguments). Sent in halves, down to the task at fault, which fails.
       worker.unsend(batch);
-      for (const task of batch) {
-        worker.send([task], (id) => ({ t: 'fn', id, ref: this.#functionRefs[id]! })).catch((taskError: unknown) => {
-          worker.unsend([task]);
-          this.#settle(task, false, taskError);
-        });
+      if (batch.length === 1) {
+        this.#settle(batch[0]!, false, error);
+        this.#armHeadTimer(worker);
+        return;
       }
-      this.#armHeadTimer(worker);
+      const half = Math.ceil(batch.length / 2);
+      this.#sendBatch(worker, batch.slice(0, half));
+      this.#sendBatch(worker, batch.slice(half));
     });
   }
 

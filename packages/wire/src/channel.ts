@@ -17,7 +17,7 @@ import type { Duplex } from 'node:stream';
 import { Codec } from './codec.js';
 import { withDecodeContext, withEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
 import { RequireModules, ResetCodec } from './required-modules.js';
-import { ChannelClosedError, FrameDecodeError, type MultiprocError } from './errors.js';
+import { ChannelClosedError, FrameDecodeError, FrameTooLargeError, type MultiprocError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, PLACE_HEAD_BYTES } from './frame-decoder.js';
 import { readInto } from './read-into.js';
 import { JournalWriter, readJournal } from './journal.js';
@@ -91,6 +91,8 @@ export class Channel<In = unknown, Out = unknown> {
   readonly #codec = new Codec();
   readonly #decoder: FrameDecoder;
   readonly #name: string;
+  /** The longest frame this side reads, and sends (the peer's limit is taken to be the same). */
+  readonly #maxFrameBytes: number;
   readonly #highWaterMark: number;
   readonly #onMessage: (message: In) => void;
   readonly #onClose: ((error: Error | undefined) => void) | undefined;
@@ -166,12 +168,13 @@ export class Channel<In = unknown, Out = unknown> {
     this.#reusesBatches = socket instanceof Socket && !(socket as { encrypted?: boolean }).encrypted;
     this.#ringIn = new BulkReceiver(this.#name, (upTo) => this.#giveRoomBack(upTo));
     this.#encoding = { modules: [], transfers: [], canTransfer: options.transfer !== undefined, name: this.#name };
+    this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.#decoder = new FrameDecoder(
       (source, start, end) => {
         this.#framesIn++;
         this.#receive(source, start, end);
       },
-      options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      this.#maxFrameBytes,
       this.#name,
       {
         armed: () => this.#bytesTarget !== undefined && this.#held === undefined,
@@ -288,6 +291,7 @@ export class Channel<In = unknown, Out = unknown> {
    * @returns false when the caller should wait for `drained()` before sending more.
    * @throws {ChannelClosedError} `ERR_CHANNEL_CLOSED` when the channel is closed.
    * @throws {EncodeError} `ERR_ENCODE` when the message cannot be encoded; nothing is queued.
+   * @throws {FrameTooLargeError} `ERR_FRAME_TOO_LARGE` when it encodes to more than `maxFrameBytes`; nothing is queued.
    */
   send(message: Out): boolean {
     if (this.#closed || this.#closing) {
@@ -297,6 +301,11 @@ export class Channel<In = unknown, Out = unknown> {
     let payload: Uint8Array;
     try {
       payload = withEncodeContext(context, () => this.#codec.encode(message));
+      // The peer (its limit the same) would close the connection on it: refused here, where the caller can act.
+      if (payload.length > this.#maxFrameBytes) {
+        this.#codec.discardEncoded();
+        throw new FrameTooLargeError(payload.length, this.#maxFrameBytes, `${this.#name}: send()`, true);
+      }
     } catch (error) {
       context.modules.length = 0;
       // Handles noted before the encode failed stay where they were.

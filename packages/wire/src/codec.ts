@@ -93,8 +93,7 @@ export class Codec {
     } catch (cause) {
       // msgpackr may have recorded new record structures before failing; the decoder
       // would never see them. Start a fresh encoder; the channel tells the peer (takeReset).
-      this.#packr = new Packr(options());
-      this.#encoderReplaced = true;
+      this.discardEncoded();
       // A passable's own coded error (e.g. a Pipe end that cannot be passed) says more than ERR_ENCODE would.
       if (cause instanceof MultiprocError) throw cause;
       throw new EncodeError(
@@ -103,6 +102,15 @@ export class Codec {
         { cause },
       );
     }
+  }
+
+  /**
+   * Forgets what the encoder learnt (record structures) from a message that was encoded but will not be sent: the
+   * peer's decoder never sees it, so both start afresh, as after a failed encode (see `takeReset`).
+   */
+  discardEncoded(): void {
+    this.#packr = new Packr(options());
+    this.#encoderReplaced = true;
   }
 
   /**

@@ -41,18 +41,26 @@ export class ChannelClosedError extends MultiprocError {
   }
 }
 
-/** `ERR_FRAME_TOO_LARGE`: a frame's length prefix exceeds the channel's `maxFrameBytes`. Nothing is allocated for it. */
+/**
+ * `ERR_FRAME_TOO_LARGE`: a frame is longer than the channel's `maxFrameBytes`. Received: its length prefix said so,
+ * nothing is allocated for it, and the connection is closed. Sent: the message encoded to more, and `send()` throws
+ * it with nothing sent (the peer, with the same limit, would have closed the connection).
+ */
 export class FrameTooLargeError extends MultiprocError {
-  /** The length the prefix announced. */
+  /** The frame's length. */
   readonly length: number;
   /** The channel's limit. */
   readonly limit: number;
 
-  constructor(length: number, limit: number, where: string) {
+  /** @param sending - thrown by a send (nothing was sent), not by the reader (the connection was closed). */
+  constructor(length: number, limit: number, where: string, sending = false) {
     super(
       'ERR_FRAME_TOO_LARGE',
-      `${where}: a frame announced ${length} bytes, over the limit of ${limit} bytes; ` +
-        'the connection was closed. Send smaller messages, or raise maxFrameBytes on both ends.',
+      sending
+        ? `${where}: the message encodes to ${length} bytes, over the limit of ${limit} bytes (maxFrameBytes); nothing was sent. ` +
+            'Send smaller messages, or raise maxFrameBytes on both ends.'
+        : `${where}: a frame announced ${length} bytes, over the limit of ${limit} bytes; ` +
+            'the connection was closed. Send smaller messages, or raise maxFrameBytes on both ends.',
     );
     this.length = length;
     this.limit = limit;

@@ -586,6 +586,29 @@ test('a value that cannot be encoded makes send() throw ERR_ENCODE; nothing is s
   assert.equal(b.closed, false);
 });
 
+test('a message that encodes to more than maxFrameBytes makes send() throw ERR_FRAME_TOO_LARGE; nothing is sent and the channel stays usable', HANG, async (t) => {
+  const { client, remote } = await connect(t);
+  const box = inbox();
+  const a = new Channel(client, { name: 'a', maxFrameBytes: 1000, onMessage: () => {} });
+  const b = new Channel(remote, { name: 'b', maxFrameBytes: 1000, onMessage: box.onMessage, onClose: box.onClose });
+  t.after(() => {
+    a.destroy();
+    b.destroy();
+  });
+  a.send({ first: 1 });
+  // A new record shape in the refused message: the encoder must not expect the peer to know it.
+  assert.throws(
+    () => a.send({ shape: 'new', text: 'x'.repeat(2000) }),
+    (err: unknown) => err instanceof FrameTooLargeError && err.code === 'ERR_FRAME_TOO_LARGE' && err.limit === 1000 && /a: send\(\).*nothing was sent/.test(err.message),
+  );
+  assert.equal(a.counters.messagesOut, 1);
+  a.send({ shape: 'new', text: 'fits' });
+  a.send({ shape: 'again', text: 'fits' });
+  await box.received(3);
+  assert.deepEqual(box.messages, [{ first: 1 }, { shape: 'new', text: 'fits' }, { shape: 'again', text: 'fits' }]);
+  assert.equal(b.closed, false);
+});
+
 test('close() flushes every queued message before ending the stream', HANG, async (t) => {
   const { a, bBox } = await channelPair(t);
   for (let i = 0; i < 5000; i++) a.send({ i, text: `message ${i}` });
