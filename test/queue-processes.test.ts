@@ -13,6 +13,7 @@ import {
   finishTasks,
   produce,
   putThenExit,
+  reportBigPutsAtOnce,
   reportPutAllAtOnce,
   takeAndDie,
   tryGet,
@@ -194,6 +195,17 @@ describe('puts of one tick travel together', () => {
     assert.deepEqual(await results.get({ timeout: 30_000 }), ['ERR_ENCODE']);
     assert.deepEqual(await drain(queue, 9), [0, 1, 2, 3, 4, 6, 7, 8, 9]);
     await child.join();
+  });
+
+  it('puts of one tick more than one message may hold (270 MiB; maxFrameBytes is 256 MiB) go one by one and all arrive', async () => {
+    const queue = new Queue<Buffer>();
+    const results = new Queue<string[]>();
+    const child = new Process({ target: reportBigPutsAtOnce, args: [queue, results, 270, 1] }).start();
+    assert.deepEqual(await results.get({ timeout: 60_000 }), []);
+    const items = await drain(queue, 270);
+    assert.ok(items.every((item) => item.length === 1024 * 1024));
+    await child.join();
+    assert.equal(child.exitCode, 0);
   });
 });
 

@@ -88,7 +88,10 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
     });
   }
 
-  /** Sends the coalesced puts: one `putMany`, or each alone when one of them cannot be encoded. */
+  /**
+   * Sends the coalesced puts: one `putMany`, or each alone when one of them cannot be encoded or all of them are more
+   * than one message may hold (`ERR_FRAME_TOO_LARGE`: the owner would have closed the connection on it).
+   */
   #flushPuts(): void {
     const batch = this.#puts;
     if (!batch) return;
@@ -101,7 +104,8 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
     if (batch.items.length === 1) return sendEach();
     this._run(call, 'putMany', [batch.items], undefined, () => undefined).then(
       () => batch.settle.forEach((s) => s.resolve()),
-      (error: { code?: string }) => (error?.code === 'ERR_ENCODE' ? sendEach() : batch.settle.forEach((s) => s.reject(error))),
+      (error: { code?: string }) =>
+        error?.code === 'ERR_ENCODE' || error?.code === 'ERR_FRAME_TOO_LARGE' ? sendEach() : batch.settle.forEach((s) => s.reject(error)),
     );
   }
 
