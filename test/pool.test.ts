@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import diagnostics from 'node:diagnostics_channel';
 import { after, describe, it } from 'node:test';
 import { AsyncResult, cpuCount, Pool, Queue, WorkerCrashedError } from 'multiproc';
-import { add, blob, lengthOf, brokenInit, busyWhoAmI, double, doubleBut13, spinUntilExists, touchAndWhoAmI, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, spinUntil, whoAmI } from './fixtures/pool-tasks.mjs';
+import { add, blob, lengthOf, zeroes, brokenInit, busyWhoAmI, double, doubleBut13, spinUntilExists, touchAndWhoAmI, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, spinUntil, whoAmI } from './fixtures/pool-tasks.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'multiproc-pool-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -209,7 +209,7 @@ describe('Pool failures', () => {
     await pool.join();
   });
 
-  it('a task whose arguments cannot be sent fails alone (ERR_ENCODE), and a batch too long for one message goes in parts: no worker dies', async () => {
+  it('a task whose arguments cannot be sent fails alone (ERR_ENCODE), a batch too long for one message goes in parts, a result too long fails its task: no worker dies', async () => {
     await using pool = new Pool({ processes: 1 });
     // Known to be quick (its run times settled), so that its tasks go in batches as big as the queue.
     for (let i = 0; i < 50; i++) assert.equal(await pool.apply(lengthOf, ['known quick']), 11);
@@ -223,6 +223,8 @@ describe('Pool failures', () => {
     const rejected = settled.flatMap((r, i) => (r.status === 'rejected' ? [[i, (r.reason as { code?: string }).code]] : []));
     assert.deepEqual(rejected, [[50, 'ERR_ENCODE']]);
     assert.ok(settled.every((r, i) => i === 50 || (r.status === 'fulfilled' && r.value === 1)));
+    // A result more than one message may hold fails its task with that error; the worker lives on.
+    await assert.rejects(pool.apply(zeroes, [257]), { code: 'ERR_FRAME_TOO_LARGE' });
     assert.equal(pool.stats().crashed, 0);
     assert.equal(await pool.apply(double, [21]), 42);
   });

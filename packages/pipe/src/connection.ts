@@ -111,6 +111,7 @@ export class Connection<T = unknown> implements HasWaitable {
    *
    * @throws {ClosedError} `ERR_CLOSED` when this end is closed or was passed on.
    * @throws {EncodeError} `ERR_ENCODE` when the value cannot be sent.
+   * @throws {FrameTooLargeError} `ERR_FRAME_TOO_LARGE` when it encodes to more than one message may hold (256 MiB); nothing was sent.
    */
   send(value: T): Promise<void> {
     // The common case, an open end, without an async function's frames (a round trip's every message takes it).
@@ -140,6 +141,7 @@ export class Connection<T = unknown> implements HasWaitable {
    * @throws {ClosedError} `ERR_CLOSED` when this end is closed or was passed on.
    * @throws {InvalidStateError} `ERR_INVALID_STATE` when this end has not been used yet (its socket may still be arriving): `await send()` first.
    * @throws {EncodeError} `ERR_ENCODE` when the value cannot be sent; nothing was queued.
+   * @throws {FrameTooLargeError} `ERR_FRAME_TOO_LARGE` when it encodes to more than one message may hold (256 MiB); nothing was queued.
    */
   trySend(value: T): boolean {
     this.#check('trySend', this.writable);

@@ -228,6 +228,7 @@ export class Pool extends EventEmitter {
    * @throws {PoolTerminatedError} `ERR_POOL_TERMINATED` when `terminate()` was called before it finished.
    * @throws {PoolBrokenError} `ERR_POOL_BROKEN` when workers keep dying while starting.
    * @throws {EncodeError} `ERR_ENCODE` when an argument or result cannot be sent.
+   * @throws {FrameTooLargeError} `ERR_FRAME_TOO_LARGE` when the arguments or the result are more than one message may hold (256 MiB).
    * @example
    * ```ts
    * const total = await pool.apply(sum, [[1, 2, 3]], { timeout: 5000 }); // 6
@@ -256,6 +257,7 @@ export class Pool extends EventEmitter {
    * @throws {PoolTerminatedError} `ERR_POOL_TERMINATED` when `terminate()` was called before it finished.
    * @throws {PoolBrokenError} `ERR_POOL_BROKEN` when workers keep dying while starting.
    * @throws {EncodeError} `ERR_ENCODE` when an argument or result cannot be sent.
+   * @throws {FrameTooLargeError} `ERR_FRAME_TOO_LARGE` when the arguments or the result are more than one message may hold (256 MiB).
    * @example
    * ```ts
    * console.log(await pool.map(square, [1, 2, 3])); // [ 1, 4, 9 ]

@@ -107,8 +107,9 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
     try {
       return writeNow ? conn.sendNow({ t: 'done', id, ok, value, ms, rss }) : conn.trySend({ t: 'done', id, ok, value, ms, rss });
     } catch (error) {
-      if ((error as { code?: string }).code !== 'ERR_ENCODE') throw error;
-      // The value cannot be sent: the encode error becomes the task's error.
+      const code = (error as { code?: string }).code;
+      if (code !== 'ERR_ENCODE' && code !== 'ERR_FRAME_TOO_LARGE') throw error;
+      // The value cannot be sent (or is more than one message may hold): that error becomes the task's error.
       return writeNow ? conn.sendNow({ t: 'done', id, ok: false, value: error, ms, rss }) : conn.trySend({ t: 'done', id, ok: false, value: error, ms, rss });
     }
   };
