@@ -9,6 +9,7 @@ import {
   blockInGet,
   consume,
   consumeThenExit,
+  countBytes,
   describeArgs,
   finishTasks,
   produce,
@@ -204,6 +205,22 @@ describe('puts of one tick travel together', () => {
     assert.deepEqual(await results.get({ timeout: 60_000 }), []);
     const items = await drain(queue, 270);
     assert.ok(items.every((item) => item.length === 1024 * 1024));
+    await child.join();
+    assert.equal(child.exitCode, 0);
+  });
+});
+
+describe('large items', () => {
+  it('a consumer iterating items whose batch would be more than one message may hold asks for fewer and gets them all', async () => {
+    const MiB = 1024 * 1024;
+    const queue = new Queue<Buffer>();
+    const results = new Queue<number[]>();
+    // 20 items of 20 MiB: the loop's first request (16 items, 320 MiB) is over the 256 MiB a message may hold.
+    const bytes = Buffer.alloc(20 * 20 * MiB);
+    for (let i = 0; i < 20; i++) await queue.put(bytes.subarray(i * 20 * MiB, (i + 1) * 20 * MiB));
+    queue.close();
+    const child = new Process({ target: countBytes, args: [queue, results] }).start();
+    assert.deepEqual(await results.get({ timeout: 60_000 }), [20, 20 * 20 * MiB]);
     await child.join();
     assert.equal(child.exitCode, 0);
   });

@@ -84,12 +84,21 @@ export class QueueIterator<T> implements AsyncIterator<T> {
       this.#ask = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TARGET_MS / Math.max(perItem, 1e-3))));
     }
     let batch: Awaited<ReturnType<ItemSource<T>['take']>>;
-    try {
-      batch = await this.#source.take(this.#ask);
-    } catch (error) {
-      this.#ended = true;
-      if ((error as { code?: string }).code === 'ERR_CLOSED') return { value: undefined, done: true };
-      throw error;
+    for (;;) {
+      try {
+        batch = await this.#source.take(this.#ask);
+        break;
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        // The items asked for are more than one message may hold (large items): they stayed in the queue; ask for fewer.
+        if (code === 'ERR_FRAME_TOO_LARGE' && this.#ask > 1 && !this.#ended) {
+          this.#ask = Math.ceil(this.#ask / 2);
+          continue;
+        }
+        this.#ended = true;
+        if (code === 'ERR_CLOSED') return { value: undefined, done: true };
+        throw error;
+      }
     }
     if (this.#ended) {
       // return() came while this batch was on its way: a proxy gives it back; the owner's get() took its item for
