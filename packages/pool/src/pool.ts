@@ -30,7 +30,7 @@ import { PoolBrokenError, PoolClosedError, PoolQueueFullError, PoolTerminatedErr
 import { chunked, collectOrdered, defaultChunksize, type ImapOptions } from './map-tasks.js';
 import { ResultIterator } from './result-iterator.js';
 import { Samples, type PoolStats } from './pool-stats.js';
-import { TaskKind, type FromWorker, type ToWorker } from './protocol.js';
+import { Msg, TaskKind, type FromWorker, type ToWorker } from './protocol.js';
 import type { Task, TaskOptions } from './task.js';
 import { poolWorker } from './worker.js';
 import { WorkerSlot } from './worker-slot.js';
@@ -572,7 +572,7 @@ export class Pool extends EventEmitter {
   }
 
   #sendBatch(worker: WorkerSlot, batch: Task[]): void {
-    const sending = worker.send(batch, (id) => ({ t: 'fn', id, ref: this.#functionRefs[id]! }));
+    const sending = worker.send(batch, (id) => ({ t: Msg.Fn, id, ref: this.#functionRefs[id]! }));
     this.#armHeadTimer(worker);
     sending.catch((error: { code?: string }) => {
       // Anything else: the worker died, and its exit handles the tasks.
@@ -659,8 +659,8 @@ export class Pool extends EventEmitter {
       for (;;) {
         // Results come in bursts (a worker writes them in batches): one wait per burst.
         for (const message of (await worker.conn.recvMany(MAX_BATCH, { keepAlive: false })) as FromWorker[]) {
-          if (message.t === 'ready') this.#onReady(worker);
-          else if (message.t === 'done') this.#onResult(worker, message);
+          if (message.t === Msg.Ready) this.#onReady(worker);
+          else if (message.t === Msg.Done) this.#onResult(worker, message);
         }
       }
     } catch {
@@ -676,7 +676,7 @@ export class Pool extends EventEmitter {
     this.#scheduleDispatch();
   }
 
-  #onResult(worker: WorkerSlot, message: Extract<FromWorker, { t: 'done' }>): void {
+  #onResult(worker: WorkerSlot, message: Extract<FromWorker, { t: Msg.Done }>): void {
     // Tasks skipped by the worker (aborted before they started) report nothing: drop them on the way.
     let task = worker.inflight.shift();
     while (task && task.id !== message.id) task = worker.inflight.shift();
@@ -725,7 +725,7 @@ export class Pool extends EventEmitter {
       if (!worker.inflight.includes(task)) continue;
       if (worker.running === task) return this.#endRunning(worker, task, error);
       this.#settle(task, false, error);
-      void worker.conn.send({ t: 'skip', id: task.id }).catch(() => {});
+      void worker.conn.send({ t: Msg.Skip, id: task.id }).catch(() => {});
       return;
     }
     this.#settle(task, false, error); // still queued: skipped when dispatched

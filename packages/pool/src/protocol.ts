@@ -30,18 +30,30 @@ export type TaskList = Array<number | unknown[]>;
 /** Entries per task in a {@link TaskList}. */
 export const TASK_FIELDS = 4;
 
+/**
+ * The tag (`t`) of each message. Numbers, not strings: one message per task each way, and a number
+ * decodes to no new object where a string decodes to a new string each time.
+ */
+export const enum Msg {
+  Fn = 1,
+  Run = 2,
+  Skip = 3,
+  Ready = 4,
+  Done = 5,
+}
+
 /** Pool → worker. */
 export type ToWorker =
   /** A function the tasks that follow refer to by `id`. */
-  | { t: 'fn'; id: number; ref: FunctionRef }
+  | { t: Msg.Fn; id: number; ref: FunctionRef }
   /** Tasks to run, in order. */
-  | { t: 'run'; tasks: TaskList }
+  | { t: Msg.Run; tasks: TaskList }
   /** Skip this task if it has not started (its caller gave up). */
-  | { t: 'skip'; id: number };
+  | { t: Msg.Skip; id: number };
 
 /** Worker → pool. */
 export type FromWorker =
   /** The initializer ran; tasks may come. */
-  | { t: 'ready' }
+  | { t: Msg.Ready }
   /** A finished task: its value (ok) or error, its run time in ms, and the worker's resident memory. */
-  | { t: 'done'; id: number; ok: boolean; value: unknown; ms: number; rss: number };
+  | { t: Msg.Done; id: number; ok: boolean; value: unknown; ms: number; rss: number };

@@ -7,7 +7,7 @@
  */
 import type { Connection } from '@multiproc/pipe';
 import type { Process } from '@multiproc/process';
-import type { FromWorker, ToWorker } from './protocol.js';
+import { Msg, type FromWorker, type ToWorker } from './protocol.js';
 import { taskList, type Task } from './task.js';
 
 /** See the module comment. */
@@ -62,9 +62,9 @@ export class WorkerSlot {
       // A failure here means the worker is gone: its exit settles the tasks.
       this.conn.send(functionRefs(task.fnId)).catch(() => {});
     }
-    this.inflight.push(...tasks);
+    for (const task of tasks) this.inflight.push(task);
     this.assigned += tasks.length;
-    return this.conn.send({ t: 'run', tasks: taskList(tasks) });
+    return this.conn.send({ t: Msg.Run, tasks: taskList(tasks) });
   }
 
   /** Takes `tasks` back out (their message could not be sent). */

@@ -26,7 +26,7 @@
  */
 import { loadFunction, type FunctionRef } from '@multiproc/process';
 import type { Connection } from '@multiproc/pipe';
-import { TASK_FIELDS, TaskKind, WATCHED, type FromWorker, type TaskList, type ToWorker } from './protocol.js';
+import { Msg, TASK_FIELDS, TaskKind, WATCHED, type FromWorker, type TaskList, type ToWorker } from './protocol.js';
 
 type TaskFn = (...args: unknown[]) => unknown;
 
@@ -74,7 +74,7 @@ async function finishChunk(fn: TaskFn, kind: TaskKind, payload: unknown[], out: 
  */
 export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initializer: FunctionRef | undefined, initargs: unknown[], journal?: string): Promise<void> {
   if (initializer) await (await loadFunction(initializer, {})).fn(...initargs);
-  await conn.send({ t: 'ready' });
+  await conn.send({ t: Msg.Ready });
   if (journal !== undefined) {
     try {
       conn.keepJournal(journal);
@@ -105,12 +105,12 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
       rssAt = now;
     }
     try {
-      return writeNow ? conn.sendNow({ t: 'done', id, ok, value, ms, rss }) : conn.trySend({ t: 'done', id, ok, value, ms, rss });
+      return writeNow ? conn.sendNow({ t: Msg.Done, id, ok, value, ms, rss }) : conn.trySend({ t: Msg.Done, id, ok, value, ms, rss });
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code !== 'ERR_ENCODE' && code !== 'ERR_FRAME_TOO_LARGE') throw error;
       // The value cannot be sent (or is more than one message may hold): that error becomes the task's error.
-      return writeNow ? conn.sendNow({ t: 'done', id, ok: false, value: error, ms, rss }) : conn.trySend({ t: 'done', id, ok: false, value: error, ms, rss });
+      return writeNow ? conn.sendNow({ t: Msg.Done, id, ok: false, value: error, ms, rss }) : conn.trySend({ t: Msg.Done, id, ok: false, value: error, ms, rss });
     }
   };
 
@@ -170,7 +170,7 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
   };
 
   for await (const message of conn as AsyncIterable<ToWorker>) {
-    if (message.t === 'fn') {
+    if (message.t === Msg.Fn) {
       const { id } = message;
       const fn = loadFunction(message.ref, {}).then((found) => {
         loaded.set(id, found.fn as TaskFn);
@@ -178,10 +178,10 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
       });
       fn.catch(() => {}); // reported by the tasks that use it
       loading.set(id, fn);
-    } else if (message.t === 'run') {
+    } else if (message.t === Msg.Run) {
       for (const entry of message.tasks) queue.push(entry);
       if (!running) void run().catch(fail);
-    } else if (message.t === 'skip') {
+    } else if (message.t === Msg.Skip) {
       skipped.add(message.id);
     }
   }

@@ -15,7 +15,7 @@ import { readSync, rmSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Codec } from './codec.js';
-import { withDecodeContext, withEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
+import { swapDecodeContext, swapEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
 import { RequireModules, ResetCodec } from './required-modules.js';
 import { ChannelClosedError, FrameDecodeError, FrameTooLargeError, type MultiprocError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, PLACE_HEAD_BYTES } from './frame-decoder.js';
@@ -299,8 +299,9 @@ export class Channel<In = unknown, Out = unknown> {
     }
     const context = this.#encoding;
     let payload: Uint8Array;
+    const outer = swapEncodeContext(context);
     try {
-      payload = withEncodeContext(context, () => this.#codec.encode(message));
+      payload = this.#codec.encode(message);
       // The peer (its limit the same) would close the connection on it: refused here, where the caller can act.
       if (payload.length > this.#maxFrameBytes) {
         this.#codec.discardEncoded();
@@ -311,6 +312,8 @@ export class Channel<In = unknown, Out = unknown> {
       // Handles noted before the encode failed stay where they were.
       for (const transfer of context.transfers.splice(0)) transfer.undo?.();
       throw error;
+    } finally {
+      swapEncodeContext(outer);
     }
     // Control frames go first. Encoded after the message, they hold no record structure the message could refer to.
     if (this.#codec.takeReset()) this.#queueFrame(this.#codec.encode(new ResetCodec()));
@@ -839,7 +842,13 @@ export class Channel<In = unknown, Out = unknown> {
       this.#held.push(source.subarray(start, end));
       return;
     }
-    const message = withDecodeContext(this.#decodeContext, () => this.#codec.decode(source, this.#name, start, end));
+    const outer = swapDecodeContext(this.#decodeContext);
+    let message: unknown;
+    try {
+      message = this.#codec.decode(source, this.#name, start, end);
+    } finally {
+      swapDecodeContext(outer);
+    }
     if (message instanceof ResetCodec) {
       this.#codec.resetDecoder();
       return;

@@ -35,18 +35,16 @@ let encoding: EncodeContext | undefined;
 let decoding: unknown;
 let nextTransferId = 0;
 
-/** Runs `encode` with `context` as the current encode context. */
-export function withEncodeContext<R>(context: EncodeContext, encode: () => R): R {
+/**
+ * Makes `context` the current encode context and returns the one it replaces, to be put back with the same call when
+ * the encode is over (in a `finally`). A pair of calls rather than a callback: no closure per message.
+ */
+export function swapEncodeContext(context: EncodeContext | undefined): EncodeContext | undefined {
   const outer = encoding;
   encoding = context;
-  try {
-    return encode();
-  } finally {
-    encoding = outer;
-  }
+  return outer;
 }
 
-/** Called by a passable's encoder: the message being encoded needs `module` to be decoded. */
 export function noteRequiredModule(module: string | undefined): void {
   if (module && encoding && !encoding.modules.includes(module)) encoding.modules.push(module);
 }
@@ -69,15 +67,14 @@ export function noteTransfer(handle: object | Promise<object>, what: string, und
   return id;
 }
 
-/** Runs `decode` with `context` (for a peer's channel: the Peer) as the current decode context. */
-export function withDecodeContext<R>(context: unknown, decode: () => R): R {
+/**
+ * Makes `context` (for a peer's channel: the Peer) the current decode context and returns the one it replaces, to be
+ * put back with the same call when the decode is over (see {@link swapEncodeContext}).
+ */
+export function swapDecodeContext(context: unknown): unknown {
   const outer = decoding;
   decoding = context;
-  try {
-    return decode();
-  } finally {
-    decoding = outer;
-  }
+  return outer;
 }
 
 /** What the channel decoding the current message says about its sender (for a peer's channel: the Peer). */
