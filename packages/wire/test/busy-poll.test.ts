@@ -200,6 +200,22 @@ test('with every CPU taken, a new window does not open: polling pauses 10 ms; th
   assert.equal(h.poll.polling, true, 'the CPUs are free again after the pause');
 });
 
+test('CPUs seen taken look after look pause polling 10 ms each time, not longer and longer: it resumes 10 ms after the last such look', () => {
+  const h = harness(100);
+  h.cores.busy = true;
+  // A second of busy CPUs (another program's burst), a write every 10 ms: each write after a pause looks and pauses again.
+  for (let i = 0; i < 100; i++) {
+    h.clock.ms += 10.001;
+    h.poll.wrote();
+    assert.equal(h.poll.polling, false);
+  }
+  assert.equal(h.poll.pauses, 100);
+  h.cores.busy = false;
+  h.clock.ms += 10.001;
+  h.poll.wrote();
+  assert.equal(h.poll.polling, true, 'the CPUs are free: polling is back at the first write after the last pause');
+});
+
 test('the time from a write to the first turn is this process’s own work, not a sign of a busy core', () => {
   const h = harness(1000);
   h.poll.wrote();
