@@ -198,12 +198,13 @@ describe('puts of one tick travel together', () => {
     await child.join();
   });
 
-  it('puts of one tick more than one message may hold (270 MiB; maxFrameBytes is 256 MiB) go one by one and all arrive', async () => {
-    const queue = new Queue<Buffer>();
+  it('puts of one tick more than one message may hold (270 MiB; maxFrameBytes is 256 MiB) go one by one, all arrive, and before what the producer sent after them', async () => {
+    const queue = new Queue<Buffer | string>();
     const results = new Queue<string[]>();
     const child = new Process({ target: reportBigPutsAtOnce, args: [queue, results, 270, 1] }).start();
     assert.deepEqual(await results.get({ timeout: 60_000 }), []);
-    const items = await drain(queue, 270);
+    const items = await drain(queue, 271);
+    assert.equal(items.pop(), 'END');
     assert.ok(items.every((item) => item.length === 1024 * 1024));
     await child.join();
     assert.equal(child.exitCode, 0);

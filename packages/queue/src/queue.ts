@@ -102,10 +102,19 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
         this._run(call, 'put', [item], undefined, () => undefined).then(batch.settle[i]!.resolve, batch.settle[i]!.reject);
       });
     if (batch.items.length === 1) return sendEach();
-    this._run(call, 'putMany', [batch.items], undefined, () => undefined).then(
+    let fellBack = false;
+    // Refused at once (not sent): each put goes alone, now, ahead of anything this producer sends after these puts.
+    const onNotSent = (error: unknown) => {
+      const code = (error as { code?: string })?.code;
+      if (code !== 'ERR_ENCODE' && code !== 'ERR_FRAME_TOO_LARGE') return;
+      fellBack = true;
+      sendEach();
+    };
+    this._run(call, 'putMany', [batch.items], { onNotSent }, () => undefined).then(
       () => batch.settle.forEach((s) => s.resolve()),
-      (error: { code?: string }) =>
-        error?.code === 'ERR_ENCODE' || error?.code === 'ERR_FRAME_TOO_LARGE' ? sendEach() : batch.settle.forEach((s) => s.reject(error)),
+      (error: unknown) => {
+        if (!fellBack) batch.settle.forEach((s) => s.reject(error));
+      },
     );
   }
 

@@ -44,6 +44,12 @@ export interface PeerOptions {
 export interface CallOptions extends BlockingOptions {
   /** The public call's name for errors, e.g. `"Queue.get()"`. */
   call: string;
+  /**
+   * Called in the call itself when its message could not be sent (it cannot be encoded, or is more than one message
+   * may hold), before anything sent later: a caller that falls back to other messages keeps its order. The call's
+   * promise still rejects with the error.
+   */
+  onNotSent?: ((error: unknown) => void) | undefined;
 }
 
 interface Pending {
@@ -136,6 +142,7 @@ export class Peer {
       // Not sent (e.g. an argument cannot be encoded): nothing is pending, nothing may linger.
       this.#pending.delete(id);
       deadline?.[Symbol.dispose]();
+      options.onNotSent?.(error);
       return Promise.reject(error);
     }
     this.hold();

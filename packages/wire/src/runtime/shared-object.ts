@@ -11,6 +11,7 @@
  */
 import { Deadline, type BlockingOptions } from '../blocking.js';
 import type { Handle, Owned } from './owned.js';
+import type { CallOptions } from './peer.js';
 import { runtime } from './runtime.js';
 
 /** @internal Passed in a constructor's options to build a proxy for a handle instead of a new object. */
@@ -71,7 +72,7 @@ export abstract class SharedObject<S extends Owned> {
     call: string,
     op: string,
     args: unknown[],
-    options: BlockingOptions | undefined,
+    options: (BlockingOptions & Pick<CallOptions, 'onNotSent'>) | undefined,
     local: (state: S, signal?: AbortSignal) => R | Promise<R>,
   ): Promise<R> {
     const backing = this.#backing;
