@@ -218,6 +218,7 @@ export class Connection<T = unknown> implements HasWaitable {
    * Sends bytes (a view of `buffer` from `offset`, `size` bytes long).
    *
    * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when offset/size fall outside the buffer.
+   * @throws {FrameTooLargeError} `ERR_FRAME_TOO_LARGE` when they are more than one message may hold (256 MiB); nothing was sent.
    */
   sendBytes(buffer: Uint8Array, offset = 0, size = buffer.byteLength - offset): Promise<void> {
     if (offset < 0 || size < 0 || offset + size > buffer.byteLength) {

@@ -23,6 +23,8 @@ const FIRST_BATCH = 16;
 const BATCH_TARGET_MS = 2;
 /** Its largest request. */
 const MAX_BATCH = 1024;
+/** After a request refused as too large (its items more than one message may hold), the cap it set doubles once this many batches in a row came without one. */
+const CAP_GROWS_AFTER = 16;
 
 /** Where the items come from: the owner's `get()`, or a batch from the owner for a proxy. */
 export interface ItemSource<T> {
@@ -38,6 +40,10 @@ export class QueueIterator<T> implements AsyncIterator<T> {
   #used = 0;
   #acknowledge: Batch<T>['acknowledge'] | undefined;
   #ask = FIRST_BATCH;
+  /** The most it asks for: MAX_BATCH, or less after a request was refused as too large (see CAP_GROWS_AFTER). */
+  #cap = MAX_BATCH;
+  /** Batches fetched since the last refusal. */
+  #fetchedSinceRefusal = 0;
   /** When the current batch arrived. */
   #since = 0;
   #ended = false;
@@ -81,7 +87,7 @@ export class QueueIterator<T> implements AsyncIterator<T> {
     if (this.#ended) return { value: undefined, done: true };
     if (this.#items.length > 0) {
       const perItem = (performance.now() - this.#since) / this.#items.length;
-      this.#ask = Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TARGET_MS / Math.max(perItem, 1e-3))));
+      this.#ask = Math.max(1, Math.min(this.#cap, Math.floor(BATCH_TARGET_MS / Math.max(perItem, 1e-3))));
     }
     let batch: Awaited<ReturnType<ItemSource<T>['take']>>;
     for (;;) {
@@ -90,9 +96,12 @@ export class QueueIterator<T> implements AsyncIterator<T> {
         break;
       } catch (error) {
         const code = (error as { code?: string }).code;
-        // The items asked for are more than one message may hold (large items): they stayed in the queue; ask for fewer.
-        if (code === 'ERR_FRAME_TOO_LARGE' && this.#ask > 1 && !this.#ended) {
-          this.#ask = Math.ceil(this.#ask / 2);
+        // The items asked for are more than one message may hold (large items), or more than the encoder can hold
+        // (ERR_ENCODE, past 4 GiB; or one item that cannot be sent at all, found as the requests shrink to it): they
+        // stayed in the queue. Ask for half as many, and no more than that for a while (each refusal cost the owner an encode).
+        if ((code === 'ERR_FRAME_TOO_LARGE' || code === 'ERR_ENCODE') && this.#ask > 1 && !this.#ended) {
+          this.#ask = this.#cap = Math.ceil(this.#ask / 2);
+          this.#fetchedSinceRefusal = 0;
           continue;
         }
         this.#ended = true;
@@ -108,6 +117,10 @@ export class QueueIterator<T> implements AsyncIterator<T> {
         return { value: undefined, done: true };
       }
       return { value: batch.items[0]!, done: false };
+    }
+    if (this.#cap < MAX_BATCH && ++this.#fetchedSinceRefusal >= CAP_GROWS_AFTER) {
+      this.#cap = Math.min(MAX_BATCH, this.#cap * 2);
+      this.#fetchedSinceRefusal = 0;
     }
     this.#items = batch.items;
     this.#used = 0;

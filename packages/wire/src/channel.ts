@@ -358,10 +358,15 @@ export class Channel<In = unknown, Out = unknown> {
    * buffer (and a writer that awaits each call keeps memory flat).
    *
    * @throws {ChannelClosedError} `ERR_CHANNEL_CLOSED` when the channel is closed (also when it closes before the bytes are written).
+   * @throws {FrameTooLargeError} `ERR_FRAME_TOO_LARGE` when they are more than one message may hold (`maxFrameBytes`); nothing is sent.
    */
   sendBuffer(bytes: Buffer): Promise<void> {
     if (this.#closed || this.#closing) {
       return Promise.reject(new ChannelClosedError(`${this.#name}: send() after the channel closed.`, { cause: this.#closeError }));
+    }
+    // As send(): refused here rather than closing the peer's connection (the frame holds a bin 32 header, then the bytes).
+    if (BIN32_HEADER_BYTES + bytes.length > this.#maxFrameBytes) {
+      return Promise.reject(new FrameTooLargeError(BIN32_HEADER_BYTES + bytes.length, this.#maxFrameBytes, `${this.#name}: sendBytes()`, true));
     }
     if (this.#waiting) return new Promise((resolve, reject) => this.#waiting!.push({ bytes, resolve, reject }));
     const at = this.#writeToRing(bytes);

@@ -45,6 +45,7 @@ export function swapEncodeContext(context: EncodeContext | undefined): EncodeCon
   return outer;
 }
 
+/** Called by a passable's encoder: the message being encoded needs `module` to be decoded. */
 export function noteRequiredModule(module: string | undefined): void {
   if (module && encoding && !encoding.modules.includes(module)) encoding.modules.push(module);
 }

@@ -586,7 +586,7 @@ test('a value that cannot be encoded makes send() throw ERR_ENCODE; nothing is s
   assert.equal(b.closed, false);
 });
 
-test('a message that encodes to more than maxFrameBytes makes send() throw ERR_FRAME_TOO_LARGE; nothing is sent and the channel stays usable', HANG, async (t) => {
+test('a message that encodes to more than maxFrameBytes makes send() throw ERR_FRAME_TOO_LARGE, and sendBuffer() reject with it; nothing is sent and the channel stays usable', HANG, async (t) => {
   const { client, remote } = await connect(t);
   const box = inbox();
   const a = new Channel(client, { name: 'a', maxFrameBytes: 1000, onMessage: () => {} });
@@ -602,10 +602,12 @@ test('a message that encodes to more than maxFrameBytes makes send() throw ERR_F
     (err: unknown) => err instanceof FrameTooLargeError && err.code === 'ERR_FRAME_TOO_LARGE' && err.limit === 1000 && /a: send\(\).*nothing was sent/.test(err.message),
   );
   assert.equal(a.counters.messagesOut, 1);
+  await assert.rejects(a.sendBuffer(Buffer.alloc(996)), { code: 'ERR_FRAME_TOO_LARGE', length: 1001, limit: 1000 });
   a.send({ shape: 'new', text: 'fits' });
   a.send({ shape: 'again', text: 'fits' });
-  await box.received(3);
-  assert.deepEqual(box.messages, [{ first: 1 }, { shape: 'new', text: 'fits' }, { shape: 'again', text: 'fits' }]);
+  await a.sendBuffer(Buffer.alloc(995));
+  await box.received(4);
+  assert.deepEqual(box.messages, [{ first: 1 }, { shape: 'new', text: 'fits' }, { shape: 'again', text: 'fits' }, Buffer.alloc(995)]);
   assert.equal(b.closed, false);
 });
 
