@@ -30,12 +30,12 @@
  *   windows open, where there is one), and, while polling, a gap of 0.1 ms or
  *   more between two turns of the loop (a turn takes ~1 µs: the kernel ran
  *   something else on this core meanwhile) in more than 1 window in 16 (a
- *   moving average over about 32). The first pauses polling for 10 ms at each
- *   look that sees it (a look costs no window, so looking again soon is cheap;
- *   a pause that doubled while it went on held polling off for a second after
- *   a burst of work had ended: a pool's round trips after a burst of its tasks
- *   took ~38 µs instead of ~29); the second for 10 ms, doubling while it keeps
- *   happening (each time it cost a window), up to 1 s, halved at each hit. Measured on the
+ *   moving average over about 32). Either pauses polling for 10 ms (doubling
+ *   while it keeps happening, up to 1 s; halved at each hit). A pause for busy
+ *   CPUs also ends once three looks in a row (at writes, a ms or more apart)
+ *   find a CPU free: it had held polling off for up to a second after a burst
+ *   of work ended (a pool's round trips after a burst of its tasks took ~38 µs
+ *   instead of ~29). Measured on the
  *   2-core machine: a pool parent polling while two workers ran 75 µs tasks
  *   for two callers made the pool 22–28% slower; the parent itself was seldom
  *   off the CPU (the workers were), so only the run queue shows it.
@@ -66,8 +66,8 @@ const OFF_CPU_SMOOTHING = 32;
 /** The first pause after the process was seen off the CPU, and the longest, ms. */
 const MIN_PAUSE_MS = 10;
 const MAX_PAUSE_MS = 1000;
-/** A look at the run queue that finds every CPU taken pauses polling this long (ms). */
-const CORES_PAUSE_MS = 10;
+/** A pause for busy CPUs ends early once this many looks in a row (a ms or more apart) found a CPU free. */
+const FREE_LOOKS_TO_RESUME = 3;
 /** The run queue is read at most this often (ms), as windows open. */
 const RUN_QUEUE_EVERY_MS = 1;
 
@@ -97,6 +97,10 @@ export class BusyPoll {
   #pausedUntil = 0;
   /** The next such pause, ms. */
   #pauseMs = MIN_PAUSE_MS;
+  /** The pause under way is for busy CPUs (it may end early: see `#coresFreeAgain`). */
+  #pausedForCores = false;
+  /** Looks in a row, during such a pause, that found a CPU free. */
+  #freeLooks = 0;
   /** Windows that ended with a read (a reply came while polling). */
   hits = 0;
   /** Windows that passed without a read (their CPU was spent for nothing). */
@@ -148,15 +152,14 @@ export class BusyPoll {
       return;
     }
     const now = this.#now();
-    if (now < this.#pausedUntil) return;
-    if (this.#until === 0) {
-      if (now - this.#coresCheckedAt >= RUN_QUEUE_EVERY_MS) {
-        this.#coresCheckedAt = now;
-        if (this.#coresBusy()) return this.#pauseForCores(now);
-      }
-      // A new window (not one extended): the time until its first turn is this process's own work.
-      this.#lastTurn = -1;
+    if (now < this.#pausedUntil) {
+      if (!this.#pausedForCores || !this.#coresFreeAgain(now)) return;
+    } else if (this.#until === 0 && now - this.#coresCheckedAt >= RUN_QUEUE_EVERY_MS) {
+      this.#coresCheckedAt = now;
+      if (this.#coresBusy()) return this.#pause(now, true);
     }
+    // A new window (not one extended): the time until its first turn is this process's own work.
+    if (this.#until === 0) this.#lastTurn = -1;
     this.#until = now + this.#windowMs;
     if (this.#spinning) return;
     this.#spinning = true;
@@ -189,26 +192,39 @@ export class BusyPoll {
   /** A window ended; `offCpu`: the process was seen off the CPU in it. */
   #windowEnded(offCpu: boolean, now: number): void {
     this.#offCpuShare += ((offCpu ? 1 : 0) - this.#offCpuShare) / OFF_CPU_SMOOTHING;
-    if (this.#offCpuShare > MAX_OFF_CPU_SHARE) this.#pause(now);
+    if (this.#offCpuShare > MAX_OFF_CPU_SHARE) this.#pause(now, false);
   }
 
-  /** No polling for a while: the core is wanted elsewhere. */
-  #pause(now: number): void {
+  /** No polling for a while: the core is wanted elsewhere; `forCores`: every CPU was seen taken (else: gaps between turns). */
+  #pause(now: number, forCores: boolean): void {
     this.pauses++;
     this.#pausedUntil = now + this.#pauseMs;
     this.#pauseMs = Math.min(MAX_PAUSE_MS, this.#pauseMs * 2);
+    this.#pausedForCores = forCores;
+    this.#freeLooks = 0;
     // After the pause, polling starts afresh: it takes a few more such windows to pause it again.
     this.#offCpuShare = MAX_OFF_CPU_SHARE / 2;
   }
 
   /**
-   * No polling for CORES_PAUSE_MS: every CPU was taken at the last look. Not doubled while it keeps happening (unlike
-   * {@link #pause}): a look costs no window, so looking again soon is cheap, and a run queue seen full for a moment
-   * (a compiler or GC thread, another program's burst) must not hold polling off for seconds after it has emptied.
+   * During a pause for busy CPUs, at a write: looks again (at most once a ms), and ends the pause once FREE_LOOKS_TO_RESUME
+   * looks in a row found a CPU free. Without it, a pause doubled through a burst of work (every core busy: up to 1 s)
+   * held polling off long after the burst ended; ending it at the first free look instead made contended pools poll
+   * again too soon (a look between two tasks sees a CPU free for a moment).
    */
-  #pauseForCores(now: number): void {
-    this.pauses++;
-    this.#pausedUntil = now + CORES_PAUSE_MS;
+  #coresFreeAgain(now: number): boolean {
+    if (now - this.#coresCheckedAt < RUN_QUEUE_EVERY_MS) return false;
+    this.#coresCheckedAt = now;
+    if (this.#coresBusy()) {
+      this.#freeLooks = 0;
+      return false;
+    }
+    if (++this.#freeLooks < FREE_LOOKS_TO_RESUME) return false;
+    this.#pausedUntil = 0;
+    this.#pauseMs = MIN_PAUSE_MS;
+    this.#pausedForCores = false;
+    this.#freeLooks = 0;
+    return true;
   }
 
   readonly #spin = (): void => {

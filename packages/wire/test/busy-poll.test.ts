@@ -154,6 +154,12 @@ test('seen off the CPU in more than 1 window in 16, polling pauses, then resumes
   const pausedAt = h.clock.ms;
   h.poll.wrote();
   assert.equal(h.poll.polling, false, 'paused: the write does not poll');
+  // The CPUs look free (the kernel gave the core to something the run queue does not show): the pause holds.
+  for (let i = 1; i <= 9; i++) {
+    h.clock.ms = pausedAt + i * 1.001;
+    h.poll.wrote();
+    assert.equal(h.poll.polling, false, 'a pause for lost turns is not ended by free looks');
+  }
   h.clock.ms = pausedAt + 10.001;
   h.poll.wrote();
   assert.equal(h.poll.polling, true, 'after 10 ms it polls again');
@@ -200,20 +206,28 @@ test('with every CPU taken, a new window does not open: polling pauses 10 ms; th
   assert.equal(h.poll.polling, true, 'the CPUs are free again after the pause');
 });
 
-test('CPUs seen taken look after look pause polling 10 ms each time, not longer and longer: it resumes 10 ms after the last such look', () => {
+test('CPUs seen taken look after look pause polling longer and longer; once three looks in a row find a CPU free, it resumes at once', () => {
   const h = harness(100);
   h.cores.busy = true;
-  // A second of busy CPUs (another program's burst), a write every 10 ms: each write after a pause looks and pauses again.
-  for (let i = 0; i < 100; i++) {
-    h.clock.ms += 10.001;
+  // A second of busy CPUs (a burst of work on every core), a write every ms.
+  for (let i = 0; i < 1000; i++) {
+    h.clock.ms += 1.001;
     h.poll.wrote();
     assert.equal(h.poll.polling, false);
   }
-  assert.equal(h.poll.pauses, 100);
+  // Pauses of 10, 20, 40 … ms, not one every 10 ms: busy CPUs seen during a pause do not start a new one.
+  assert.ok(h.poll.pauses <= 8, `${h.poll.pauses} pauses`);
   h.cores.busy = false;
-  h.clock.ms += 10.001;
+  for (const [look, busy] of [[1, false], [2, true], [3, false], [4, false]] as const) {
+    h.cores.busy = busy;
+    h.clock.ms += 1.001;
+    h.poll.wrote();
+    assert.equal(h.poll.polling, false, `look ${look}: not yet three free looks in a row`);
+  }
+  h.cores.busy = false;
+  h.clock.ms += 1.001;
   h.poll.wrote();
-  assert.equal(h.poll.polling, true, 'the CPUs are free: polling is back at the first write after the last pause');
+  assert.equal(h.poll.polling, true, 'three free looks in a row: polling is back, long before the pause would have ended');
 });
 
 test('the time from a write to the first turn is this process’s own work, not a sign of a busy core', () => {
