@@ -24,7 +24,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pipe } from '@multiproc/pipe';
 import { callerModule, cpuCount, describeFunction, Process, type FunctionRef, type ModuleLocation } from '@multiproc/process';
-import { AbortError, InvalidArgumentError, InvalidStateError, privateSocketDir, sweepSocketDirs, TimeoutError, WAITABLE } from '@multiproc/wire';
+import { AbortError, InvalidArgumentError, InvalidStateError, isUnsendable, privateSocketDir, sweepSocketDirs, TimeoutError, WAITABLE } from '@multiproc/wire';
 import { AsyncResult } from './async-result.js';
 import { PoolBrokenError, PoolClosedError, PoolQueueFullError, PoolTerminatedError, WorkerCrashedError } from './errors.js';
 import { chunked, collectOrdered, defaultChunksize, type ImapOptions } from './map-tasks.js';
@@ -581,9 +581,9 @@ export class Pool extends EventEmitter {
   #sendBatch(worker: WorkerSlot, batch: Task[]): void {
     const sending = worker.send(batch, (id) => ({ t: Msg.Fn, id, ref: this.#functionRefs[id]! }));
     this.#armHeadTimer(worker);
-    sending.catch((error: { code?: string }) => {
+    sending.catch((error: unknown) => {
       // Anything else: the worker died, and its exit handles the tasks.
-      if (error?.code !== 'ERR_ENCODE' && error?.code !== 'ERR_FRAME_TOO_LARGE') return;
+      if (!isUnsendable(error)) return;
       // Nothing of this batch was sent: some task's arguments cannot be, or the batch is longer than one message may
       // be (maxFrameBytes: many tasks with large arguments). Sent in halves, down to the task at fault, which fails.
       worker.unsend(batch);

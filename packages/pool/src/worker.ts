@@ -26,6 +26,7 @@
  */
 import { loadFunction, type FunctionRef } from '@multiproc/process';
 import type { Connection } from '@multiproc/pipe';
+import { isUnsendable } from '@multiproc/wire';
 import { Msg, TASK_FIELDS, TaskKind, WATCHED, type FromWorker, type TaskList, type ToWorker } from './protocol.js';
 
 type TaskFn = (...args: unknown[]) => unknown;
@@ -107,8 +108,7 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
     try {
       return writeNow ? conn.sendNow({ t: Msg.Done, id, ok, value, ms, rss }) : conn.trySend({ t: Msg.Done, id, ok, value, ms, rss });
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code !== 'ERR_ENCODE' && code !== 'ERR_FRAME_TOO_LARGE') throw error;
+      if (!isUnsendable(error)) throw error;
       // The value cannot be sent (or is more than one message may hold): that error becomes the task's error.
       return writeNow ? conn.sendNow({ t: Msg.Done, id, ok: false, value: error, ms, rss }) : conn.trySend({ t: Msg.Done, id, ok: false, value: error, ms, rss });
     }

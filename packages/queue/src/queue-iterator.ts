@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { Batch } from '@multiproc/wire';
+import { isUnsendable, type Batch } from '@multiproc/wire';
 
 /** The iterator's first request; later ones are sized by how fast the loop goes. */
 const FIRST_BATCH = 16;
@@ -99,7 +99,7 @@ export class QueueIterator<T> implements AsyncIterator<T> {
         // The items asked for are more than one message may hold (large items), or more than the encoder can hold
         // (ERR_ENCODE, past 4 GiB; or one item that cannot be sent at all, found as the requests shrink to it): they
         // stayed in the queue. Ask for half as many, and no more than that for a while (each refusal cost the owner an encode).
-        if ((code === 'ERR_FRAME_TOO_LARGE' || code === 'ERR_ENCODE') && this.#ask > 1 && !this.#ended) {
+        if (isUnsendable(error) && this.#ask > 1 && !this.#ended) {
           this.#ask = this.#cap = Math.ceil(this.#ask / 2);
           this.#fetchedSinceRefusal = 0;
           continue;

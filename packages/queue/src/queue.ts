@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { InvalidArgumentError, PROXY, runtime, SharedObject, type BlockingOptions, type ProxyOptions } from '@multiproc/wire';
+import { InvalidArgumentError, isUnsendable, PROXY, runtime, SharedObject, type BlockingOptions, type ProxyOptions } from '@multiproc/wire';
 import { QueueIterator } from './queue-iterator.js';
 import { QueueState, type ConsumerDeathPolicy, type LostItems } from './queue-state.js';
 
@@ -105,8 +105,7 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
     let fellBack = false;
     // Refused at once (not sent): each put goes alone, now, ahead of anything this producer sends after these puts.
     const onNotSent = (error: unknown) => {
-      const code = (error as { code?: string })?.code;
-      if (code !== 'ERR_ENCODE' && code !== 'ERR_FRAME_TOO_LARGE') return;
+      if (!isUnsendable(error)) return;
       fellBack = true;
       sendEach();
     };

@@ -155,3 +155,13 @@ export class ClosedError extends MultiprocError {
     super('ERR_CLOSED', message, options);
   }
 }
+
+/**
+ * True for the errors of a message refused for what it holds, with nothing sent and the connection still open: a value
+ * that cannot be encoded (`ERR_ENCODE`), or more than one message may hold (`ERR_FRAME_TOO_LARGE`). A sender that
+ * batches many values into one message falls back to fewer at a time on these.
+ */
+export function isUnsendable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return code === 'ERR_ENCODE' || code === 'ERR_FRAME_TOO_LARGE';
+}

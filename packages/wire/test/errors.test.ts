@@ -153,3 +153,12 @@ test('docs/errors.md names the class of each code of @multiproc/wire correctly',
     assert.equal(row.split('|')[2]!.trim(), `\`${name}\``, `class of ${code}`);
   }
 });
+
+test('isUnsendable: true for a message refused for what it holds (ERR_ENCODE, ERR_FRAME_TOO_LARGE), false for anything else', () => {
+  assert.equal(wire.isUnsendable(new wire.EncodeError('x')), true);
+  assert.equal(wire.isUnsendable(new wire.FrameTooLargeError(2, 1, 'here', true)), true);
+  assert.equal(wire.isUnsendable(new wire.ChannelClosedError('x')), false);
+  assert.equal(wire.isUnsendable(new Error('x')), false);
+  assert.equal(wire.isUnsendable(undefined), false);
+  assert.equal(wire.isUnsendable(null), false);
+});
