@@ -39,6 +39,19 @@ describe('Pool results', () => {
     assert.deepEqual(await pool.map(double, []), []);
   });
 
+  it('calls with 0 to 6 args, submitted at once (one batch), each get exactly their args; map and starmap items too', async () => {
+    await using pool = new Pool({ processes: 1 });
+    const echo = (...args: unknown[]) => [args.length, ...args];
+    const shared = { shared: true };
+    const calls: unknown[][] = [[], [undefined], [1, 'two'], [null, [3], { four: 4 }], [1, 2, 3, 4], [shared, shared, undefined, 'x', 5n], [[1, [2]], {}, 0, 1.5, '', false]];
+    const results = await Promise.all([...calls, ...calls].map((args) => pool.apply<unknown[]>(echo, args)));
+    assert.deepEqual(results, [...calls, ...calls].map((args) => [args.length, ...args]));
+    assert.equal((results[5]![1] as object), results[5]![2], 'an object twice among one call\'s args arrives as one object');
+    const items = [undefined, [1], { a: 1 }, 'x', 7];
+    assert.deepEqual(await pool.map(echo, items, { chunksize: 2 }), items.map((item) => [1, item]));
+    assert.deepEqual(await pool.starmap(echo, [[], [1], [1, 2, 3, 4, 5]]), [[0], [1, 1], [5, 1, 2, 3, 4, 5]]);
+  });
+
   it('applyAsync returns an AsyncResult and calls its callbacks', async () => {
     await using pool = new Pool({ processes: 1 });
     let called: unknown;

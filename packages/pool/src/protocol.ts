@@ -22,13 +22,15 @@ export const enum TaskKind {
 export const WATCHED = 8;
 
 /**
- * Tasks, flat: four entries each — task id, function id, kind (plus {@link WATCHED}), args (Call)
- * or items (Map/Starmap) — one array for a whole batch rather than one per task.
+ * Tasks, flat: task id, function id, kind (plus {@link WATCHED}), a count n, then n entries — a call's
+ * args themselves, or (Map/Starmap) 1 and the chunk's array of items. One array for a whole batch,
+ * not one per task: a batch of calls with simple args is one array of primitives, with nothing per
+ * task for the encoder to track, the decoder to allocate or the garbage collector to copy.
  */
-export type TaskList = Array<number | unknown[]>;
+export type TaskList = unknown[];
 
-/** Entries per task in a {@link TaskList}. */
-export const TASK_FIELDS = 4;
+/** Entries of a task in a {@link TaskList} before its args or items. */
+export const TASK_HEADER = 4;
 
 /**
  * The tag (`t`) of each message. Numbers, not strings: one message per task each way, and a number

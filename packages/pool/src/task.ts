@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { TASK_FIELDS, WATCHED, type TaskKind, type TaskList } from './protocol.js';
+import { TASK_HEADER, TaskKind, WATCHED, type TaskList } from './protocol.js';
 
 /** Per-task options. */
 export interface TaskOptions {
@@ -35,14 +35,23 @@ export interface Task {
 
 /** The wire form of tasks (see {@link TaskList}). */
 export function taskList(tasks: Task[]): TaskList {
-  // Made at its final length (a list grown by push was copied as it grew: a batch of 1 024 tasks, 4 096 entries).
-  const list: TaskList = new Array(tasks.length * TASK_FIELDS);
+  // Made at its final length (a list grown by push was copied as it grew).
+  let length = 0;
+  for (const task of tasks) length += TASK_HEADER + (task.kind === TaskKind.Call ? task.payload.length : 1);
+  const list: TaskList = new Array(length);
   let at = 0;
   for (const task of tasks) {
+    const payload = task.payload;
     list[at++] = task.id;
     list[at++] = task.fnId;
     list[at++] = task.timeout !== undefined || task.cleanup !== undefined ? task.kind + WATCHED : task.kind;
-    list[at++] = task.payload;
+    if (task.kind === TaskKind.Call) {
+      list[at++] = payload.length;
+      for (let i = 0; i < payload.length; i++) list[at++] = payload[i];
+    } else {
+      list[at++] = 1;
+      list[at++] = payload;
+    }
   }
   return list;
 }

@@ -27,7 +27,7 @@
 import { loadFunction, type FunctionRef } from '@multiproc/process';
 import type { Connection } from '@multiproc/pipe';
 import { isUnsendable } from '@multiproc/wire';
-import { Msg, TASK_FIELDS, TaskKind, WATCHED, type FromWorker, type TaskList, type ToWorker } from './protocol.js';
+import { Msg, TASK_HEADER, TaskKind, WATCHED, type FromWorker, type TaskList, type ToWorker } from './protocol.js';
 
 type TaskFn = (...args: unknown[]) => unknown;
 
@@ -47,8 +47,13 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 /** Calls `fn` on one item of a map (the item) or starmap (the item's arguments) chunk. */
 const callItem = (fn: TaskFn, kind: TaskKind, item: unknown) => (kind === TaskKind.Map ? fn(item) : fn(...(item as unknown[])));
 
-/** Runs one task: its value, or a promise of it (over a chunk, the items of a synchronous function run without an await each). */
-function runTask(fn: TaskFn, kind: TaskKind, payload: unknown[]): unknown {
+/**
+ * Runs one task: its value, or a promise of it (over a chunk, the items of a synchronous function run without an await
+ * each). A call with up to 3 args gets them as `a0`–`a2` (no array is made for them); otherwise `payload` holds its
+ * args, or the chunk's items.
+ */
+function runTask(fn: TaskFn, kind: TaskKind, payload: unknown[] | undefined, n: number, a0: unknown, a1: unknown, a2: unknown): unknown {
+  if (!payload) return n === 0 ? fn() : n === 1 ? fn(a0) : n === 2 ? fn(a0, a1) : fn(a0, a1, a2);
   if (kind === TaskKind.Call) return fn(...payload);
   const out = new Array(payload.length);
   for (let i = 0; i < payload.length; i++) {
@@ -88,9 +93,11 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
   /** Each function's longest recent run, ms (decaying by RECENT_DECAY per run). */
   const recentMax = new Map<number, number>();
   const skipped = new Set<number>();
-  /** Tasks to run, flat as they arrive (see TaskList). */
-  const queue: TaskList = [];
-  let queueHead = 0;
+  /** Tasks to run: the batches as they arrived (see TaskList), the first one read from `at` on. */
+  const batches: TaskList[] = [];
+  let at = 0;
+  /** True when no task is left to run after the one just taken. */
+  const noTaskLeft = () => batches.length === 1 && at >= batches[0]!.length;
   let running = false;
 
   // Resident memory costs a syscall to read: measured at most every 100 ms.
@@ -124,27 +131,36 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
 
   const run = async () => {
     running = true;
-    while (queueHead < queue.length) {
-      const id = queue[queueHead] as number;
-      const fnId = queue[queueHead + 1] as number;
-      const flags = queue[queueHead + 2] as number;
-      const payload = queue[queueHead + 3] as unknown[];
-      queue[queueHead + 3] = undefined as unknown as unknown[];
-      queueHead += TASK_FIELDS;
-      if (queueHead > 1024 && queueHead * 2 > queue.length) {
-        queue.splice(0, queueHead);
-        queueHead = 0;
+    while (batches.length > 0) {
+      const list = batches[0]!;
+      if (at >= list.length) {
+        batches.shift();
+        at = 0;
+        continue;
       }
-      if (skipped.delete(id)) continue;
+      const id = list[at] as number;
+      const fnId = list[at + 1] as number;
+      const flags = list[at + 2] as number;
+      const n = list[at + 3] as number;
+      const from = at + TASK_HEADER;
+      at = from + n;
       const watched = flags >= WATCHED;
       const kind = (watched ? flags - WATCHED : flags) as TaskKind;
+      // Taken out of the batch, which must not keep them alive while its other tasks run.
+      const inline = kind === TaskKind.Call && n <= 3;
+      const payload = inline ? undefined : kind === TaskKind.Call ? list.slice(from, at) : (list[from] as unknown[]);
+      const a0 = inline && n > 0 ? list[from] : undefined;
+      const a1 = inline && n > 1 ? list[from + 1] : undefined;
+      const a2 = inline && n > 2 ? list[from + 2] : undefined;
+      for (let i = from; i < at; i++) list[i] = undefined;
+      if (skipped.delete(id)) continue;
       if (unwrittenSince !== undefined && (watched || !((recentMax.get(fnId) ?? Infinity) < QUICK_MS))) await write();
       const start = performance.now();
       let ok = true;
       let value: unknown;
       try {
         const fn = loaded.get(fnId) ?? (await loading.get(fnId))!;
-        value = runTask(fn, kind, payload);
+        value = runTask(fn, kind, payload, n, a0, a1, a2);
         if (isThenable(value)) value = await value;
       } catch (error) {
         ok = false;
@@ -155,7 +171,7 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
       // Written at once (not journaled, if the socket takes it: see Connection.sendNow): a watched task's
       // result, every result without a journal (if the next task kills the worker, the pool knows which
       // task ran), the last of the tasks queued here, and a result that completes BATCH_MS of them.
-      const writeNow = watched || !conn.journaling || queueHead >= queue.length || end - (unwrittenSince ?? end) >= BATCH_MS;
+      const writeNow = watched || !conn.journaling || noTaskLeft() || end - (unwrittenSince ?? end) >= BATCH_MS;
       const caughtUp = report(id, ok, value, end - start, writeNow, end);
       unwrittenSince = writeNow ? undefined : (unwrittenSince ?? end);
       if (!caughtUp) {
@@ -163,8 +179,6 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
         unwrittenSince = undefined;
       }
     }
-    queue.length = 0;
-    queueHead = 0;
     running = false;
     unwrittenSince = undefined; // written as this returns (the channel's write is the next microtask)
   };
@@ -179,7 +193,7 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
       fn.catch(() => {}); // reported by the tasks that use it
       loading.set(id, fn);
     } else if (message.t === Msg.Run) {
-      for (const entry of message.tasks) queue.push(entry);
+      batches.push(message.tasks);
       if (!running) void run().catch(fail);
     } else if (message.t === Msg.Skip) {
       skipped.add(message.id);

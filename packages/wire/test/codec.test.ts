@@ -164,6 +164,28 @@ test('a cyclic object round-trips with its cycles and shared references intact',
   assert.deepEqual(out['left'], { shared: true });
 });
 
+test('an object, a Buffer or an array repeated in a small message decodes as one object, a tree as a tree', () => {
+  const { roundTrip } = pair();
+  const a = { x: 1 };
+  const inArray = roundTrip([a, a]);
+  assert.equal(inArray[0], inArray[1]);
+  const inObject = roundTrip({ p: a, q: [a] });
+  assert.equal(inObject.p, inObject.q[0]);
+  const bytes = Buffer.from([1, 2, 3]);
+  const twice = roundTrip({ t: 1, value: [bytes, bytes] });
+  assert.equal(twice.value[0], twice.value[1]);
+  const loop: unknown[] = [1];
+  loop.push(loop);
+  const decoded = roundTrip(loop);
+  assert.equal(decoded[1], decoded);
+  const many = Array.from({ length: 12 }, (_, i) => ({ i }));
+  const late = roundTrip([...many, many[11]]);
+  assert.equal(late[12], late[11]);
+  const tree = roundTrip({ t: 5, id: 7, ok: true, value: [{ a: 1 }, { a: 1 }], ms: 0.25 });
+  assert.deepEqual(tree, { t: 5, id: 7, ok: true, value: [{ a: 1 }, { a: 1 }], ms: 0.25 });
+  assert.notEqual(tree.value[0], tree.value[1]);
+});
+
 test('1000 messages with 100 different shapes decode in sync, decoded one by one as they are encoded', () => {
   const { roundTrip } = pair();
   for (let i = 0; i < 1000; i++) {
