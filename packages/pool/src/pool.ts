@@ -30,7 +30,7 @@ import { PoolBrokenError, PoolClosedError, PoolQueueFullError, PoolTerminatedErr
 import { chunked, collectOrdered, defaultChunksize, type ImapOptions } from './map-tasks.js';
 import { ResultIterator } from './result-iterator.js';
 import { Samples, type PoolStats } from './pool-stats.js';
-import { Msg, TaskKind, type FromWorker, type ToWorker } from './protocol.js';
+import { Msg, TaskKind, type FromWorker, type TaskDone, type ToWorker } from './protocol.js';
 import type { Task, TaskOptions } from './task.js';
 import { poolWorker } from './worker.js';
 import { WorkerSlot } from './worker-slot.js';
@@ -666,8 +666,8 @@ export class Pool extends EventEmitter {
       for (;;) {
         // Results come in bursts (a worker writes them in batches): one wait per burst.
         for (const message of (await worker.conn.recvMany(MAX_BATCH, { keepAlive: false })) as FromWorker[]) {
-          if (message.t === Msg.Ready) this.#onReady(worker);
-          else if (message.t === Msg.Done) this.#onResult(worker, message);
+          if (message[0] === Msg.Ready) this.#onReady(worker);
+          else this.#onResult(worker, message);
         }
       }
     } catch {
@@ -683,25 +683,27 @@ export class Pool extends EventEmitter {
     this.#scheduleDispatch();
   }
 
-  #onResult(worker: WorkerSlot, message: Extract<FromWorker, { t: Msg.Done }>): void {
+  #onResult(worker: WorkerSlot, message: TaskDone): void {
+    const id = message[1];
+    const ms = message[3] / 1000;
     // Tasks skipped by the worker (aborted before they started) report nothing: drop them on the way.
     let task = worker.inflight.shift();
-    while (task && task.id !== message.id) task = worker.inflight.shift();
+    while (task && task.id !== id) task = worker.inflight.shift();
     if (task) {
-      this.#runTimes.add(message.ms);
-      this.#settle(task, message.ok, message.value);
+      this.#runTimes.add(ms);
+      this.#settle(task, message[0] === Msg.Done, message[2]);
     }
     // Read after its death (the rest of its pipe, its journal): settled, and nothing more.
     if (worker.exited) return;
     if (task) {
-      this.#runEstimate = this.#runEstimate === undefined ? message.ms : this.#runEstimate * 0.8 + message.ms * 0.2;
+      this.#runEstimate = this.#runEstimate === undefined ? ms : this.#runEstimate * 0.8 + ms * 0.2;
       // One run counts for 2% and at most twice the threshold: a worker descheduled for 10 ms in a tiny task does
       // not turn it long, and a function that has become long crosses the threshold within some 35 runs.
       const steady = this.#steadyRunEstimates.get(task.fnId);
-      const sample = Math.min(message.ms, 2 * TINY_TASK_MS);
+      const sample = Math.min(ms, 2 * TINY_TASK_MS);
       this.#steadyRunEstimates.set(task.fnId, steady === undefined ? sample : steady * 0.98 + sample * 0.02);
     }
-    worker.rss = message.rss;
+    if (message.length > 4) worker.rss = message[4]!;
     if (this.#options.maxRssBytes > 0 && worker.rss > this.#options.maxRssBytes) worker.retiring = true;
     const limit = this.#options.maxTasksPerChild;
     if (limit > 0 && worker.assigned >= limit) worker.retiring = true;

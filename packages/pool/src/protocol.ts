@@ -42,6 +42,7 @@ export const enum Msg {
   Skip = 3,
   Ready = 4,
   Done = 5,
+  Failed = 6,
 }
 
 /** Pool → worker. */
@@ -53,9 +54,18 @@ export type ToWorker =
   /** Skip this task if it has not started (its caller gave up). */
   | { t: Msg.Skip; id: number };
 
-/** Worker → pool. */
+/**
+ * Worker → pool: tuples, the tag first. One goes per task: a tuple of four numbers and a value encodes in
+ * two thirds of the time of an object with the same fields (msgpackr: 0.21 against 0.31 µs here), to half the bytes.
+ */
 export type FromWorker =
   /** The initializer ran; tasks may come. */
-  | { t: Msg.Ready }
-  /** A finished task: its value (ok) or error, its run time in ms, and the worker's resident memory. */
-  | { t: Msg.Done; id: number; ok: boolean; value: unknown; ms: number; rss: number };
+  | readonly [t: Msg.Ready]
+  /**
+   * A finished task: its value (Done) or error (Failed), its run time in whole µs, and, in the first result
+   * after the worker measured it (at most every 100 ms), its resident memory in bytes.
+   */
+  | readonly [t: Msg.Done | Msg.Failed, id: number, value: unknown, us: number, rss?: number];
+
+/** A finished task's message (see {@link FromWorker}). */
+export type TaskDone = Extract<FromWorker, readonly [Msg.Done | Msg.Failed, ...unknown[]]>;

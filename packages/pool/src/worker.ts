@@ -80,7 +80,7 @@ async function finishChunk(fn: TaskFn, kind: TaskKind, payload: unknown[], out: 
  */
 export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initializer: FunctionRef | undefined, initargs: unknown[], journal?: string): Promise<void> {
   if (initializer) await (await loadFunction(initializer, {})).fn(...initargs);
-  await conn.send({ t: Msg.Ready });
+  await conn.send([Msg.Ready]);
   if (journal !== undefined) {
     try {
       conn.keepJournal(journal);
@@ -108,16 +108,20 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
    * `now` is the time the task ended. False: the pool is behind.
    */
   const report = (id: number, ok: boolean, value: unknown, ms: number, writeNow: boolean, now: number): boolean => {
-    if (now - rssAt > 100) {
+    const us = Math.round(ms * 1000);
+    const measured = now - rssAt > 100;
+    if (measured) {
       rss = process.memoryUsage.rss();
       rssAt = now;
     }
+    let message: FromWorker = measured ? [ok ? Msg.Done : Msg.Failed, id, value, us, rss] : [ok ? Msg.Done : Msg.Failed, id, value, us];
     try {
-      return writeNow ? conn.sendNow({ t: Msg.Done, id, ok, value, ms, rss }) : conn.trySend({ t: Msg.Done, id, ok, value, ms, rss });
+      return writeNow ? conn.sendNow(message) : conn.trySend(message);
     } catch (error) {
       if (!isUnsendable(error)) throw error;
       // The value cannot be sent (or is more than one message may hold): that error becomes the task's error.
-      return writeNow ? conn.sendNow({ t: Msg.Done, id, ok: false, value: error, ms, rss }) : conn.trySend({ t: Msg.Done, id, ok: false, value: error, ms, rss });
+      message = measured ? [Msg.Failed, id, error, us, rss] : [Msg.Failed, id, error, us];
+      return writeNow ? conn.sendNow(message) : conn.trySend(message);
     }
   };
 
