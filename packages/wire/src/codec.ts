@@ -33,6 +33,7 @@ import {
   TimeoutError,
 } from './errors.js';
 import { ERROR_EXT } from './extension-types.js';
+import { mayRepeatObjects } from './repeats-objects.js';
 
 /** Fresh each time: msgpackr keeps per-stream structure state on the options object. */
 const options = (): Options => ({
@@ -74,6 +75,14 @@ for (const Class of [
   registerErrorClass(Class);
 }
 
+/**
+ * msgpackr's encoder keeps its options as fields and reads this one at the start of each `pack()`: whether to
+ * enter every object it writes in a new Map, to write one met again (or a cycle) as a reference.
+ */
+interface IdentityTracking {
+  structuredClone: boolean;
+}
+
 /** An encoder and decoder pair for one stream. */
 export class Codec {
   #packr = new Packr(options());
@@ -88,8 +97,11 @@ export class Codec {
    * @throws {EncodeError} `ERR_ENCODE` when the value holds something that cannot cross a process boundary.
    */
   encode(value: unknown): Uint8Array {
+    const packr = this.#packr as Packr & IdentityTracking;
     try {
-      return this.#packr.pack(value);
+      // Identity is tracked only where an object may repeat (see repeats-objects.ts).
+      packr.structuredClone = mayRepeatObjects(value);
+      return packr.pack(value);
     } catch (cause) {
       // msgpackr may have recorded new record structures before failing; the decoder
       // would never see them. Start a fresh encoder; the channel tells the peer (takeReset).
