@@ -100,6 +100,8 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
   const noTaskLeft = () => batches.length === 1 && at >= batches[0]!.length;
   let running = false;
 
+  /** The message of every result but those carrying rss (see `report`). */
+  const result: [Msg.Done | Msg.Failed, number, unknown, number] = [Msg.Done, 0, undefined, 0];
   // Resident memory costs a syscall to read: measured at most every 100 ms.
   let rss = 0;
   let rssAt = -Infinity;
@@ -114,14 +116,22 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
       rss = process.memoryUsage.rss();
       rssAt = now;
     }
-    let message: FromWorker = measured ? [ok ? Msg.Done : Msg.Failed, id, value, us, rss] : [ok ? Msg.Done : Msg.Failed, id, value, us];
+    // One array for every result but those carrying rss: a message is encoded when sent, and not kept.
+    const message: [Msg.Done | Msg.Failed, number, unknown, number, number?] = measured ? [Msg.Done, id, value, us, rss] : result;
+    message[0] = ok ? Msg.Done : Msg.Failed;
+    message[1] = id;
+    message[2] = value;
+    message[3] = us;
     try {
       return writeNow ? conn.sendNow(message) : conn.trySend(message);
     } catch (error) {
       if (!isUnsendable(error)) throw error;
       // The value cannot be sent (or is more than one message may hold): that error becomes the task's error.
-      message = measured ? [Msg.Failed, id, error, us, rss] : [Msg.Failed, id, error, us];
+      message[0] = Msg.Failed;
+      message[2] = error;
       return writeNow ? conn.sendNow(message) : conn.trySend(message);
+    } finally {
+      message[2] = undefined;
     }
   };
 
