@@ -91,7 +91,7 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
   const loading = new Map<number, Promise<TaskFn>>();
   const loaded = new Map<number, TaskFn>();
   /** Each function's longest recent run, ms (decaying by RECENT_DECAY per run). */
-  const recentMax = new Map<number, number>();
+  const recentMax: number[] = []; // by function id: an array of numbers stores them unboxed, a Map boxes each
   const skipped = new Set<number>();
   /** Tasks to run: the batches as they arrived (see TaskList), the first one read from `at` on. */
   const batches: TaskList[] = [];
@@ -168,7 +168,7 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
       const a2 = inline && n > 2 ? list[from + 2] : undefined;
       for (let i = from; i < at; i++) list[i] = undefined;
       if (skipped.delete(id)) continue;
-      if (unwrittenSince !== undefined && (watched || !((recentMax.get(fnId) ?? Infinity) < QUICK_MS))) await write();
+      if (unwrittenSince !== undefined && (watched || !((recentMax[fnId] ?? Infinity) < QUICK_MS))) await write();
       const start = performance.now();
       let ok = true;
       let value: unknown;
@@ -181,7 +181,7 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
         value = error;
       }
       const end = performance.now();
-      recentMax.set(fnId, Math.max(end - start, (recentMax.get(fnId) ?? 0) * RECENT_DECAY));
+      recentMax[fnId] = Math.max(end - start, (recentMax[fnId] ?? 0) * RECENT_DECAY);
       // Written at once (not journaled, if the socket takes it: see Connection.sendNow): a watched task's
       // result, every result without a journal (if the next task kills the worker, the pool knows which
       // task ran), the last of the tasks queued here, and a result that completes BATCH_MS of them.
