@@ -14,7 +14,8 @@
 import { readSync, rmSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Codec } from './codec.js';
+import { Codec, type EncodedInPlace } from './codec.js';
+import { copyBytes } from './copy-bytes.js';
 import { swapDecodeContext, swapEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
 import { RequireModules, ResetCodec } from './required-modules.js';
 import { ChannelClosedError, FrameDecodeError, FrameTooLargeError, type MultiprocError } from './errors.js';
@@ -298,14 +299,19 @@ export class Channel<In = unknown, Out = unknown> {
       throw new ChannelClosedError(`${this.#name}: send() after the channel closed.`, { cause: this.#closeError });
     }
     const context = this.#encoding;
-    let payload: Uint8Array;
+    let encoded: Uint8Array;
+    let start: number;
+    let end: number;
     const outer = swapEncodeContext(context);
     try {
-      payload = this.#codec.encode(message);
+      // In place: `encoded[start, end)`, no view made (see Codec.encodeInPlace); one is made only if the frame must be kept.
+      encoded = this.#codec.encodeInPlace(message);
+      start = (encoded as EncodedInPlace).start;
+      end = (encoded as EncodedInPlace).end;
       // The peer (its limit the same) would close the connection on it: refused here, where the caller can act.
-      if (payload.length > this.#maxFrameBytes) {
+      if (end - start > this.#maxFrameBytes) {
         this.#codec.discardEncoded();
-        throw new FrameTooLargeError(payload.length, this.#maxFrameBytes, `${this.#name}: send()`, true);
+        throw new FrameTooLargeError(end - start, this.#maxFrameBytes, `${this.#name}: send()`, true);
       }
     } catch (error) {
       context.modules.length = 0;
@@ -318,7 +324,8 @@ export class Channel<In = unknown, Out = unknown> {
     // Control frames go first. Encoded after the message, they hold no record structure the message could refer to.
     if (this.#codec.takeReset()) this.#queueFrame(this.#codec.encode(new ResetCodec()));
     if (context.modules.length > 0) this.#announce(context.modules);
-    this.#queueFrame(payload);
+    if (this.#waiting === undefined && end - start < DIRECT_WRITE_BYTES) this.#append(encoded, start, end);
+    else this.#queueFrame(encoded.subarray(start, end));
     this.counters.messagesOut++;
     if (context.transfers.length > 0) this.#transfer!(context.transfers.splice(0));
     this.#scheduleFlush();
@@ -552,16 +559,16 @@ export class Channel<In = unknown, Out = unknown> {
     }
   }
 
-  /** Numbers a frame sent and records it in the journal, if there is one. */
-  #record(payload: Uint8Array, prefix?: Uint8Array): void {
-    this.#recordAs(this.#framesOut++, payload, prefix);
+  /** Numbers a frame sent (`prefix`, then `payload[start, end)`) and records it in the journal, if there is one. */
+  #record(payload: Uint8Array, prefix?: Uint8Array, start = 0, end = payload.length): void {
+    this.#recordAs(this.#framesOut++, payload, prefix, start, end);
   }
 
   /** Records frame `seq`. A journal that fails (disk full) stops: `journaling` turns false. */
-  #recordAs(seq: number, payload: Uint8Array, prefix?: Uint8Array): void {
+  #recordAs(seq: number, payload: Uint8Array, prefix?: Uint8Array, start = 0, end = payload.length): void {
     if (!this.#journal) return;
     try {
-      this.#journal.record(seq, payload, prefix);
+      this.#journal.record(seq, payload, prefix, start, end);
     } catch {
       this.#journal.close(false);
       this.#journal = undefined;
@@ -822,8 +829,9 @@ export class Channel<In = unknown, Out = unknown> {
     return target.subarray(0, size);
   }
 
-  #append(payload: Uint8Array): void {
-    if (!this.#deferRecords || !this.#journal) this.#record(payload);
+  /** Adds the frame `payload[start, end)` to the batch. */
+  #append(payload: Uint8Array, start = 0, end = payload.length): void {
+    if (!this.#deferRecords || !this.#journal) this.#record(payload, undefined, start, end);
     else {
       // (Recorded by #flush if the socket does not take it at once.)
       if (this.#deferredFrom < 0) {
@@ -832,11 +840,11 @@ export class Channel<In = unknown, Out = unknown> {
       }
       this.#framesOut++;
     }
-    const frameBytes = FRAME_HEADER_BYTES + payload.length;
+    const frameBytes = FRAME_HEADER_BYTES + end - start;
     this.#reserve(frameBytes);
     const batch = this.#batch!;
-    batch.writeUInt32BE(payload.length, this.#batchBytes);
-    batch.set(payload, this.#batchBytes + FRAME_HEADER_BYTES);
+    batch.writeUInt32BE(end - start, this.#batchBytes);
+    copyBytes(payload, start, end, batch, this.#batchBytes + FRAME_HEADER_BYTES);
     this.#batchBytes += frameBytes;
   }
 

@@ -13,7 +13,7 @@
  */
 // 'msgpackr/pack' is msgpackr's pure-JS build on Node: it skips probing for the optional native
 // extension, which cost a child ~10 ms of boot time (docs/benchmarks.md), for no gain on small messages.
-import { addExtension, Packr, Unpackr } from 'msgpackr/pack';
+import { addExtension, Packr, REUSE_BUFFER_MODE, Unpackr } from 'msgpackr/pack';
 import type { Options } from 'msgpackr';
 import { decodeError, encodeError, registerErrorClass, type EncodedError } from './error-codec.js';
 import {
@@ -83,6 +83,12 @@ interface IdentityTracking {
   structuredClone: boolean;
 }
 
+/** @internal What `Codec.encodeInPlace` returns: a buffer, and where in it the value's bytes are. */
+export interface EncodedInPlace extends Uint8Array {
+  start: number;
+  end: number;
+}
+
 /** An encoder and decoder pair for one stream. */
 export class Codec {
   #packr = new Packr(options());
@@ -103,16 +109,42 @@ export class Codec {
       packr.structuredClone = mayRepeatObjects(value);
       return packr.pack(value);
     } catch (cause) {
-      // msgpackr may have recorded new record structures before failing; the decoder
-      // would never see them. Start a fresh encoder; the channel tells the peer (takeReset).
-      this.discardEncoded();
-      // A passable's own coded error (e.g. a Pipe end that cannot be passed) says more than ERR_ENCODE would.
-      if (cause instanceof MultiprocError) throw cause;
-      throw new EncodeError(
-        `cannot send this value to another process: ${(cause as Error).message}. ` +
-          'Functions, symbols and class instances do not cross process boundaries unless registered with registerPassable().',
-        { cause },
-      );
+      throw this.#encodeError(cause);
+    }
+  }
+
+  /** The error an encode that failed throws. */
+  #encodeError(cause: unknown): Error {
+    // msgpackr may have recorded new record structures before failing; the decoder
+    // would never see them. Start a fresh encoder; the channel tells the peer (takeReset).
+    this.discardEncoded();
+    // A passable's own coded error (e.g. a Pipe end that cannot be passed) says more than ERR_ENCODE would.
+    if (cause instanceof MultiprocError) return cause;
+    return new EncodeError(
+      `cannot send this value to another process: ${(cause as Error).message}. ` +
+        'Functions, symbols and class instances do not cross process boundaries unless registered with registerPassable().',
+      { cause },
+    );
+  }
+
+  /**
+   * @internal Like `encode`, without making a view for the bytes: they are `[start, end)` of the buffer returned (msgpackr's
+   * own, shared by every encoder of this process, or one of their own). msgpackr never writes over bytes it has handed
+   * out, so they stay as they are; `encode`'s view (a Buffer) cost more than the encoding of a small message. Read
+   * `start` and `end` at once: the next call may return the same buffer with a new range.
+   *
+   * @throws as `encode`.
+   */
+  encodeInPlace(value: unknown): EncodedInPlace {
+    const packr = this.#packr as Packr & IdentityTracking;
+    try {
+      packr.structuredClone = mayRepeatObjects(value);
+      const bytes = packr.pack(value, REUSE_BUFFER_MODE) as Uint8Array & Partial<EncodedInPlace>;
+      // A message with repeated objects comes back in a buffer of its own, without a range.
+      if (bytes.start === undefined || bytes.end === undefined) return Object.assign(bytes, { start: 0, end: bytes.length });
+      return bytes as EncodedInPlace;
+    } catch (cause) {
+      throw this.#encodeError(cause);
     }
   }
 

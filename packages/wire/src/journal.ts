@@ -29,6 +29,7 @@
  */
 import { closeSync, ftruncateSync, openSync, readFileSync, rmSync, writeSync, writevSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { copyBytes } from './copy-bytes.js';
 
 const RECORD_HEADER_BYTES = 12;
 /** The length field of the end mark. */
@@ -37,6 +38,8 @@ const END_MARK = 0xffffffff;
 const TRUNCATE_ABOVE_BYTES = 1024 * 1024;
 /** A record up to this size is copied into one buffer and written with one `pwrite` (cheaper than `pwritev` of its parts). */
 const COPY_RECORD_BYTES = 4096;
+/** Payloads shorter than this get their checksum over a view of the copy buffer made once per length (kept). */
+const KEPT_VIEW_BYTES = 256;
 
 /** The writing side: records frames until the socket has them (see the module comment). */
 export class JournalWriter {
@@ -51,6 +54,8 @@ export class JournalWriter {
   readonly #parts: Uint8Array[] = [this.#header, this.#header, this.#endMark];
   /** A small record, whole (see COPY_RECORD_BYTES). */
   readonly #small = Buffer.allocUnsafeSlow(COPY_RECORD_BYTES);
+  /** Views of a small record's payload, by length (see KEPT_VIEW_BYTES). */
+  readonly #payloadViews: Uint8Array[] = [];
 
   /** Creates (or truncates) the file at `path`, readable only by this user. */
   constructor(path: string) {
@@ -63,30 +68,45 @@ export class JournalWriter {
     return this.#offset;
   }
 
-  /** Appends frame number `seq` (payload: `prefix` then `payload`), and the end mark after it. Throws what the file system throws (e.g. ENOSPC). */
-  record(seq: number, payload: Uint8Array, prefix?: Uint8Array): void {
-    const header = this.#header;
-    header.writeUInt32BE((prefix?.length ?? 0) + payload.length, 0);
-    header.writeUInt32BE(seq >>> 0, 4);
-    header.writeUInt32BE(prefix ? crc32(payload, crc32(prefix)) : crc32(payload), 8);
-    const bytes = RECORD_HEADER_BYTES + (prefix?.length ?? 0) + payload.length;
+  /**
+   * Appends frame number `seq` (payload: `prefix` then `payload[start, end)`), and the end mark after it. Throws what
+   * the file system throws (e.g. ENOSPC).
+   */
+  record(seq: number, payload: Uint8Array, prefix?: Uint8Array, start = 0, end = payload.length): void {
+    const size = (prefix?.length ?? 0) + end - start;
+    const bytes = RECORD_HEADER_BYTES + size;
     if (!prefix && bytes + RECORD_HEADER_BYTES <= COPY_RECORD_BYTES) {
+      // One buffer, one write, and no view of the payload made (see copy-bytes.ts).
       const small = this.#small;
-      header.copy(small, 0);
-      small.set(payload, RECORD_HEADER_BYTES);
+      copyBytes(payload, start, end, small, RECORD_HEADER_BYTES);
+      small.writeUInt32BE(size, 0);
+      small.writeUInt32BE(seq >>> 0, 4);
+      small.writeUInt32BE(crc32(this.#payloadView(size)), 8);
       this.#endMark.copy(small, bytes);
       const total = bytes + RECORD_HEADER_BYTES;
       const written = writeSync(this.#fd, small, 0, total, this.#offset);
       if (written < total) this.#finish([small.subarray(0, total)], total, written);
     } else {
-      const parts = prefix ? [header, prefix, payload, this.#endMark] : this.#parts;
-      if (!prefix) parts[1] = payload;
+      const whole = start === 0 && end === payload.length ? payload : payload.subarray(start, end);
+      const header = this.#header;
+      header.writeUInt32BE(size, 0);
+      header.writeUInt32BE(seq >>> 0, 4);
+      header.writeUInt32BE(prefix ? crc32(whole, crc32(prefix)) : crc32(whole), 8);
+      const parts = prefix ? [header, prefix, whole, this.#endMark] : this.#parts;
+      if (!prefix) parts[1] = whole;
       const written = writevSync(this.#fd, parts, this.#offset);
       if (written < bytes + RECORD_HEADER_BYTES) this.#finish(parts, bytes + RECORD_HEADER_BYTES, written);
       this.#parts[1] = header; // not keeping the payload alive
     }
     this.#offset += bytes;
     if (this.#offset + RECORD_HEADER_BYTES > this.#size) this.#size = this.#offset + RECORD_HEADER_BYTES;
+  }
+
+  /** The payload of the small record being written, `size` bytes. */
+  #payloadView(size: number): Uint8Array {
+    const small = this.#small;
+    if (size >= KEPT_VIEW_BYTES) return small.subarray(RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + size);
+    return (this.#payloadViews[size] ??= new Uint8Array(small.buffer, small.byteOffset + RECORD_HEADER_BYTES, size));
   }
 
   /** A short write (`written` of the `total` bytes of `parts`) to a regular file only happens when the disk is full: finishes it or throws. */

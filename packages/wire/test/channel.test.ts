@@ -325,6 +325,32 @@ test('a journal record torn by its writer\'s death (the rest of it stale bytes) 
   box.messages.forEach((message, i) => assert.deepEqual(message, { i, fill: fill(i) }));
 });
 
+test('a journal recovers small frames of every size around the copy thresholds (64 and 256 bytes), numbers and tuples too, in order', HANG, async (t) => {
+  const { client, remote } = await connect(t);
+  const dir = mkdtempSync(join(os.tmpdir(), 'multiproc-test-small-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const journal = join(dir, 'journal');
+  const copy = join(dir, 'as-left');
+  const sender = new Channel<unknown, never>(client, { onMessage: () => {}, highWaterMark: 1 << 30 });
+  sender.keepJournal(journal);
+  const box = inbox<unknown>();
+  const reader = new Channel(remote, { onMessage: box.onMessage, onClose: box.onClose });
+  reader.recoverFrom(copy);
+  reader.pause(); // the kernel's buffer fills; the rest waits in the sender's stream, and in its journal
+  const messages: unknown[] = [];
+  for (let round = 0; round < 40; round++) {
+    for (let size = 0; size < 300; size += 7) messages.push('s'.repeat(size), [5, round, 'v'.repeat(size), size], round * 1000 + size);
+  }
+  for (const message of messages) sender.send(message);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(client.writableLength > 0, 'frames wait in the stream');
+  writeFileSync(copy, readFileSync(journal)); // the journal as a SIGKILLed writer leaves it (a live one removes it on close)
+  client.destroy(); // what the stream held is only in the journal
+  reader.resume();
+  assert.equal(await box.closed(), undefined);
+  assert.deepEqual(box.messages, messages);
+});
+
 test('batch buffers are reused only once the kernel has their bytes: one send a tick to a peer that stops reading, then resumes, all arrive intact', HANG, async (t) => {
   const { client, remote } = await connect(t);
   const box = inbox<{ i: number; fill: string }>();

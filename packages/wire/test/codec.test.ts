@@ -186,6 +186,21 @@ test('an object, a Buffer or an array repeated in a small message decodes as one
   assert.notEqual(tree.value[0], tree.value[1]);
 });
 
+test('encodeInPlace: the bytes in its range decode as encode()\'s do, stay intact while thousands more are encoded, and a message with a repeated object keeps it', () => {
+  const { sender, receiver } = pair();
+  const decodeRange = (bytes: Uint8Array & { start: number; end: number }) => receiver.decode(bytes, 'test stream', bytes.start, bytes.end);
+  const first = sender.encodeInPlace([5, 1, 'first', 2]);
+  const { start, end } = first; // read at once: the next call moves them
+  const firstBytes = Buffer.from(first.subarray(start, end));
+  assert.deepEqual(decodeRange(first), [5, 1, 'first', 2]);
+  for (let i = 0; i < 20_000; i++) assert.deepEqual(decodeRange(sender.encodeInPlace([5, i, 'x'.repeat(i % 100), { i }])), [5, i, 'x'.repeat(i % 100), { i }]);
+  assert.deepEqual(Buffer.from(first.subarray(start, end)), firstBytes, 'bytes handed out are never written over');
+  const a = { a: 1 };
+  const repeated = decodeRange(sender.encodeInPlace([a, a])) as unknown[];
+  assert.equal(repeated[0], repeated[1]);
+  assert.deepEqual(receiver.decode(sender.encode({ after: true }), 'test stream'), { after: true }, 'encode() and encodeInPlace() share one stream');
+});
+
 test('1000 messages with 100 different shapes decode in sync, decoded one by one as they are encoded', () => {
   const { roundTrip } = pair();
   for (let i = 0; i < 1000; i++) {
