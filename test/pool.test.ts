@@ -493,6 +493,32 @@ describe('Pool work sharing', () => {
   });
 });
 
+describe('Pool work sharing while the caller submits', () => {
+  it('tasks submitted in one long run of code start before it ends; drain is not emitted inside apply()', async () => {
+    await using pool = new Pool({ processes: 2 });
+    await workersStarted(pool, 2);
+    const now = () => performance.timeOrigin + performance.now();
+    for (let i = 0; i < 500; i++) await pool.apply(now); // run times known: batches of more than one task
+    let inApply = false;
+    const drains: boolean[] = [];
+    pool.on('drain', () => drains.push(inApply));
+    const started: Array<Promise<number>> = [];
+    for (let i = 0; i < 4096; i++) {
+      inApply = true;
+      started.push(pool.apply<number>(now));
+      inApply = false;
+    }
+    // The same run of code goes on for 300 ms more (a caller busy building its next tasks).
+    const until = Date.now() + 300;
+    while (Date.now() < until);
+    const runEnded = now();
+    const stamps = await Promise.all(started);
+    assert.ok(Math.min(...stamps) < runEnded, 'the first tasks ran while the caller was still submitting');
+    assert.ok(drains.length > 0, 'drain fired');
+    assert.deepEqual(drains.filter((inside) => inside), [], 'never from inside apply()');
+  });
+});
+
 describe('Pool work sharing when the workers of the cores are busy', () => {
   it('a tiny task is not held back behind the cores\' workers busy with long tasks while others idle (a long task waiting for it would deadlock)', async () => {
     const cores = cpuCount();

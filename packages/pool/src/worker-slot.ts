@@ -11,6 +11,9 @@ import { Msg, type FromWorker, type ToWorker } from './protocol.js';
 import { taskList, type Task } from './task.js';
 
 /** See the module comment. */
+/** A send that is done. */
+const SENT = Promise.resolve();
+
 export class WorkerSlot {
   readonly process: Process;
   readonly conn: Connection<ToWorker | FromWorker>;
@@ -54,8 +57,11 @@ export class WorkerSlot {
     return undefined;
   }
 
-  /** Sends `tasks` in one message (the functions they use first, once each). Encoding errors reject. */
-  send(tasks: Task[], functionRefs: (id: number) => ToWorker): Promise<void> {
+  /**
+   * Sends `tasks` in one message (the functions they use first, once each). Encoding errors reject. `now`: written in
+   * this call (`Connection.sendNow`), not at the end of the tick.
+   */
+  send(tasks: Task[], functionRefs: (id: number) => ToWorker, now = false): Promise<void> {
     for (const task of tasks) {
       if (this.knownFunctions.has(task.fnId)) continue;
       this.knownFunctions.add(task.fnId);
@@ -64,7 +70,13 @@ export class WorkerSlot {
     }
     for (const task of tasks) this.inflight.push(task);
     this.assigned += tasks.length;
-    return this.conn.send({ t: Msg.Run, tasks: taskList(tasks) });
+    if (!now) return this.conn.send({ t: Msg.Run, tasks: taskList(tasks) });
+    try {
+      this.conn.sendNow({ t: Msg.Run, tasks: taskList(tasks) });
+      return SENT;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Takes `tasks` back out (their message could not be sent). */
