@@ -195,7 +195,7 @@ export class Pool extends EventEmitter {
   /** Moving average of recent task run times, ms; undefined until the first result. */
   #runEstimate: number | undefined;
   /** Each function's run time, slow to move (whether its tasks are tiny, see `#dispatch`, does not flip on one slow run), ms. */
-  readonly #steadyRunEstimates = new Map<number, number>();
+  readonly #steadyRunEstimates: number[] = []; // by function id: an array of numbers stores them unboxed, a Map boxes each
   readonly #waitTimes = new Samples();
   /** The private directory (0700) of the workers' result journals; made with the first worker. */
   #journalDir: string | undefined;
@@ -524,7 +524,7 @@ export class Pool extends EventEmitter {
     }
     if (this.#queued === 0) return;
     // One task each while the head task's function has not run yet: it may be long, and then must not pile up on one worker.
-    const known = this.#runEstimate !== undefined && this.#steadyRunEstimates.has(this.#queue[this.#queueHead]!.fnId);
+    const known = this.#runEstimate !== undefined && this.#steadyRunEstimates[this.#queue[this.#queueHead]!.fnId] !== undefined;
     const cap = known ? Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TARGET_MS / Math.max(this.#runEstimate!, 1e-3)))) : 1;
     // Tiny tasks, more workers than cores: spread over every worker they only add wake-ups and context switches
     // (the cores are busy anyway; measured: 8 workers on 2 cores spent 2.5x the CPU per task of 2), so only as many
@@ -589,7 +589,7 @@ export class Pool extends EventEmitter {
 
   /** Tasks of this function are tiny (see `#dispatch`): its runs are known, and short. */
   #isTiny(fnId: number): boolean {
-    return (this.#steadyRunEstimates.get(fnId) ?? Infinity) < TINY_TASK_MS;
+    return (this.#steadyRunEstimates[fnId] ?? Infinity) < TINY_TASK_MS;
   }
 
   /** The worker runs a task that is not tiny (see `#dispatch`). */
@@ -719,9 +719,9 @@ export class Pool extends EventEmitter {
       this.#runEstimate = this.#runEstimate === undefined ? ms : this.#runEstimate * 0.8 + ms * 0.2;
       // One run counts for 2% and at most twice the threshold: a worker descheduled for 10 ms in a tiny task does
       // not turn it long, and a function that has become long crosses the threshold within some 35 runs.
-      const steady = this.#steadyRunEstimates.get(task.fnId);
+      const steady = this.#steadyRunEstimates[task.fnId];
       const sample = Math.min(ms, 2 * TINY_TASK_MS);
-      this.#steadyRunEstimates.set(task.fnId, steady === undefined ? sample : steady * 0.98 + sample * 0.02);
+      this.#steadyRunEstimates[task.fnId] = steady === undefined ? sample : steady * 0.98 + sample * 0.02;
     }
     if (message.length > 4) worker.rss = message[4]!;
     if (this.#options.maxRssBytes > 0 && worker.rss > this.#options.maxRssBytes) worker.retiring = true;
