@@ -329,7 +329,8 @@ export class Connection<T = unknown> implements HasWaitable {
   /**
    * Receives every value waiting, up to `max`, waiting for the first one: one call (and one
    * promise) for a burst of messages instead of one each. Values come in order, as `recv()`
-   * would return them one by one.
+   * would return them one by one. A bytes message that lies in shared memory (see `sendBytes`) ends the values
+   * returned unless it is the first: reading it may fail, and the next call then throws before taking anything.
    *
    * @param max - at most this many values (a whole number ≥ 1). @default 1024
    * @throws {EOFError} `ERR_EOF` when the other end closed and everything it sent was read.
@@ -340,7 +341,9 @@ export class Connection<T = unknown> implements HasWaitable {
     if (!Number.isInteger(max) || max < 1) throw new InvalidArgumentError(`Connection.recvMany(): max must be a whole number ≥ 1, got ${String(max)}.`);
     // The first value ends the wait; the rest of its socket read was delivered with it, before this resumes.
     const values: T[] = [(await this.recv(options)) as T];
-    while (values.length < max && this.#inboxLength > 0) values.push(this.#materialize(this.#take(), undefined));
+    // A bytes message in the ring is read as it is taken, which may fail (out of memory): it is left for the next
+    // call, so that its error loses none of the values taken before it.
+    while (values.length < max && this.#inboxLength > 0 && !(this.#inbox[this.#inboxHead] instanceof BulkMessage)) values.push(this.#take());
     return values;
   }
 

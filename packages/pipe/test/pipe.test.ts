@@ -216,6 +216,26 @@ describe('Pipe in one process', () => {
     assert.deepEqual(ringDescriptors(), [], 'ring files still open');
   });
 
+  it('recvMany() takes every value waiting, in order, but stops before a bytes message in shared memory (reading it may fail: the next call reads it first)', async () => {
+    const [a, b] = Pipe<unknown>();
+    const big = Buffer.alloc(200_000, 7); // large enough for the shared-memory ring
+    await a.send(1);
+    await a.send(2);
+    await a.sendBytes(big);
+    await a.send(3);
+    await a.send(4);
+    while (!(await b.poll(1000)));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // everything arrived
+    assert.deepEqual(await b.recvMany(), [1, 2]);
+    const next = await b.recvMany();
+    assert.equal(next.length, 3);
+    assert.deepEqual(next[0], big);
+    assert.deepEqual(next.slice(1), [3, 4]);
+    assert.deepEqual(await b.recvMany(10, { timeout: 0 }).catch((error: { code?: string }) => error.code), 'ERR_TIMEOUT');
+    await a.close();
+    await b.close();
+  });
+
   it('one-way pipes: the first end only receives, the second only sends', async () => {
     const [reader, writer] = Pipe({ duplex: false });
     assert.equal(reader.writable, false);

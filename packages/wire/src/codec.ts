@@ -8,6 +8,7 @@
  * What round-trips: JSON values, `undefined`, `Date`, `Map` (any keys), `Set`,
  * `BigInt`, `Buffer` and typed arrays, `RegExp`, cycles, Errors (see
  * error-codec.ts), and every class registered with `registerPassable`.
+ * (`-0` arrives as `0`: msgpack writes it as the integer 0.)
  *
  * @module
  */
