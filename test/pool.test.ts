@@ -71,6 +71,18 @@ describe('Pool results', () => {
     assert.deepEqual(await pool.mapAsync(double, [1, 2]), [2, 4]);
   });
 
+  it('apply() with args that are not an array rejects ERR_INVALID_ARGUMENT, alone: tasks submitted around it, at once, all run', async () => {
+    await using pool = new Pool({ processes: 2 });
+    for (let i = 0; i < 500; i++) await pool.apply(double, [i]);
+    for (const args of [null, {}, new Set([1]), 'x']) {
+      await assert.rejects(pool.apply(double, args as unknown as unknown[]), { code: 'ERR_INVALID_ARGUMENT', message: /Pool\.apply\(\): args must be an array/ });
+    }
+    const around = Array.from({ length: 600 }, (_, i) => (i === 1 ? pool.apply(double, null as unknown as unknown[]).catch((e: { code?: string }) => e.code) : pool.apply(double, [i])));
+    const results = await Promise.all(around);
+    assert.equal(results[1], 'ERR_INVALID_ARGUMENT');
+    assert.deepEqual(results.filter((_, i) => i !== 1), Array.from({ length: 600 }, (_, i) => i * 2).filter((_, i) => i !== 1));
+  });
+
   it('a task that throws rejects with the same class, its message, the worker’s stack and the cause', async () => {
     await using pool = new Pool({ processes: 1 });
     const error = await pool.apply(fail, ['bad input']).catch((e: unknown) => e);
@@ -516,6 +528,36 @@ describe('Pool work sharing while the caller submits', () => {
     assert.ok(Math.min(...stamps) < runEnded, 'the first tasks ran while the caller was still submitting');
     assert.ok(drains.length > 0, 'drain fired');
     assert.deepEqual(drains.filter((inside) => inside), [], 'never from inside apply()');
+  });
+
+  it('eager batches hold no task with a timeout or signal: a long run of code after submitting times none out, and an abort in it kills no worker', async () => {
+    await using pool = new Pool({ processes: 2 });
+    await workersStarted(pool, 2);
+    for (let i = 0; i < 500; i++) await pool.apply(double, [i]);
+    let exits = 0;
+    pool.on('workerExit', () => exits++);
+    const timed = Array.from({ length: 512 }, (_, i) => pool.apply<number>(double, [i], { timeout: 50 }));
+    const until = Date.now() + 200; // longer than the timeout: a timer started in this run would fire before any result is read
+    while (Date.now() < until);
+    assert.deepEqual(await Promise.all(timed), Array.from({ length: 512 }, (_, i) => i * 2));
+    const controller = new AbortController();
+    const aborted = Array.from({ length: 300 }, (_, i) => pool.apply(double, [i], { signal: controller.signal }).catch((e: { code?: string }) => e.code));
+    controller.abort();
+    assert.deepEqual(new Set(await Promise.all(aborted)), new Set(['ERR_ABORTED']));
+    assert.equal(exits, 0, 'no worker was killed');
+  });
+
+  it('no drain after terminate() emptied the queue', async () => {
+    const pool = new Pool({ processes: 2 });
+    await workersStarted(pool, 2);
+    for (let i = 0; i < 500; i++) await pool.apply(double, [i]);
+    let drains = 0;
+    pool.on('drain', () => drains++);
+    const all = Array.from({ length: 300 }, (_, i) => pool.apply(double, [i]).catch(() => {}));
+    pool.terminate();
+    await Promise.all(all);
+    await pool.join();
+    assert.equal(drains, 0);
   });
 });
 

@@ -330,7 +330,8 @@ export class Connection<T = unknown> implements HasWaitable {
    * Receives every value waiting, up to `max`, waiting for the first one: one call (and one
    * promise) for a burst of messages instead of one each. Values come in order, as `recv()`
    * would return them one by one. A bytes message that lies in shared memory (see `sendBytes`) ends the values
-   * returned unless it is the first: reading it may fail, and the next call then throws before taking anything.
+   * returned unless it is the first: reading it may fail, and that error must lose no other value (the call that
+   * takes it first throws, and the message is lost).
    *
    * @param max - at most this many values (a whole number ≥ 1). @default 1024
    * @throws {EOFError} `ERR_EOF` when the other end closed and everything it sent was read.

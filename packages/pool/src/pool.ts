@@ -31,7 +31,7 @@ import { chunked, collectOrdered, defaultChunksize, type ImapOptions } from './m
 import { ResultIterator } from './result-iterator.js';
 import { Samples, type PoolStats } from './pool-stats.js';
 import { Msg, TaskKind, type FromWorker, type TaskDone, type ToWorker } from './protocol.js';
-import type { Task, TaskOptions } from './task.js';
+import { isWatched, type Task, type TaskOptions } from './task.js';
 import { poolWorker } from './worker.js';
 import { WorkerSlot } from './worker-slot.js';
 
@@ -186,6 +186,8 @@ export class Pool extends EventEmitter {
   #dispatchScheduled = false;
   /** An eager dispatch (see `#submit`) took tasks off the queue; the next scheduled one reports it. */
   #shrunkEagerly = false;
+  /** No eager dispatch now (see `#onExit`). */
+  #holdEager = false;
   #keepAlive: NodeJS.Timeout | undefined;
   /** Tasks submitted and not settled. */
   #outstanding = 0;
@@ -244,12 +246,17 @@ export class Pool extends EventEmitter {
    * @throws {PoolBrokenError} `ERR_POOL_BROKEN` when workers keep dying while starting.
    * @throws {EncodeError} `ERR_ENCODE` when an argument or result cannot be sent.
    * @throws {FrameTooLargeError} `ERR_FRAME_TOO_LARGE` when the arguments or the result are more than one message may hold (256 MiB).
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when `args` is not an array.
    * @example
    * ```ts
    * const total = await pool.apply(sum, [[1, 2, 3]], { timeout: 5000 }); // 6
    * ```
    */
   apply<R>(fn: TaskFunction, args: unknown[] = [], options?: TaskOptions & { module?: ModuleLocation }): Promise<R> {
+    if (!Array.isArray(args)) {
+      const got = typeof args === 'object' ? Object.prototype.toString.call(args) : String(args);
+      return Promise.reject(new InvalidArgumentError(`Pool.apply(): args must be an array of the function's arguments, got ${got}; pass [value] for one argument.`));
+    }
     return this.#submit(fn, TaskKind.Call, args, options ?? NO_OPTIONS, 'Pool.apply()') as Promise<R>;
   }
 
@@ -475,7 +482,7 @@ export class Pool extends EventEmitter {
     this.#updateKeepAlive();
     // A caller that submits many tasks in one run of its code (a loop of apply()) would have them all queued before
     // the first went out, its workers idle meanwhile: every EAGER_EVERY tasks queued, workers that are low get some now.
-    if (this.#queued % EAGER_EVERY === 0) this.#dispatch(true);
+    if (this.#queued % EAGER_EVERY === 0 && !this.#holdEager) this.#dispatch(true);
     this.#scheduleDispatch();
     return promise;
   }
@@ -519,7 +526,8 @@ export class Pool extends EventEmitter {
       // What an eager dispatch took off the queue is reported here, not inside the caller's apply() ('drain').
       if (this.#shrunkEagerly) {
         this.#shrunkEagerly = false;
-        this.#afterQueueShrank();
+        // (Not once terminate() or a broken pool emptied the queue: no drain then.)
+        if (this.#state === 'running' || this.#state === 'closing') this.#afterQueueShrank();
       }
     }
     if (this.#queued === 0) return;
@@ -571,6 +579,9 @@ export class Pool extends EventEmitter {
           this.#scheduleDispatch();
           break;
         }
+        // An eager batch (see #submit) holds no task with a timeout or abort signal: its timer would start, or an abort
+        // would kill its worker, while the caller's code still runs and its result cannot be read. The next dispatch sends it.
+        if (eager && this.#queued > 0 && isWatched(this.#queue[this.#queueHead]!)) break;
         const task = this.#shift();
         if (!task) break;
         if (task.settled) continue;
@@ -602,8 +613,13 @@ export class Pool extends EventEmitter {
     const sending = worker.send(batch, (id) => ({ t: Msg.Fn, id, ref: this.#functionRefs[id]! }), now);
     this.#armHeadTimer(worker);
     sending.catch((error: unknown) => {
-      // Anything else: the worker died, and its exit handles the tasks.
-      if (!isUnsendable(error)) return;
+      if (!isUnsendable(error)) {
+        // The worker died, and its exit handles the tasks it holds. Tasks it was not given (their list could not be
+        // made) fail with the error.
+        const held = new Set(worker.inflight);
+        for (const task of batch) if (!held.has(task)) this.#settle(task, false, error);
+        return;
+      }
       // Nothing of this batch was sent: some task's arguments cannot be, or the batch is longer than one message may
       // be (maxFrameBytes: many tasks with large arguments). Sent in halves, down to the task at fault, which fails.
       worker.unsend(batch);
@@ -790,8 +806,14 @@ export class Pool extends EventEmitter {
     const held = worker.inflight.filter((task) => !task.settled);
     worker.inflight.length = 0;
     const planned = (worker.retiring && held.length === 0) || worker.killedFor !== undefined;
-    this.emit('workerExit', { pid, exitCode, signal: signalCode, crashed: !planned });
-    if (workerChannel.hasSubscribers) workerChannel.publish({ event: 'exit', pid, exitCode, signal: signalCode });
+    // A listener may submit tasks; sent eagerly (see #submit), they would go out ahead of the ones requeued below.
+    this.#holdEager = true;
+    try {
+      this.emit('workerExit', { pid, exitCode, signal: signalCode, crashed: !planned });
+      if (workerChannel.hasSubscribers) workerChannel.publish({ event: 'exit', pid, exitCode, signal: signalCode });
+    } finally {
+      this.#holdEager = false;
+    }
     if (this.#state === 'terminated') {
       for (const task of held) this.#settle(task, false, new PoolTerminatedError());
       return;

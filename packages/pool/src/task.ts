@@ -33,6 +33,9 @@ export interface Task {
   cleanup: (() => void) | undefined;
 }
 
+/** The task has a timeout or an abort signal (see {@link WATCHED}). */
+export const isWatched = (task: Task): boolean => task.timeout !== undefined || task.cleanup !== undefined;
+
 /** The wire form of tasks (see {@link TaskList}). */
 export function taskList(tasks: Task[]): TaskList {
   // Made at its final length (a list grown by push was copied as it grew).
@@ -44,7 +47,7 @@ export function taskList(tasks: Task[]): TaskList {
     const payload = task.payload;
     list[at++] = task.id;
     list[at++] = task.fnId;
-    list[at++] = task.timeout !== undefined || task.cleanup !== undefined ? task.kind + WATCHED : task.kind;
+    list[at++] = isWatched(task) ? task.kind + WATCHED : task.kind;
     if (task.kind === TaskKind.Call) {
       list[at++] = payload.length;
       for (let i = 0; i < payload.length; i++) list[at++] = payload[i];

@@ -10,10 +10,10 @@ import type { Process } from '@multiproc/process';
 import { Msg, type FromWorker, type ToWorker } from './protocol.js';
 import { taskList, type Task } from './task.js';
 
-/** See the module comment. */
-/** A send that is done. */
+/** What `send()` returns when the batch was written in the call. */
 const SENT = Promise.resolve();
 
+/** See the module comment. */
 export class WorkerSlot {
   readonly process: Process;
   readonly conn: Connection<ToWorker | FromWorker>;
@@ -68,11 +68,17 @@ export class WorkerSlot {
       // A failure here means the worker is gone: its exit settles the tasks.
       this.conn.send(functionRefs(task.fnId)).catch(() => {});
     }
+    let list;
+    try {
+      list = taskList(tasks);
+    } catch (error) {
+      return Promise.reject(error); // (the tasks were not taken: see Pool's #sendBatch)
+    }
     for (const task of tasks) this.inflight.push(task);
     this.assigned += tasks.length;
-    if (!now) return this.conn.send({ t: Msg.Run, tasks: taskList(tasks) });
+    if (!now) return this.conn.send({ t: Msg.Run, tasks: list });
     try {
-      this.conn.sendNow({ t: Msg.Run, tasks: taskList(tasks) });
+      this.conn.sendNow({ t: Msg.Run, tasks: list });
       return SENT;
     } catch (error) {
       return Promise.reject(error);

@@ -141,7 +141,7 @@ export class Codec {
     try {
       packr.structuredClone = mayRepeatObjects(value);
       const bytes = packr.pack(value, REUSE_BUFFER_MODE) as Uint8Array & Partial<EncodedInPlace>;
-      // A message with repeated objects comes back in a buffer of its own, without a range.
+      // A message with repeated objects comes back as a view (msgpackr inserted the references into it), without a range.
       if (bytes.start === undefined || bytes.end === undefined) return Object.assign(bytes, { start: 0, end: bytes.length });
       return bytes as EncodedInPlace;
     } catch (cause) {
