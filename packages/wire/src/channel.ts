@@ -299,15 +299,15 @@ export class Channel<In = unknown, Out = unknown> {
       throw new ChannelClosedError(`${this.#name}: send() after the channel closed.`, { cause: this.#closeError });
     }
     const context = this.#encoding;
-    let encoded: Uint8Array;
+    let encoded: EncodedInPlace;
     let start: number;
     let end: number;
     const outer = swapEncodeContext(context);
     try {
       // In place: `encoded[start, end)`, no view made (see Codec.encodeInPlace); one is made only if the frame must be kept.
       encoded = this.#codec.encodeInPlace(message);
-      start = (encoded as EncodedInPlace).start;
-      end = (encoded as EncodedInPlace).end;
+      start = encoded.start;
+      end = encoded.end;
       // The peer (its limit the same) would close the connection on it: refused here, where the caller can act.
       if (end - start > this.#maxFrameBytes) {
         this.#codec.discardEncoded();
@@ -324,8 +324,7 @@ export class Channel<In = unknown, Out = unknown> {
     // Control frames go first. Encoded after the message, they hold no record structure the message could refer to.
     if (this.#codec.takeReset()) this.#queueFrame(this.#codec.encode(new ResetCodec()));
     if (context.modules.length > 0) this.#announce(context.modules);
-    if (this.#waiting === undefined && end - start < DIRECT_WRITE_BYTES) this.#append(encoded, start, end);
-    else this.#queueFrame(encoded.subarray(start, end));
+    this.#queueFrame(encoded, start, end);
     this.counters.messagesOut++;
     if (context.transfers.length > 0) this.#transfer!(context.transfers.splice(0));
     this.#scheduleFlush();
@@ -764,16 +763,19 @@ export class Channel<In = unknown, Out = unknown> {
     if (!this.needsDrain) this.#wakeDrainWaiters();
   }
 
-  /** Appends an encoded frame, or puts it in line behind a bytes message that waits for room in the ring. */
-  #queueFrame(payload: Uint8Array): void {
-    if (this.#waiting) this.#waiting.push(payload);
-    else this.#appendOrWrite(payload);
+  /**
+   * Appends the encoded frame `payload[start, end)`, or puts it in line behind a bytes message that waits for room in
+   * the ring. (A view of the range is made only for a frame that is kept: one that waits, or is written as it is.)
+   */
+  #queueFrame(payload: Uint8Array, start = 0, end = payload.length): void {
+    if (this.#waiting) this.#waiting.push(start === 0 && end === payload.length ? payload : payload.subarray(start, end));
+    else this.#appendOrWrite(payload, start, end);
   }
 
   /** A large frame is written as it is, the others join the batch. */
-  #appendOrWrite(payload: Uint8Array): void {
-    if (payload.length >= DIRECT_WRITE_BYTES) this.#writeDirect(payload);
-    else this.#append(payload);
+  #appendOrWrite(payload: Uint8Array, start = 0, end = payload.length): void {
+    if (end - start >= DIRECT_WRITE_BYTES) this.#writeDirect(start === 0 && end === payload.length ? payload : payload.subarray(start, end));
+    else this.#append(payload, start, end);
   }
 
   #scheduleFlush(): void {
