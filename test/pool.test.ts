@@ -169,6 +169,51 @@ describe('Pool failures', () => {
     assert.equal(pool.stats().crashed, 1);
   });
 
+  it('a task sent again after its worker died reports the time it waited for a worker, not more (stats, diagnostics_channel)', async () => {
+    const waits = new Map<number, number | undefined>();
+    const onTask = (message: unknown) => {
+      const { id, waitMs } = message as { id: number; waitMs: number | undefined };
+      waits.set(id, waitMs);
+    };
+    diagnostics.subscribe('multiproc:pool:task', onTask);
+    try {
+      await using pool = new Pool({ processes: 1 });
+      const log = join(dir, 'wait-after-crash.log');
+      // Known quick (400 runs): the next four go out in one batch, and the two after the crash come back to the queue.
+      for (let i = 0; i < 400; i++) await pool.apply(mark, [join(dir, 'warm-up-wait.log'), 'warm']);
+      waits.clear();
+      const submitted = performance.now();
+      const calls = [pool.apply(mark, [log, 'a']), pool.apply(mark, [log, 'boom', true]), pool.apply(mark, [log, 'c']), pool.apply(mark, [log, 'd'])];
+      const settled = await Promise.allSettled(calls);
+      const elapsed = performance.now() - submitted;
+      assert.deepEqual(settled.map((s) => s.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      assert.equal(waits.size, 4);
+      for (const [id, waitMs] of waits) {
+        assert.equal(typeof waitMs, 'number', `task ${id} was sent`);
+        assert.ok(waitMs! >= 0 && waitMs! <= elapsed, `task ${id} waited ${waitMs} ms, within the ${elapsed} ms of the call`);
+      }
+      const { waitTime } = pool.stats();
+      assert.ok(waitTime.p99 <= elapsed, `p99 wait ${waitTime.p99} ms, within ${elapsed} ms`);
+    } finally {
+      diagnostics.unsubscribe('multiproc:pool:task', onTask);
+    }
+  });
+
+  it('errors name the function called, also after a function of the same source and another name', async () => {
+    await using pool = new Pool({ processes: 1 });
+    const names: string[] = [];
+    pool.on('taskError', (_error: unknown, { fn }: { fn: string }) => names.push(fn));
+    const first = (why: string) => {
+      throw new Error(why);
+    };
+    const second = (why: string) => {
+      throw new Error(why);
+    };
+    await assert.rejects(pool.apply(first, ['one']), /one/);
+    await assert.rejects(pool.apply(second, ['two']), /two/);
+    assert.deepEqual(names, ['first', 'second']);
+  });
+
   it('a result is not held back behind a long task: before a task not known to be quick, and after one with a timeout', async () => {
     await using pool = new Pool({ processes: 1 });
     const log = join(dir, 'held-back.log');

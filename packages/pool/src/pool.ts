@@ -31,7 +31,7 @@ import { chunked, collectOrdered, defaultChunksize, type ImapOptions } from './m
 import { ResultIterator } from './result-iterator.js';
 import { Samples, type PoolStats } from './pool-stats.js';
 import { Msg, TaskKind, type FromWorker, type TaskDone, type ToWorker } from './protocol.js';
-import { isWatched, type Task, type TaskOptions } from './task.js';
+import { Task, TaskState, type TaskOptions } from './task.js';
 import { poolWorker } from './worker.js';
 import { WorkerSlot } from './worker-slot.js';
 
@@ -115,11 +115,13 @@ const TINY_TASK_MS = 0.1;
 /** This machine's cores. */
 const CORES = cpuCount();
 
-/** Where `new Promise(capture)` leaves its resolving functions: one executor for every task, not a closure each. */
-const captured: { resolve: (value: unknown) => void; reject: (error: unknown) => void } = { resolve: () => {}, reject: () => {} };
-const capture = (resolve: (value: unknown) => void, reject: (error: unknown) => void): void => {
+/**
+ * Where `new Promise(capture)` leaves its resolve function: one executor for every task, not a closure each. (Only
+ * resolve: a task rejects through it, see `Task.settle`.)
+ */
+const captured: { resolve: (value: unknown) => void } = { resolve: () => {} };
+const capture = (resolve: (value: unknown) => void): void => {
   captured.resolve = resolve;
-  captured.reject = reject;
 };
 
 /** The options of a call given none (one object, not one per call). */
@@ -178,6 +180,8 @@ export class Pool extends EventEmitter {
   /** Functions by where they are found (and their source): closures made again per call share one id. */
   readonly #namedFunctionIds = new Map<string, number>();
   readonly #functionRefs: FunctionRef[] = [];
+  /** Their names, by id (for errors and events). */
+  readonly #functionNames: string[] = [];
   readonly #roomWaiters: Array<() => void> = [];
   #state: State = 'running';
   #brokenBy: Error | undefined;
@@ -418,6 +422,8 @@ export class Pool extends EventEmitter {
   /** Puts tasks back at the head of the queue, in order. */
   #requeue(tasks: Task[]): void {
     if (tasks.length === 0) return;
+    const now = performance.now();
+    for (const task of tasks) task.markQueued(now);
     this.#queue.splice(this.#queueHead, 0, ...tasks);
   }
 
@@ -447,35 +453,19 @@ export class Pool extends EventEmitter {
     }
     // The caller's getters (options) run before the shared executor, and its resolving functions are read right after
     // it: no other code (a submit from a getter) may run in between.
-    const fnName = typeof fn === 'string' ? fn : fn.name;
     const timeout = options.timeout ?? this.#options.taskTimeout;
-    const retriesLeft = options.retries ?? this.#options.retries;
+    const retries = options.retries ?? this.#options.retries;
     const promise = new Promise(capture);
-    const { resolve, reject } = captured;
-    const task: Task = {
-      id: ++this.#nextTaskId,
-      fnId,
-      fnName,
-      kind,
-      payload,
-      timeout,
-      retriesLeft,
-      settled: false,
-      submittedAt: performance.now(),
-      sentAt: 0,
-      resolve,
-      reject,
-      cleanup: undefined,
-    };
+    const task = new Task(++this.#nextTaskId, fnId, kind, payload, captured.resolve, timeout, retries);
     if (signal) {
       const onAbort = () => this.#abort(task, new AbortError(call, signal.reason));
       try {
         signal.addEventListener('abort', onAbort, { once: true });
       } catch (error) {
-        reject(error); // not an AbortSignal: the call fails, as any bad argument does
+        task.settle(false, error); // not an AbortSignal: the call fails, as any bad argument does
         return promise;
       }
-      task.cleanup = () => signal.removeEventListener('abort', onAbort);
+      task.watchAbort(() => signal.removeEventListener('abort', onAbort));
     }
     this.#queue.push(task);
     this.#outstanding++;
@@ -493,11 +483,13 @@ export class Pool extends EventEmitter {
       if (known !== undefined) return known;
       // A new closure each call (pool.apply((x) => x + 1, …) in a loop) is the same function to a
       // worker: keyed by where it is found and its source, it is registered once.
+      // (Its name too: two closures of the same source may be called different names, which errors must show.)
       const ref = describeFunction(fn, { module }, callerModule([ownDir]), call);
-      const key = `${JSON.stringify(ref.candidates)}\0${ref.source ?? ''}`;
+      const key = `${fn.name}\0${JSON.stringify(ref.candidates)}\0${ref.source ?? ''}`;
       let id = this.#namedFunctionIds.get(key);
       if (id === undefined) {
         id = this.#functionRefs.push(ref) - 1;
+        this.#functionNames[id] = fn.name;
         this.#namedFunctionIds.set(key, id);
       }
       this.#functionIds.set(fn, id);
@@ -508,6 +500,7 @@ export class Pool extends EventEmitter {
     let id = this.#namedFunctionIds.get(key);
     if (id === undefined) {
       id = this.#functionRefs.push(describeFunction(fn, { module }, undefined, call)) - 1;
+      this.#functionNames[id] = fn;
       this.#namedFunctionIds.set(key, id);
     }
     return id;
@@ -581,12 +574,11 @@ export class Pool extends EventEmitter {
         }
         // An eager batch (see #submit) holds no task with a timeout or abort signal: its timer would start, or an abort
         // would kill its worker, while the caller's code still runs and its result cannot be read. The next dispatch sends it.
-        if (eager && this.#queued > 0 && isWatched(this.#queue[this.#queueHead]!)) break;
+        if (eager && this.#queued > 0 && this.#queue[this.#queueHead]!.watched) break;
         const task = this.#shift();
         if (!task) break;
         if (task.settled) continue;
-        task.sentAt = now;
-        this.#waitTimes.add(now - task.submittedAt);
+        this.#waitTimes.add(task.markSent(now));
         batch.push(task);
         room--;
       }
@@ -758,7 +750,7 @@ export class Pool extends EventEmitter {
     worker.headTask = head;
     worker.headTimer = setTimeout(() => {
       if (worker.running !== head) return;
-      this.#endRunning(worker, head, new TimeoutError(`Pool task ${head.id} (${head.fnName || 'anonymous'})`, head.timeout!));
+      this.#endRunning(worker, head, new TimeoutError(`Pool task ${head.id} (${this.#functionNames[head.fnId] || 'anonymous'})`, head.timeout!));
     }, head.timeout);
     worker.headTimer.unref();
   }
@@ -837,12 +829,11 @@ export class Pool extends EventEmitter {
       this.#counts.crashed++;
       const [running, ...waiting] = held;
       this.#requeue(waiting);
-      if (running!.retriesLeft > 0) {
-        running!.retriesLeft--;
+      if (running!.retry()) {
         this.#counts.retried++;
         this.#requeue([running!]);
       } else {
-        this.#settle(running!, false, new WorkerCrashedError(pid, exitCode, signalCode, { id: running!.id, fn: running!.fnName }));
+        this.#settle(running!, false, new WorkerCrashedError(pid, exitCode, signalCode, { id: running!.id, fn: this.#functionNames[running!.fnId]! }));
       }
     } else if (!planned && exitCode !== 0) {
       this.#counts.crashed++;
@@ -869,19 +860,15 @@ export class Pool extends EventEmitter {
   }
 
   #settle(task: Task, ok: boolean, value: unknown): void {
-    if (task.settled) return;
-    task.settled = true;
+    const waitMs = task.state === TaskState.Sent ? task.time : undefined;
+    if (!task.settle(ok, value)) return;
     this.#outstanding--;
-    task.cleanup?.();
-    if (ok) {
-      this.#counts.completed++;
-      task.resolve(value);
-    } else {
+    if (ok) this.#counts.completed++;
+    else {
       this.#counts.failed++;
-      if (this.listenerCount('taskError') > 0) this.emit('taskError', value, { id: task.id, fn: task.fnName });
-      task.reject(value);
+      if (this.listenerCount('taskError') > 0) this.emit('taskError', value, { id: task.id, fn: this.#functionNames[task.fnId]! });
     }
-    if (taskChannel.hasSubscribers) taskChannel.publish({ id: task.id, fn: task.fnName, ok, waitMs: task.sentAt ? task.sentAt - task.submittedAt : undefined });
+    if (taskChannel.hasSubscribers) taskChannel.publish({ id: task.id, fn: this.#functionNames[task.fnId]!, ok, waitMs });
     this.#updateKeepAlive();
   }
 

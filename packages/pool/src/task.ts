@@ -1,6 +1,12 @@
 /**
  * A task, as the pool (parent side) tracks it from submission to settlement.
  *
+ * Pending tasks are what a burst keeps alive: 100 000 `apply()` calls awaited at once are 100 000 of these,
+ * each with its promise and resolving function, and every one of them survives a scavenge or two before it
+ * settles. So a task is kept small: a class of seven fields, what few tasks have (a timeout, retries, an abort
+ * listener) in a second object only they carry, its function's name looked up by id, and one resolving
+ * function where a promise gives two (a rejection goes through it, see {@link Rejection}).
+ *
  * @module
  */
 import { TASK_HEADER, TaskKind, WATCHED, type TaskList } from './protocol.js';
@@ -15,26 +21,119 @@ export interface TaskOptions {
   retries?: number | undefined;
 }
 
-/** See the module comment. */
-export interface Task {
-  readonly id: number;
-  readonly fnId: number;
-  readonly fnName: string;
-  readonly kind: TaskKind;
-  readonly payload: unknown[];
-  readonly timeout: number | undefined;
+/** Where a task is. */
+export const enum TaskState {
+  /** In the pool's queue. */
+  Queued = 0,
+  /** Sent to a worker (it may be running). */
+  Sent = 1,
+  /** Resolved or rejected: nothing more happens to it. */
+  Settled = 2,
+}
+
+/** What only some tasks have: one object for those, none for the others. */
+interface TaskExtras {
+  timeout: number | undefined;
   retriesLeft: number;
-  settled: boolean;
-  readonly submittedAt: number;
-  sentAt: number;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-  /** Removes the abort listener, if it has one. */
+  /** Removes the abort listener. */
   cleanup: (() => void) | undefined;
 }
 
-/** The task has a timeout or an abort signal (see {@link WATCHED}). */
-export const isWatched = (task: Task): boolean => task.timeout !== undefined || task.cleanup !== undefined;
+/**
+ * Rejects the promise it resolves: `resolve(new Rejection(error))` rejects with `error`, one microtask later than
+ * `reject(error)` would. A pending task keeps its promise's resolve function only (its reject function dies young,
+ * never copied by the garbage collector); failures are the rare case.
+ */
+class Rejection {
+  readonly #error: unknown;
+  constructor(error: unknown) {
+    this.#error = error;
+  }
+
+  then(_resolve: unknown, reject: (error: unknown) => void): void {
+    reject(this.#error);
+  }
+}
+
+/** See the module comment. */
+export class Task {
+  readonly id: number;
+  readonly fnId: number;
+  readonly kind: TaskKind;
+  /** A call's args, or a map/starmap chunk's items. */
+  readonly payload: unknown[];
+  state: TaskState = TaskState.Queued;
+  /**
+   * Queued: when it was queued (`performance.now()`); sent: how long it waited for a worker, ms. (One number, not
+   * two: each costs a box of its own. A task queued again after its worker died counts the time it waits again.)
+   */
+  time: number;
+  readonly #resolve: (value: unknown) => void;
+  #extras: TaskExtras | undefined;
+
+  constructor(id: number, fnId: number, kind: TaskKind, payload: unknown[], resolve: (value: unknown) => void, timeout: number | undefined, retries: number) {
+    this.id = id;
+    this.fnId = fnId;
+    this.kind = kind;
+    this.payload = payload;
+    this.time = performance.now();
+    this.#resolve = resolve;
+    this.#extras = timeout === undefined && retries === 0 ? undefined : { timeout, retriesLeft: retries, cleanup: undefined };
+  }
+
+  get settled(): boolean {
+    return this.state === TaskState.Settled;
+  }
+
+  /** ms it may run (undefined: no limit). */
+  get timeout(): number | undefined {
+    return this.#extras?.timeout;
+  }
+
+  /**
+   * It has a timeout or an abort signal: the pool must know exactly when it runs (see {@link WATCHED}), and
+   * an eager dispatch does not send it (see Pool's `#dispatch`).
+   */
+  get watched(): boolean {
+    const extras = this.#extras;
+    return extras !== undefined && (extras.timeout !== undefined || extras.cleanup !== undefined);
+  }
+
+  /** `cleanup` removes its abort listener; it runs when the task settles. */
+  watchAbort(cleanup: () => void): void {
+    (this.#extras ??= { timeout: undefined, retriesLeft: 0, cleanup: undefined }).cleanup = cleanup;
+  }
+
+  /** Uses up one of its retries, if it has one left: then it runs again. */
+  retry(): boolean {
+    const extras = this.#extras;
+    if (extras === undefined || extras.retriesLeft <= 0) return false;
+    extras.retriesLeft--;
+    return true;
+  }
+
+  /** Taken by a worker at `now`: returns how long it waited, ms. */
+  markSent(now: number): number {
+    this.state = TaskState.Sent;
+    return (this.time = now - this.time);
+  }
+
+  /** Back in the queue (its worker died before running it, or while it ran and it has retries). */
+  markQueued(now: number): void {
+    if (this.state !== TaskState.Sent) return;
+    this.state = TaskState.Queued;
+    this.time = now - this.time; // as if queued as long ago as it had waited
+  }
+
+  /** Resolves with `value` (`ok`) or rejects with it, once: false when it had settled already. */
+  settle(ok: boolean, value: unknown): boolean {
+    if (this.state === TaskState.Settled) return false;
+    this.state = TaskState.Settled;
+    this.#extras?.cleanup?.();
+    this.#resolve(ok ? value : new Rejection(value));
+    return true;
+  }
+}
 
 /** The wire form of tasks (see {@link TaskList}). */
 export function taskList(tasks: Task[]): TaskList {
@@ -47,7 +146,7 @@ export function taskList(tasks: Task[]): TaskList {
     const payload = task.payload;
     list[at++] = task.id;
     list[at++] = task.fnId;
-    list[at++] = isWatched(task) ? task.kind + WATCHED : task.kind;
+    list[at++] = task.watched ? task.kind + WATCHED : task.kind;
     if (task.kind === TaskKind.Call) {
       list[at++] = payload.length;
       for (let i = 0; i < payload.length; i++) list[at++] = payload[i];
