@@ -29,14 +29,20 @@ export interface InterleaveOptions {
   reps: number;
   /** Called after each kept round (progress output). */
   onRound?: (round: number) => void;
+  /**
+   * Round r starts at contestant r (mod their number): each follows every other in turn. For contestants of very
+   * different sizes, where the one that follows a large one pays for the garbage it left.
+   */
+  rotate?: boolean;
 }
 
-/** Runs every contestant once per round, in the same order, `warmup + reps` rounds. */
+/** Runs every contestant once per round, in the same order (or rotated), `warmup + reps` rounds. */
 export async function interleave(contestants: Contestant[], options: InterleaveOptions): Promise<Samples> {
   const samples: Samples = {};
   for (const c of contestants) samples[c.name] = {};
   for (let round = 0; round < options.warmup + options.reps; round++) {
-    for (const c of contestants) {
+    for (let i = 0; i < contestants.length; i++) {
+      const c = contestants[(i + (options.rotate ? round : 0)) % contestants.length]!;
       const result = await c.run();
       if (round < options.warmup) continue;
       for (const [metric, value] of Object.entries(result)) (samples[c.name]![metric] ??= []).push(value);
