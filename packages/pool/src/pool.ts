@@ -31,7 +31,7 @@ import { chunked, collectOrdered, defaultChunksize, type ImapOptions } from './m
 import { ResultIterator } from './result-iterator.js';
 import { Samples, type PoolStats } from './pool-stats.js';
 import { Msg, TaskKind, type FromWorker, type TaskDone, type ToWorker } from './protocol.js';
-import { Task, TaskState, type TaskOptions } from './task.js';
+import { isSettled, isWatched, markQueued, markSent, newTask, retry, settle, timeoutOf, TaskState, watchAbort, type Task, type TaskOptions } from './task.js';
 import { poolWorker } from './worker.js';
 import { WorkerSlot } from './worker-slot.js';
 
@@ -389,7 +389,7 @@ export class Pool extends EventEmitter {
     let inflight = 0;
     let busy = 0;
     for (const worker of this.#workers) {
-      const held = worker.inflight.filter((task) => !task.settled).length;
+      const held = worker.inflight.filter((task) => !isSettled(task)).length;
       inflight += held;
       if (held > 0) busy++;
     }
@@ -423,7 +423,7 @@ export class Pool extends EventEmitter {
   #requeue(tasks: Task[]): void {
     if (tasks.length === 0) return;
     const now = performance.now();
-    for (const task of tasks) task.markQueued(now);
+    for (const task of tasks) markQueued(task, now);
     this.#queue.splice(this.#queueHead, 0, ...tasks);
   }
 
@@ -456,16 +456,16 @@ export class Pool extends EventEmitter {
     const timeout = options.timeout ?? this.#options.taskTimeout;
     const retries = options.retries ?? this.#options.retries;
     const promise = new Promise(capture);
-    const task = new Task(++this.#nextTaskId, fnId, kind, payload, captured.resolve, timeout, retries);
+    const task = newTask(++this.#nextTaskId, fnId, kind, payload, captured.resolve, timeout, retries);
     if (signal) {
       const onAbort = () => this.#abort(task, new AbortError(call, signal.reason));
       try {
         signal.addEventListener('abort', onAbort, { once: true });
       } catch (error) {
-        task.settle(false, error); // not an AbortSignal: the call fails, as any bad argument does
+        settle(task, false, error); // not an AbortSignal: the call fails, as any bad argument does
         return promise;
       }
-      task.watchAbort(() => signal.removeEventListener('abort', onAbort));
+      watchAbort(task, () => signal.removeEventListener('abort', onAbort));
     }
     this.#queue.push(task);
     this.#outstanding++;
@@ -574,11 +574,11 @@ export class Pool extends EventEmitter {
         }
         // An eager batch (see #submit) holds no task with a timeout or abort signal: its timer would start, or an abort
         // would kill its worker, while the caller's code still runs and its result cannot be read. The next dispatch sends it.
-        if (eager && this.#queued > 0 && this.#queue[this.#queueHead]!.watched) break;
+        if (eager && this.#queued > 0 && isWatched(this.#queue[this.#queueHead]!)) break;
         const task = this.#shift();
         if (!task) break;
-        if (task.settled) continue;
-        this.#waitTimes.add(task.markSent(now));
+        if (isSettled(task)) continue;
+        this.#waitTimes.add(markSent(task, now));
         batch.push(task);
         room--;
       }
@@ -746,18 +746,19 @@ export class Pool extends EventEmitter {
     const head = worker.running;
     if (head === worker.headTask) return;
     worker.clearHeadTimer();
-    if (!head || head.timeout === undefined) return;
+    const timeout = head && timeoutOf(head);
+    if (!head || timeout === undefined) return;
     worker.headTask = head;
     worker.headTimer = setTimeout(() => {
       if (worker.running !== head) return;
-      this.#endRunning(worker, head, new TimeoutError(`Pool task ${head.id} (${this.#functionNames[head.fnId] || 'anonymous'})`, head.timeout!));
-    }, head.timeout);
+      this.#endRunning(worker, head, new TimeoutError(`Pool task ${head.id} (${this.#functionNames[head.fnId] || 'anonymous'})`, timeout));
+    }, timeout);
     worker.headTimer.unref();
   }
 
   /** A task asked to stop: dropped if queued; skipped by its worker if waiting there; its worker killed if running. */
   #abort(task: Task, error: Error): void {
-    if (task.settled) return;
+    if (isSettled(task)) return;
     for (const worker of this.#workers) {
       if (!worker.inflight.includes(task)) continue;
       if (worker.running === task) return this.#endRunning(worker, task, error);
@@ -795,7 +796,7 @@ export class Pool extends EventEmitter {
     if (worker.journal !== undefined) rmSync(worker.journal, { force: true });
     this.#removeJournalDir();
     const { pid, exitCode, signalCode } = worker.process;
-    const held = worker.inflight.filter((task) => !task.settled);
+    const held = worker.inflight.filter((task) => !isSettled(task));
     worker.inflight.length = 0;
     const planned = (worker.retiring && held.length === 0) || worker.killedFor !== undefined;
     // A listener may submit tasks; sent eagerly (see #submit), they would go out ahead of the ones requeued below.
@@ -829,7 +830,7 @@ export class Pool extends EventEmitter {
       this.#counts.crashed++;
       const [running, ...waiting] = held;
       this.#requeue(waiting);
-      if (running!.retry()) {
+      if (retry(running!)) {
         this.#counts.retried++;
         this.#requeue([running!]);
       } else {
@@ -861,7 +862,7 @@ export class Pool extends EventEmitter {
 
   #settle(task: Task, ok: boolean, value: unknown): void {
     const waitMs = task.state === TaskState.Sent ? task.time : undefined;
-    if (!task.settle(ok, value)) return;
+    if (!settle(task, ok, value)) return;
     this.#outstanding--;
     if (ok) this.#counts.completed++;
     else {

@@ -8,7 +8,7 @@
 import type { Connection } from '@multiproc/pipe';
 import type { Process } from '@multiproc/process';
 import { Msg, type FromWorker, type ToWorker } from './protocol.js';
-import { taskList, type Task } from './task.js';
+import { isSettled, taskList, type Task } from './task.js';
 
 /** What `send()` returns when the batch was written in the call. */
 const SENT = Promise.resolve();
@@ -53,7 +53,7 @@ export class WorkerSlot {
   /** The task it is running now (the oldest unsettled one it holds), if any. */
   get running(): Task | undefined {
     const inflight = this.inflight;
-    for (let i = 0; i < inflight.length; i++) if (!inflight[i]!.settled) return inflight[i];
+    for (let i = 0; i < inflight.length; i++) if (!isSettled(inflight[i]!)) return inflight[i];
     return undefined;
   }
 
