@@ -45,6 +45,6 @@ export interface PoolStats {
   retried: number;
   /** Task run time in the worker, ms. */
   runTime: { mean: number; p99: number };
-  /** Time from submission until a worker took the task, ms. */
+  /** Time from submission until a worker took the task, ms (a task sent again after its worker died: its waits in the queue, added). */
   waitTime: { mean: number; p99: number };
 }

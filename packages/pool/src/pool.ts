@@ -117,7 +117,7 @@ const CORES = cpuCount();
 
 /**
  * Where `new Promise(capture)` leaves its resolve function: one executor for every task, not a closure each. (Only
- * resolve: a task rejects through it, see `Task.settle`.)
+ * resolve: a task rejects through it, see `settle` in task.ts.)
  */
 const captured: { resolve: (value: unknown) => void } = { resolve: () => {} };
 const capture = (resolve: (value: unknown) => void): void => {

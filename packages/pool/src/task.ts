@@ -59,8 +59,7 @@ class Rejection {
  * See the module comment. An object literal made by {@link newTask}, not a class instance, with functions beside
  * it: V8 tracks where a literal is made, sees that nearly every task survives the young generation, and then makes
  * them in the old one at once (pretenuring), where a class instance is always made young and copied out. A burst of
- * 1 000 000 no-op tasks on 2 workers: 61-62 scavenges as literals, 82-85 as class instances, 0.7 against 0.9 µs of
- * scavenging per task.
+ * 1 000 000 no-op tasks on 2 workers: 62-71 scavenges as literals, 83-92 as class instances (docs/architecture.md).
  */
 export interface Task {
   readonly id: number;
