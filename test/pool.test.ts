@@ -435,6 +435,29 @@ describe('Pool failures', () => {
     assert.ok(pulled <= 50 + 4 * 5 + 5, `pulled ${pulled} items for 50 results`);
   });
 
+  it('imap refills its look-ahead half at a time (the chunks go out together), never below a chunk per worker', async () => {
+    await using pool = new Pool({ processes: 2 });
+    for (const [buffersize, step] of [
+      [8, 4],
+      [3, 1],
+    ] as const) {
+      let pulled = 0;
+      function* counted() {
+        for (let n = 0; n < 40; n++) {
+          pulled++;
+          yield n;
+        }
+      }
+      // Items pulled from the input by the time each result is handed out: it grows only by `step` chunks at a time.
+      const pulledAt: number[] = [];
+      for await (const _ of pool.imap(double, counted(), { chunksize: 1, buffersize })) pulledAt.push(pulled);
+      assert.equal(pulledAt.length, 40);
+      const steps = new Set(pulledAt.slice(1).map((p, i) => p - pulledAt[i]!).filter((d) => d > 0));
+      assert.deepEqual([...steps], [step], `buffersize ${buffersize}: pulled ${pulledAt.join(' ')}`);
+      assert.ok(Math.max(...pulledAt.map((p, i) => p - (i + 1))) <= buffersize, 'never more than buffersize chunks ahead of those taken');
+    }
+  });
+
   it('events and stats report workers and tasks', async () => {
     const starts: number[] = [];
     const errors: unknown[] = [];
