@@ -10,8 +10,7 @@
  */
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InvalidArgumentError } from '@multiproc/wire';
-import { exportedName, importedFrom, type ExportCandidate } from './module-scan.js';
+import { exportedName, importedFrom, InvalidArgumentError, type ExportCandidate } from '@multiproc/wire';
 import type { FunctionRef } from './protocol.js';
 
 /** Where a target is exported: a URL string, a `URL`, an absolute path, or `import.meta`. */

@@ -1,9 +1,10 @@
 /**
- * Reads a module's source text to tell how a function can be found again in a
- * child: does the module export it (under which name), or import it (from
- * where)? A light, text-level look — no module is evaluated. When it guesses
- * wrong the child falls back to the function's source, and when that fails too
- * the error says to pass `module` explicitly.
+ * Reads a module's source text to tell how a function or class can be found
+ * again in another process: does the module export it (under which name), or
+ * import it (from where)? A light, text-level look — no module is evaluated.
+ * Used for a Process target (when it guesses wrong the child falls back to the
+ * function's source, and when that fails too the error says to pass `module`)
+ * and for a class whose instances cross by reference (class-ref.ts).
  *
  * @module
  */
@@ -11,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** A place to import a function from. */
+/** @internal A place to import a function or class from. */
 export interface ExportCandidate {
   module: string;
   exportName: string;
@@ -46,7 +47,7 @@ function listEntries(list: string): Array<{ local: string; external: string }> {
     });
 }
 
-/** The name under which `moduleUrl` exports its local binding `name`, if it visibly does. */
+/** @internal The name under which `moduleUrl` exports its local binding `name`, if it visibly does. */
 export function exportedName(moduleUrl: string, name: string): string | undefined {
   const text = sourceOf(moduleUrl);
   if (!text || !name) return undefined;
@@ -67,7 +68,7 @@ export function exportedName(moduleUrl: string, name: string): string | undefine
   return undefined;
 }
 
-/** Modules that `moduleUrl` imports `name` from, resolved to URLs, with the export to take. */
+/** @internal Modules that `moduleUrl` imports `name` from, resolved to URLs, with the export to take. */
 export function importedFrom(moduleUrl: string, name: string): ExportCandidate[] {
   const text = sourceOf(moduleUrl);
   if (!text || !name) return [];
