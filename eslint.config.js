@@ -17,8 +17,8 @@ export default tseslint.config(
     },
   },
   {
-    // The consumer test's CommonJS programs: require() is what they test.
-    files: ['test/consumer/programs/**/*.cjs', 'test/consumer/programs/**/*.cts'],
+    // CommonJS files (the consumer test's programs, test fixtures): require() is what they test.
+    files: ['test/consumer/programs/**/*.cjs', 'test/consumer/programs/**/*.cts', 'test/fixtures/**/*.cjs', 'packages/*/test/fixtures/**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

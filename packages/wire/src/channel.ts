@@ -18,6 +18,7 @@ import { Codec, type EncodedInPlace } from './codec.js';
 import { copyBytes } from './copy-bytes.js';
 import { swapDecodeContext, swapEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
 import { RequireModules, ResetCodec } from './required-modules.js';
+import { importRequiredModule } from './class-ref.js';
 import { ChannelClosedError, FrameDecodeError, FrameTooLargeError, type MultiprocError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, PLACE_HEAD_BYTES } from './frame-decoder.js';
 import { readInto } from './read-into.js';
@@ -887,7 +888,7 @@ export class Channel<In = unknown, Out = unknown> {
   #importThenResume(modules: string[]): void {
     const held: Buffer[] = [];
     this.#held = held;
-    Promise.all(modules.map((module) => import(module))).then(
+    Promise.all(modules.map(importRequiredModule)).then(
       () => {
         this.#held = undefined;
         for (let i = 0; i < held.length && !this.#closed; i++) {

@@ -7,7 +7,8 @@
  *
  * What round-trips: JSON values, `undefined`, `Date`, `Map` (any keys), `Set`,
  * `BigInt`, `Buffer` and typed arrays, `RegExp`, cycles, Errors (see
- * error-codec.ts), and every class registered with `registerPassable`.
+ * error-codec.ts), every class registered with `registerPassable`, and
+ * instances of classes exported from a module, by reference (class-ref.ts).
  * (`-0` arrives as `0`: msgpack writes it as the integer 0.)
  *
  * @module
@@ -16,6 +17,7 @@
 // extension, which cost a child ~10 ms of boot time (docs/benchmarks.md), for no gain on small messages.
 import { addExtension, Packr, REUSE_BUFFER_MODE, Unpackr } from 'msgpackr/pack';
 import type { Options } from 'msgpackr';
+import './class-ref.js';
 import { decodeError, encodeError, registerErrorClass, type EncodedError } from './error-codec.js';
 import {
   AbortError,
@@ -123,7 +125,7 @@ export class Codec {
     if (cause instanceof MultiprocError) return cause;
     return new EncodeError(
       `cannot send this value to another process: ${(cause as Error).message}. ` +
-        'Functions, symbols and class instances do not cross process boundaries unless registered with registerPassable().',
+        'Functions and symbols do not cross process boundaries.',
       { cause },
     );
   }

@@ -1,10 +1,15 @@
 /**
  * Errors cross process boundaries as real errors: the same class where this
- * process knows it (built-ins, multiproc's coded errors, registered classes),
- * with the sender's `name`, `message`, `stack`, `code`, `cause` and own fields.
+ * process knows it (built-ins, multiproc's coded errors, registered classes,
+ * and any error class exported from a module, found by reference as class
+ * instances are: class-ref.ts), with the sender's `name`, `message`, `stack`,
+ * `code`, `cause` and own fields. An error of a class that cannot be found
+ * again (not exported) still crosses, as the nearest class the receiver knows
+ * by name, else `Error`: an error is never lost for want of its class.
  *
  * @module
  */
+import { classReference, referencedClass } from './class-ref.js';
 import { MultiprocError } from './errors.js';
 
 /** The wire form of an Error. */
@@ -20,6 +25,8 @@ export interface EncodedError {
   hasCause: boolean;
   /** AggregateError's inner errors. */
   errors?: unknown[];
+  /** Where its class is exported, for a class the receiver may not know by name: module URL, then export name. */
+  ref?: [module: string, exportName: string];
 }
 
 /** A class of errors that `registerErrorClass` can rebuild on the receiving side. */
@@ -63,12 +70,22 @@ export function encodeError(error: Error): EncodedError {
   };
   if (encoded.hasCause) encoded.cause = error.cause;
   if (error instanceof AggregateError) encoded.errors = error.errors;
+  const Class = (Object.getPrototypeOf(error) as { constructor?: unknown } | null)?.constructor;
+  if (typeof Class === 'function' && knownClasses.get(Class.name) !== Class) {
+    const reference = classReference(Class);
+    if (typeof reference !== 'string') encoded.ref = reference;
+  }
   return encoded;
+}
+
+function errorClass(Class: Function | undefined): ErrorClass | undefined {
+  return Class && (Class === Error || Class.prototype instanceof Error) ? (Class as ErrorClass) : undefined;
 }
 
 /** Rebuilds an Error from its wire form, as the most specific class this process knows. */
 export function decodeError(encoded: EncodedError): Error {
   const Class =
+    (encoded.ref && errorClass(referencedClass(encoded.ref[0], encoded.ref[1]))) ??
     (encoded.className === undefined ? undefined : knownClasses.get(encoded.className)) ??
     knownClasses.get(encoded.name) ??
     knownClasses.get(String(encoded.fields['name'])) ??

@@ -16,10 +16,14 @@ export const BULK_EXT = 13;
 export const REQUIRE_MODULES_EXT = 15;
 /** A Channel control frame: the sender restarted its encoder; restart the decoder (required-modules.ts). */
 export const RESET_CODEC_EXT = 14;
+/** An instance of a class exported from a module, crossing by reference (class-ref.ts). */
+export const CLASS_EXT = 12;
+/** An instance of a class registered with `registerPassable` without a type code: its registration is named (passable.ts). */
+export const NAMED_PASSABLE_EXT = 11;
 /** First type code of the range multiproc packages use for their passable objects (Queue, Lock, Pipe ends…). */
 export const FIRST_INTERNAL_EXT = 2;
 /** Last type code of the range for multiproc's passable objects. */
-export const LAST_INTERNAL_EXT = 12;
+export const LAST_INTERNAL_EXT = 10;
 /** First type code open to users' passable classes. */
 export const FIRST_USER_EXT = 16;
 /** Last type code open to users' passable classes. */
