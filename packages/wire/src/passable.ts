@@ -10,13 +10,18 @@
  */
 import { addExtension } from 'msgpackr/pack';
 import { InvalidArgumentError } from './errors.js';
-import { FIRST_INTERNAL_EXT, FIRST_USER_EXT, LAST_INTERNAL_EXT, LAST_USER_EXT } from './extension-types.js';
+import { FIRST_INTERNAL_EXT, FIRST_USER_EXT, LAST_INTERNAL_EXT, LAST_USER_EXT, NAMED_PASSABLE_EXT } from './extension-types.js';
 import { noteRequiredModule } from './encode-context.js';
+import { ProtocolError } from './errors.js';
 
 /** How to pass instances of one class between processes. */
 export interface PassableType<T, Data> {
-  /** msgpack extension type code: 16–63 for users (2–15 are multiproc's own). */
-  type: number;
+  /**
+   * msgpack extension type code: 16–63 for users (2–10 are multiproc's own). Optional: without one, the
+   * registration is named by the class's name and `module` (a few bytes more per instance), so every
+   * process that registers the class finds it, whatever order it registered its classes in.
+   */
+  type?: number | undefined;
   /** The class; instances of it (and of subclasses that are not registered themselves) use this entry. */
   Class: abstract new (...args: never[]) => T;
   /** Turns an instance into plain, encodable data (which may itself contain passable objects). */
@@ -32,18 +37,26 @@ export interface PassableType<T, Data> {
   module?: string | undefined;
 }
 
-const byType = new Map<number, PassableType<unknown, unknown>>();
+type Registered = PassableType<unknown, unknown> & { key: number | string };
+
+/** Registrations by type code, or (registered without one) by name: see {@link PassableType.type}. */
+const registered = new Map<number | string, Registered>();
 
 /**
- * Registers a class whose instances can be passed to other processes.
+ * Registers a class whose instances can be passed to other processes, encoded as you say.
  * Call it at module scope of the module that defines the class, so every
  * process that can receive one has registered it before it decodes one.
  *
- * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when the type code is out of range or taken by another class.
+ * An exported class needs no registration: its instances cross by reference, with their own
+ * fields (see the codec). Register a class to choose its encoding: state in `#private` fields,
+ * a handle, a compact form.
+ *
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when the type code is out of range or taken by another class,
+ * or (without a type code) another class of the same name and module is registered.
  * @example
  * ```ts
- * class Point { constructor(public x: number, public y: number) {} }
- * registerPassable({ type: 16, Class: Point, encode: (p) => [p.x, p.y], decode: ([x, y]) => new Point(x, y) });
+ * class Point { #x; #y; constructor(x: number, y: number) { this.#x = x; this.#y = y; } get x() { return this.#x; } get y() { return this.#y; } }
+ * registerPassable({ Class: Point, encode: (p) => [p.x, p.y], decode: ([x, y]) => new Point(x, y), module: import.meta.url });
  * ```
  */
 export function registerPassable<T, Data>(definition: PassableType<T, Data>): void {
@@ -62,20 +75,25 @@ export function registerInternalPassable<T, Data>(definition: PassableType<T, Da
 
 function registerPassableType<T, Data>(definition: PassableType<T, Data>, low: number, high: number): void {
   const { type, Class } = definition;
-  if (!Number.isInteger(type) || type < low || type > high) {
+  if (type !== undefined && (!Number.isInteger(type) || type < low || type > high)) {
     throw new InvalidArgumentError(
-      `registerPassable(): type must be an integer from ${low} to ${high}, got ${String(type)}.`,
+      `registerPassable(): type must be an integer from ${low} to ${high}, got ${String(type)}; or leave it out and a name is used.`,
     );
   }
-  const existing = byType.get(type);
+  const key = type ?? (definition.module ? `${Class.name} ${definition.module}` : Class.name);
+  const existing = registered.get(key);
   if (existing) {
     if (existing.Class === Class) return;
     throw new InvalidArgumentError(
-      `registerPassable(): type ${type} is already taken by ${existing.Class.name}; choose another code for ${Class.name}.`,
+      typeof key === 'number'
+        ? `registerPassable(): type ${type} is already taken by ${existing.Class.name}; choose another code for ${Class.name}.`
+        : `registerPassable(): another class named ${Class.name} is registered${definition.module ? ` by ${definition.module}` : ''}; ` +
+            'give one a type code, or (different modules) pass module: import.meta.url.',
     );
   }
-  byType.set(type, definition as PassableType<unknown, unknown>);
-  addPassableExtension(definition);
+  const entry = Object.assign({}, definition, { key }) as Registered;
+  registered.set(key, entry);
+  addPassableExtension(entry);
   // msgpackr tries the extension added last first, and matches subclasses too: re-add the
   // registered subclasses of Class (ancestors before descendants) so each instance still
   // uses the entry of its own most specific registered class.
@@ -84,20 +102,45 @@ function registerPassableType<T, Data>(definition: PassableType<T, Data>, low: n
     for (let p: unknown = C.prototype; p; p = Object.getPrototypeOf(p)) n++;
     return n;
   };
-  [...byType.values()]
+  [...registered.values()]
     .filter((other) => other.Class.prototype instanceof Class)
     .sort((a, b) => depth(a.Class) - depth(b.Class))
     .forEach(addPassableExtension);
 }
 
-function addPassableExtension<T, Data>(definition: PassableType<T, Data>): void {
+function addPassableExtension(entry: Registered): void {
+  const { key } = entry;
+  if (typeof key === 'number') {
+    addExtension({
+      Class: entry.Class as unknown as new () => unknown,
+      type: key,
+      write: (value: unknown) => {
+        noteRequiredModule(entry.module);
+        return entry.encode(value);
+      },
+      read: (data: unknown) => entry.decode(data),
+    });
+    return;
+  }
   addExtension({
-    Class: definition.Class as unknown as new () => T,
-    type: definition.type,
-    write: (value: T) => {
-      noteRequiredModule(definition.module);
-      return definition.encode(value);
+    Class: entry.Class as unknown as new () => unknown,
+    type: NAMED_PASSABLE_EXT,
+    write: (value: unknown) => {
+      noteRequiredModule(entry.module);
+      return [key, entry.encode(value)];
     },
-    read: (data: Data) => definition.decode(data),
+    read: readNamed,
   });
+}
+
+/** Decodes an instance of a class registered without a type code: `[name, data]`. */
+function readNamed(named: unknown): unknown {
+  const entry = Array.isArray(named) && typeof named[0] === 'string' ? registered.get(named[0]) : undefined;
+  if (!entry) {
+    throw new ProtocolError(
+      `an instance of a passable class registered as ${JSON.stringify(Array.isArray(named) ? named[0] : named)} arrived, ` +
+        'but this process has not registered it: give the registration its module (module: import.meta.url) so the receiver imports it first.',
+    );
+  }
+  return entry.decode((named as unknown[])[1]);
 }
