@@ -6,6 +6,7 @@
  */
 import { TargetNotFoundError } from './errors.js';
 import type { FunctionRef } from './protocol.js';
+import { targetLabel } from './target-label.js';
 
 /** Names a source-evaluated function may use besides globals. */
 export type SourceScope = Record<string, unknown>;
@@ -34,7 +35,7 @@ export async function loadFunction(ref: FunctionRef, scope: SourceScope): Promis
     } catch (cause) {
       if ((cause as { code?: string }).code === 'ERR_PROCESS_BOOTSTRAP') throw cause;
       if (!ref.source) {
-        throw new TargetNotFoundError(`could not import ${module} to find target '${ref.name}': ${(cause as Error).message}`, { cause });
+        throw new TargetNotFoundError(`could not import ${module} to find ${targetLabel(ref)}: ${(cause as Error).message}`, { cause });
       }
       misses.push(`${module} could not be imported (${(cause as Error).message})`);
       continue;
@@ -44,7 +45,7 @@ export async function loadFunction(ref: FunctionRef, scope: SourceScope): Promis
     misses.push(`${module} has no exported function '${exportName}'`);
   }
   if (ref.source) return { fn: evaluateSource(ref, scope, misses), fromSource: true };
-  throw new TargetNotFoundError(`target '${ref.name}' was not found: ${misses.join('; ')}.`);
+  throw new TargetNotFoundError(`${targetLabel(ref)} was not found: ${misses.join('; ')}.`);
 }
 
 function evaluateSource(ref: FunctionRef, scope: SourceScope, misses: string[]): Function {
@@ -66,7 +67,7 @@ function evaluateSource(ref: FunctionRef, scope: SourceScope, misses: string[]):
     }
   }
   throw new TargetNotFoundError(
-    `target '${ref.name || 'anonymous'}' could not be rebuilt from its source${where}. ` +
+    `${targetLabel(ref)} could not be rebuilt from its source${where}. ` +
       'Export it from its module (the child then imports it), or pass `module` to say where it is exported.',
     { cause: lastError },
   );
@@ -80,7 +81,7 @@ export function explainSourceError(error: unknown, ref: FunctionRef, evaluatedFr
   if (!evaluatedFromSource || !(error instanceof ReferenceError)) return error;
   const missing = /^(\S+) is not defined/.exec(error.message)?.[1] ?? 'a name';
   return new TargetNotFoundError(
-    `target '${ref.name || 'anonymous'}' was sent to the child by its source, because ` +
+    `${targetLabel(ref)} was sent to the child by its source, because ` +
       `${ref.callerModule ?? 'its module'} does not export it, and its source uses ${missing}, which the child does not have ` +
       '(an import or a variable of the parent module). Export the function from its module so the child imports it, ' +
       'or make it self-contained.',
