@@ -13,6 +13,7 @@ import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { inspect } from 'node:util';
 import {
+  checkTimeout,
   InvalidArgumentError,
   InvalidStateError,
   ProtocolError,
@@ -30,6 +31,7 @@ import { BootstrapError } from './errors.js';
 import { handleSender, receiveHandles } from './handle-passing.js';
 import { trackChild, untrackChild } from './exit-hooks.js';
 import type { ChildMessage, ParentMessage, TargetSpec } from './protocol.js';
+import { checkOptionsObject, refusePositionalTarget } from './python-habits.js';
 import { runtimeState } from './runtime-state.js';
 import { forkChild, type SpawnOptions } from './spawn.js';
 import { describeFunction, type ModuleLocation } from './target-ref.js';
@@ -112,10 +114,13 @@ export class Process<Args extends unknown[] = any[]> {
    *
    * @param options - `target`, `args`, `name` (@default "Process-N"), `daemon` (@default the parent's),
    *   `module`, `exportName`, and the spawn options `execArgv`, `env`, `cwd` ({@link ProcessOptions}).
-   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when options is not an object, `target` is
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when options is not an object (Python's
+   *   `Process(work, [1])` is told to write `new Process({ target: work, args: [1] })`), `target` is
    *   neither a function nor a name, or `args` is not an array.
    */
   constructor(options: ProcessOptions<Args> = {}) {
+    // eslint-disable-next-line prefer-rest-params -- Python's Process(target, args): the second argument is in the message
+    if (typeof options === 'function') refusePositionalTarget(options, arguments[1]);
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(`new Process(): options must be an object, got ${String(options)}.`);
     }
@@ -258,10 +263,15 @@ export class Process<Args extends unknown[] = any[]> {
    * Waits for the child to exit. With `timeout`, resolves when it runs out even
    * if the child is still alive (then `exitCode` is still null), as Python does.
    *
+   * @param options - `timeout` in **milliseconds** (Python's `p.join(0.1)` is `p.join({ timeout: 100 })`), `signal`.
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a number in place of the options (Python's seconds),
+   *   or a bad `timeout`.
    * @throws {InvalidStateError} `ERR_INVALID_STATE` when the process was not started, or is the current process.
    * @throws {AbortError} `ERR_ABORTED` when `signal` aborts.
    */
   async join(options?: BlockingOptions): Promise<void> {
+    checkOptionsObject('Process.join', options);
+    checkTimeout('Process.join()', options?.timeout);
     if (this.#state === 'initial' || this.#state === 'self') {
       throw new InvalidStateError(
         `Process.join(): ${this.#name} ${this.#state === 'self' ? 'is the current process and cannot join itself' : 'has not been started; call start() first'}.`,
@@ -288,7 +298,7 @@ export class Process<Args extends unknown[] = any[]> {
 
   /**
    * Asks the child to stop with SIGTERM, then SIGKILLs it if it is still alive
-   * after `graceMs` (@default 3000). Does nothing if it has exited. Does not
+   * after `graceMs` milliseconds (@default 3000; `terminate(500)` is refused: write `terminate({ graceMs: 500 })`). Does nothing if it has exited. Does not
    * wait: `join()` does. Objects the child held are then handled as for any
    * death (its locks released with `ownerDied`, its queue receipts returned).
    *
@@ -300,6 +310,7 @@ export class Process<Args extends unknown[] = any[]> {
    * ```
    */
   terminate(options: TerminateOptions = {}): void {
+    checkOptionsObject('Process.terminate', options, 'graceMs');
     const grace = options.graceMs ?? DEFAULT_GRACE_MS;
     if (!this.#signal('terminate', 'SIGTERM')) return;
     clearTimeout(this.#killTimer);
