@@ -4,6 +4,7 @@
  * @module
  */
 import { MultiprocError, registerErrorClass, type MultiprocErrorOptions } from '@multiproc/wire';
+import { guardAdvice } from './guard-advice.js';
 
 /**
  * `ERR_PROCESS_BOOTSTRAP`: a child tried to start a process while it was still
@@ -12,12 +13,13 @@ import { MultiprocError, registerErrorClass, type MultiprocErrorOptions } from '
  * RuntimeError for the same mistake).
  */
 export class BootstrapError extends MultiprocError {
-  constructor(options?: MultiprocErrorOptions) {
+  /** @param module - the module that starts processes unguarded: the advice is written in its module system. */
+  constructor(module?: string, options?: MultiprocErrorOptions) {
     super(
       'ERR_PROCESS_BOOTSTRAP',
       'Process.start() was called while this child was still importing the module that defines its target. ' +
         'That module starts processes at its top level, so every child would start another one. ' +
-        "Guard the code that starts processes: `if (isMainModule(import.meta)) { … }` (import isMainModule from '@multiproc/process').",
+        guardAdvice(module),
       options,
     );
   }

@@ -210,7 +210,7 @@ export class Process<Args extends unknown[] = any[]> {
       throw new InvalidStateError(`Process.start(): cannot start ${this.#name}: ${why}.`);
     }
     const state = runtimeState();
-    if (state.bootstrapping) throw new BootstrapError();
+    if (state.bootstrapping) throw new BootstrapError(this.#caller);
     const target = this.#targetSpec();
     const { child, socket } = forkChild(this.#spawnOptions);
     const peer = runtime().attach(socket, child.pid!, {
