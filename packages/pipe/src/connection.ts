@@ -399,7 +399,7 @@ export class Connection<T = unknown> implements HasWaitable {
 
   /**
    * Whether a value (or end of file) is ready to be received, waiting up to `timeout` ms for one.
-   * @param timeout - ms to wait; 0 answers at once. @default 0
+   * @param timeout - **milliseconds** to wait (Python's `poll(0.5)` is `poll(500)`); 0 answers at once. @default 0
    */
   async poll(timeout = 0): Promise<boolean> {
     this.#check('poll', this.readable);

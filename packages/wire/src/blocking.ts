@@ -7,7 +7,10 @@ import { AbortError, InvalidArgumentError, TimeoutError } from './errors.js';
 
 /** Options every blocking call accepts. */
 export interface BlockingOptions {
-  /** Milliseconds to wait at most; `undefined` or `Infinity` waits for ever. */
+  /**
+   * **Milliseconds** to wait at most (Python's timeouts are seconds: its `timeout=0.1` is `{ timeout: 100 }` here,
+   * and `{ timeout: 0.1 }` is a tenth of a millisecond); `undefined` or `Infinity` waits for ever.
+   */
   timeout?: number | undefined;
   /** Aborts the wait; the call rejects with `ERR_ABORTED` and leaves nothing half-done. */
   signal?: AbortSignal | undefined;
