@@ -338,7 +338,11 @@ export class Process<Args extends unknown[] = any[]> {
     this.#child = undefined;
   }
 
-  /** Makes sure the child is gone: terminates it if it is alive, waits for it, then closes. */
+  /**
+   * Makes sure the child is gone: terminates it if it is alive, waits for it, then closes. What
+   * `await using p = new Process(…)` calls at the end of the block (`await using` runs in TypeScript and
+   * in JavaScript on Node ≥ 24; on Node 20/22 in JavaScript, call it in a `finally`).
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     if (this.#state === 'started') {
       this.terminate();
