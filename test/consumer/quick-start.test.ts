@@ -1,0 +1,132 @@
+// The README's quick start, pasted into a project made by `npm init -y` ("type": "commonjs"), as a new user
+// would: as .mjs (the README's TypeScript without its types), as .mts (run by tsx), and as the README's CommonJS
+// version in a .cjs file; installed once from tarballs made by `npm pack` in each package folder (its prepack step
+// resolves workspace:/catalog:) and once from `pnpm pack`'s. No packed manifest holds a pnpm protocol, and
+// `npm pack` leaves every package.json as it was.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { run } from './run.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { packageManager: string; devDependencies: Record<string, string> };
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+/** The README's first ```ts block (the quick start), and the first ```js block of "In your project" (its CommonJS form). */
+function quickStarts(): { esm: string; cjs: string } {
+  const esm = /^```ts\n([\s\S]*?)^```$/m.exec(readme)?.[1];
+  const section = readme.slice(readme.indexOf('## In your project'));
+  const cjs = /^```js\n([\s\S]*?)^```$/m.exec(section)?.[1];
+  assert.ok(esm && cjs, 'the README has a ```ts quick start and a ```js CommonJS version under "In your project"');
+  return { esm, cjs };
+}
+
+/** `hello world from process <pid>` then `0`, as the README says. */
+function assertGreeted(stdout: string, how: string): void {
+  assert.match(stdout, /^hello world from process \d+\n0\n$/, `${how} printed:\n${stdout}`);
+}
+
+/** package.json inside a tarball. */
+async function packedManifest(tarball: string): Promise<string> {
+  return (await run('tar', ['-xzOf', tarball, 'package/package.json'], root)).stdout;
+}
+
+const packageDirs = (await readdir(join(root, 'packages'))).sort();
+
+describe('the README quick start in a fresh `npm init -y` project, from npm-packed and pnpm-packed tarballs', () => {
+  let dir = '';
+  const tarballs: Record<'npm' | 'pnpm', string[]> = { npm: [], pnpm: [] };
+  const projects: Record<'npm' | 'pnpm', string> = { npm: '', pnpm: '' };
+  const manifestsBefore = new Map<string, string>();
+
+  before(
+    async () => {
+      for (const pkg of packageDirs) {
+        assert.ok(existsSync(join(root, 'packages', pkg, 'dist', 'index.js')), `packages/${pkg} is not built: run \`pnpm build\` first`);
+        manifestsBefore.set(pkg, readFileSync(join(root, 'packages', pkg, 'package.json'), 'utf8'));
+      }
+      dir = await mkdtemp(join(tmpdir(), 'multiproc-quick-start-'));
+      for (const packer of ['npm', 'pnpm'] as const) await mkdir(join(dir, `${packer}-tarballs`));
+      for (const pkg of packageDirs) {
+        await run('npm', ['pack', '--pack-destination', join(dir, 'npm-tarballs')], join(root, 'packages', pkg));
+      }
+      await run('npx', ['-y', rootPackage.packageManager, '--filter', './packages/*', 'pack', '--pack-destination', join(dir, 'pnpm-tarballs')], root);
+      const { esm, cjs } = quickStarts();
+      const mjs = ts.transpileModule(esm, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+      for (const packer of ['npm', 'pnpm'] as const) {
+        const folder = join(dir, `${packer}-tarballs`);
+        tarballs[packer] = (await readdir(folder)).filter((f) => f.endsWith('.tgz')).map((f) => join(folder, f));
+        const project = join(dir, `project-${packer}`);
+        projects[packer] = project;
+        await mkdir(project);
+        await run('npm', ['init', '-y'], project);
+        const tools = packer === 'npm' ? [`tsx@${rootPackage.devDependencies['tsx']}`] : [];
+        await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs[packer], ...tools], project);
+        await writeFile(join(project, 'quick-start.mjs'), mjs);
+        await writeFile(join(project, 'quick-start.mts'), esm);
+        await writeFile(join(project, 'quick-start.cjs'), cjs);
+      }
+    },
+    { timeout: 600_000 },
+  );
+
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('npm pack and pnpm pack make one tarball per package, and no packed package.json holds workspace: or catalog:', async () => {
+    for (const packer of ['npm', 'pnpm'] as const) {
+      assert.equal(tarballs[packer].length, packageDirs.length, `${packer}: ${tarballs[packer].join(', ')}`);
+      for (const tarball of tarballs[packer]) {
+        const manifest = await packedManifest(tarball);
+        assert.doesNotMatch(manifest, /workspace:|catalog:/, `${packer} pack: ${tarball}`);
+        assert.doesNotMatch(manifest, /pack-manifest/, `${packer} pack: ${tarball} keeps no repository-only script`);
+      }
+    }
+  });
+
+  it('npm pack leaves every package.json as it was', () => {
+    for (const pkg of packageDirs) {
+      assert.equal(readFileSync(join(root, 'packages', pkg, 'package.json'), 'utf8'), manifestsBefore.get(pkg), `packages/${pkg}/package.json`);
+      assert.equal(existsSync(join(root, 'packages', pkg, 'package.json.prepack')), false);
+    }
+  });
+
+  it('npm init -y wrote "type": "commonjs", the case the README addresses', () => {
+    const manifest = JSON.parse(readFileSync(join(projects.npm, 'package.json'), 'utf8')) as { type?: string };
+    assert.equal(manifest.type ?? 'commonjs', 'commonjs');
+    assert.match(readme, /"type": "module"/);
+    assert.match(readme, /\.mjs/);
+  });
+
+  for (const packer of ['npm', 'pnpm'] as const) {
+    it(`from ${packer} pack: the quick start as .mjs runs with node`, async () => {
+      assertGreeted((await run(process.execPath, ['quick-start.mjs'], projects[packer])).stdout, `${packer}/.mjs`);
+    });
+
+    it(`from ${packer} pack: the README's CommonJS version as .cjs runs with node (require.main === module as the guard)`, async () => {
+      assertGreeted((await run(process.execPath, ['quick-start.cjs'], projects[packer])).stdout, `${packer}/.cjs`);
+    });
+  }
+
+  it('the quick start as .mts runs with tsx', async () => {
+    assertGreeted((await run(join('node_modules', '.bin', 'tsx'), ['quick-start.mts'], projects.npm)).stdout, '.mts with tsx');
+  });
+
+  it('a CommonJS index.js that forgets the guard: the child says to write require.main === module, not import.meta', async () => {
+    const { cjs } = quickStarts();
+    const unguarded = cjs.replace(/if \(require\.main === module\) \{[^\n]*\n([\s\S]*)\}\s*$/, '$1');
+    assert.doesNotMatch(unguarded, /require\.main/);
+    await writeFile(join(projects.npm, 'index.js'), unguarded);
+    const { stdout, stderr } = await run(process.execPath, ['index.js'], projects.npm).catch((error: Error) => ({ stdout: '', stderr: error.message }));
+    const output = `${stdout}\n${stderr}`;
+    assert.match(output, /ERR_PROCESS_BOOTSTRAP/);
+    assert.match(output, /require\.main === module/);
+    assert.doesNotMatch(output, /import\.meta/);
+  });
+});
