@@ -4,9 +4,8 @@
  * from `__module__` and `__qualname__`.
  *
  * A JavaScript class does not know its module, but V8 does: the inspector
- * reports a function's script (`[[FunctionLocation]]`) and each script's URL.
- * Asked once per class, in this process, through an in-process inspector
- * session (no port is opened; it is connected for the look-up only). The
+ * reports a function's script (`[[FunctionLocation]]`) and each script's URL
+ * (loaded-scripts.ts). Asked once per class. The
  * export name comes from the module itself: `require.cache` for a CommonJS
  * module (exact), the module's source text for an ES module (module-scan.ts).
  *
@@ -14,7 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { Session as InspectorSession } from 'node:inspector';
+import { definingScript } from './loaded-scripts.js';
 import { exportedName } from './module-scan.js';
 
 /** A class found: import `module` and take `exportName`. */
@@ -88,45 +87,4 @@ function exportOf(module: string, Class: Function): string | undefined {
     if ((exports as Record<string, unknown>)[key] === Class) return key;
   }
   return undefined;
-}
-
-const SLOT = Symbol.for('multiproc.classLocation');
-/** Script ids seen so far, with their URLs (ids are stable for a script's life). */
-const scriptUrls = new Map<string, string>();
-
-/** The URL of the script that defines `fn` ('' for code with none), or undefined without an inspector. */
-function definingScript(fn: Function): string | undefined {
-  const inspector = process.getBuiltinModule?.('node:inspector') as typeof import('node:inspector') | undefined;
-  if (!inspector?.Session) return undefined;
-  const session: InspectorSession = new inspector.Session();
-  try {
-    session.connect();
-  } catch {
-    return undefined;
-  }
-  const global = globalThis as Record<symbol, unknown>;
-  global[SLOT] = fn;
-  try {
-    // A session on this thread answers synchronously: each callback has run when post() returns.
-    let scriptId: string | undefined;
-    session.post('Runtime.evaluate', { expression: `globalThis[Symbol.for(${JSON.stringify(SLOT.description)})]` }, (error, result) => {
-      const objectId = error ? undefined : result.result.objectId;
-      if (objectId === undefined) return;
-      session.post('Runtime.getProperties', { objectId, ownProperties: true }, (error2, properties) => {
-        const where = error2 ? undefined : properties.internalProperties?.find((p) => p.name === '[[FunctionLocation]]');
-        scriptId = (where?.value?.value as { scriptId?: string } | undefined)?.scriptId;
-      });
-    });
-    if (scriptId === undefined) return '';
-    if (!scriptUrls.has(scriptId)) {
-      // Enabling the debugger replays every script parsed so far; it is disabled again at once.
-      session.on('Debugger.scriptParsed', ({ params }) => scriptUrls.set(params.scriptId, params.url));
-      session.post('Debugger.enable', {}, () => {});
-      session.post('Debugger.disable', {}, () => {});
-    }
-    return scriptUrls.get(scriptId) ?? '';
-  } finally {
-    delete global[SLOT];
-    session.disconnect();
-  }
 }

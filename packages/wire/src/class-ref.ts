@@ -97,8 +97,10 @@ export async function importRequiredModule(module: string): Promise<void> {
 /** The class a reference names, from the module imported for it (or from this process's own look-ups). */
 export function referencedClass(module: string, exportName: string): Function | undefined {
   const namespace = namespaces.get(module);
-  const found =
-    namespace?.[exportName] ?? (namespace?.['default'] as Record<string, unknown> | undefined)?.[exportName] ?? locatedClass(referenceKey(module, exportName));
+  // Own properties only: a name a peer chose must not reach Object.prototype's (constructor, __proto__...).
+  const own = (holder: unknown): unknown =>
+    typeof holder === 'object' && holder !== null && Object.hasOwn(holder, exportName) ? (holder as Record<string, unknown>)[exportName] : undefined;
+  const found = own(namespace) ?? own(namespace?.['default']) ?? locatedClass(referenceKey(module, exportName));
   return typeof found === 'function' ? found : undefined;
 }
 

@@ -11,6 +11,7 @@ export { Codec } from './codec.js';
 export { registerErrorClass, encodeError, decodeError, type EncodedError, type ErrorClass } from './error-codec.js';
 export { registerPassable, registerInternalPassable, type PassableType } from './passable.js';
 export { exportedName, importedFrom, type ExportCandidate } from './module-scan.js';
+export { isLoadedModule } from './loaded-scripts.js';
 export { FrameDecoder, FRAME_HEADER_BYTES, DEFAULT_MAX_FRAME_BYTES, PLACE_HEAD_BYTES, type FramePlacer, type OnFrame } from './frame-decoder.js';
 export { Channel, type ChannelOptions } from './channel.js';
 export { BulkMessage } from './bulk-ring.js';
