@@ -48,7 +48,8 @@ function crossesByReference(proto: object): boolean {
  */
 class ClassInstance {
   static [Symbol.hasInstance](value: unknown): boolean {
-    if (typeof value !== 'object' || value === null) return false;
+    // Bytes first, without a lookup: a Buffer is the one non-plain object on hot paths (small Pipe sendBytes).
+    if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return false;
     const proto = Object.getPrototypeOf(value) as object | null;
     if (proto === null || proto === Object.prototype) return false;
     let decided = byPrototype.get(proto);
