@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // The packages' prepack/postpack step: `npm pack` and `npm publish` in a package folder take package.json as it is,
 // and ours says `workspace:^` and `catalog:` (pnpm's protocols), which npm cannot install ("Unsupported URL Type").
-// pnpm pack rewrites them itself; for npm, `prepack` rewrites package.json on disk to what pnpm would publish — real
-// version ranges, and without these two scripts, which mean nothing outside the repository — and `postpack` puts the
-// original back. Whatever the packer, no packed manifest holds a protocol: a dependency this script cannot resolve
-// fails the pack with a message that says which.
+// For npm, `prepack` rewrites package.json on disk to what pnpm would publish — real version ranges, and without
+// these two scripts, which mean nothing outside the repository — and `postpack` puts the original back. A dependency
+// this script cannot resolve fails the pack with a message that says which: no packed manifest holds a protocol.
+// pnpm pack (and publish) rewrites the protocols itself: then both steps do nothing, so packing with pnpm never
+// changes a file others may be reading (the tests pack while other tests read package.json). Each write is a rename,
+// so a reader sees the old file or the new one, never half of one.
 //
 // Usage (from a package folder, as the lifecycle scripts run it): node ../../scripts/pack-manifest.mjs prepack|postpack
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -81,9 +82,17 @@ function restore() {
   if (existsSync(backupPath)) renameSync(backupPath, manifestPath);
 }
 
-const step = process.argv[1] === fileURLToPath(import.meta.url) ? process.argv[2] : 'imported';
-if (step === 'imported') {
-  // imported by a test for its functions: nothing to do
+function writeAtomically(path, text) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+const invoked = process.argv[1] === fileURLToPath(import.meta.url);
+const byPnpm = /^pnpm\//.test(process.env.npm_config_user_agent ?? '');
+const step = !invoked ? 'imported' : byPnpm ? 'pnpm' : process.argv[2];
+if (step === 'imported' || step === 'pnpm') {
+  // imported by a test for its functions, or packed by pnpm, which resolves the protocols itself: nothing to do
 } else if (step === 'prepack') {
   // A pack that failed before its postpack left the original in the backup: start from it.
   restore();
@@ -95,8 +104,8 @@ if (step === 'imported') {
     console.error(`prepack: cannot pack ${manifestPath}: ${error.message}. Fix the dependency, or pack with \`pnpm pack\`.`);
     process.exit(1);
   }
-  writeFileSync(backupPath, text);
-  writeFileSync(manifestPath, `${JSON.stringify(packed, null, 2)}\n`);
+  writeAtomically(backupPath, text);
+  writeAtomically(manifestPath, `${JSON.stringify(packed, null, 2)}\n`);
 } else if (step === 'postpack') {
   restore();
 } else {

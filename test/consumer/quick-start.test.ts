@@ -1,11 +1,11 @@
 // The README's quick start, pasted into a project made by `npm init -y` ("type": "commonjs"), as a new user
 // would: as .mjs (the README's TypeScript without its types), as .mts (run by tsx), and as the README's CommonJS
 // version in a .cjs file; installed once from tarballs made by `npm pack` in each package folder (its prepack step
-// resolves workspace:/catalog:) and once from `pnpm pack`'s. No packed manifest holds a pnpm protocol, and
-// `npm pack` leaves every package.json as it was.
+// resolves workspace:/catalog:; run in a copy of the repository's layout) and once from `pnpm pack`'s. No packed
+// manifest holds a pnpm protocol, and packing leaves every package.json as it was.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -52,25 +52,36 @@ describe('the README quick start in a fresh `npm init -y` project, from npm-pack
       }
       dir = await mkdtemp(join(tmpdir(), 'multiproc-quick-start-'));
       for (const packer of ['npm', 'pnpm'] as const) await mkdir(join(dir, `${packer}-tarballs`));
+      // npm pack rewrites package.json while it packs (prepack/postpack): done in a copy of the repository's layout,
+      // so that the tests running beside this one never read a package.json half-way.
+      const copy = join(dir, 'repo');
+      await cp(join(root, 'scripts'), join(copy, 'scripts'), { recursive: true });
+      await cp(join(root, 'pnpm-workspace.yaml'), join(copy, 'pnpm-workspace.yaml'));
       for (const pkg of packageDirs) {
-        await run('npm', ['pack', '--pack-destination', join(dir, 'npm-tarballs')], join(root, 'packages', pkg));
+        await cp(join(root, 'packages', pkg), join(copy, 'packages', pkg), { recursive: true, filter: (source) => !source.includes('node_modules') });
       }
-      await run('npx', ['-y', rootPackage.packageManager, '--filter', './packages/*', 'pack', '--pack-destination', join(dir, 'pnpm-tarballs')], root);
+      // Each step's commands run side by side: the whole file must finish within the runner's timeout.
+      await Promise.all([
+        ...packageDirs.map((pkg) => run('npm', ['pack', '--pack-destination', join(dir, 'npm-tarballs')], join(copy, 'packages', pkg))),
+        run('npx', ['-y', rootPackage.packageManager, '--filter', './packages/*', 'pack', '--pack-destination', join(dir, 'pnpm-tarballs')], root),
+      ]);
       const { esm, cjs } = quickStarts();
       const mjs = ts.transpileModule(esm, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-      for (const packer of ['npm', 'pnpm'] as const) {
-        const folder = join(dir, `${packer}-tarballs`);
-        tarballs[packer] = (await readdir(folder)).filter((f) => f.endsWith('.tgz')).map((f) => join(folder, f));
-        const project = join(dir, `project-${packer}`);
-        projects[packer] = project;
-        await mkdir(project);
-        await run('npm', ['init', '-y'], project);
-        const tools = packer === 'npm' ? [`tsx@${rootPackage.devDependencies['tsx']}`] : [];
-        await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs[packer], ...tools], project);
-        await writeFile(join(project, 'quick-start.mjs'), mjs);
-        await writeFile(join(project, 'quick-start.mts'), esm);
-        await writeFile(join(project, 'quick-start.cjs'), cjs);
-      }
+      await Promise.all(
+        (['npm', 'pnpm'] as const).map(async (packer) => {
+          const folder = join(dir, `${packer}-tarballs`);
+          tarballs[packer] = (await readdir(folder)).filter((f) => f.endsWith('.tgz')).map((f) => join(folder, f));
+          const project = join(dir, `project-${packer}`);
+          projects[packer] = project;
+          await mkdir(project);
+          await run('npm', ['init', '-y'], project);
+          const tools = packer === 'npm' ? [`tsx@${rootPackage.devDependencies['tsx']}`] : [];
+          await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs[packer], ...tools], project);
+          await writeFile(join(project, 'quick-start.mjs'), mjs);
+          await writeFile(join(project, 'quick-start.mts'), esm);
+          await writeFile(join(project, 'quick-start.cjs'), cjs);
+        }),
+      );
     },
     { timeout: 600_000 },
   );
@@ -90,10 +101,12 @@ describe('the README quick start in a fresh `npm init -y` project, from npm-pack
     }
   });
 
-  it('npm pack leaves every package.json as it was', () => {
+  it('npm pack leaves every package.json as it was (and pnpm pack never touches it)', () => {
     for (const pkg of packageDirs) {
-      assert.equal(readFileSync(join(root, 'packages', pkg, 'package.json'), 'utf8'), manifestsBefore.get(pkg), `packages/${pkg}/package.json`);
-      assert.equal(existsSync(join(root, 'packages', pkg, 'package.json.prepack')), false);
+      for (const at of [join(dir, 'repo', 'packages', pkg), join(root, 'packages', pkg)]) {
+        assert.equal(readFileSync(join(at, 'package.json'), 'utf8'), manifestsBefore.get(pkg), `${at}/package.json`);
+        assert.equal(existsSync(join(at, 'package.json.prepack')), false);
+      }
     }
   });
 
