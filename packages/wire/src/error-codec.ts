@@ -47,7 +47,9 @@ const knownClasses = new Map<string, ErrorClass>([
 /**
  * Makes errors of `Class` arrive as instances of `Class` in every process that
  * has registered it (matched by `Class.name`). multiproc registers its own
- * coded errors; register yours at module scope in the module that defines them.
+ * coded errors. An error class exported from its module needs no registration
+ * (it is found by reference, as class instances are); register one that is
+ * not exported, at module scope in the module that defines it.
  */
 export function registerErrorClass(Class: ErrorClass): void {
   knownClasses.set(Class.name, Class);
