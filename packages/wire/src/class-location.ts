@@ -68,7 +68,8 @@ function find(Class: Function): ClassLocation | ClassNotFound {
       why: module.startsWith('node:') ? `it is Node's own (${module}), not a class of a module on disk` : `it is not defined in a module file${module ? ` (${module})` : ''}`,
     };
   }
-  const exportName = exportOf(module, Class) ?? (name ? exportedName(module, name) : undefined);
+  // An anonymous `export default class {}` is named 'default' by the language.
+  const exportName = exportOf(module, Class) ?? (name === 'default' ? 'default' : name ? exportedName(module, name) : undefined);
   if (exportName === undefined) return { module: undefined, why: `${module} does not export it` };
   return { module, exportName };
 }

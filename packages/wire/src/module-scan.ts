@@ -57,6 +57,9 @@ export function exportedName(moduleUrl: string, name: string): string | undefine
   );
   const match = direct.exec(text);
   if (match) return /export\s+default/.test(match[0]) ? 'default' : name;
+  // `export const P = class Point {…}` (or a named function expression): exported under the constant's name.
+  const bound = new RegExp(`export\\s+(?:const|let|var)\\s+([\\w$]+)\\s*=\\s*(?:async\\s+)?(?:class|function\\s*\\*?)\\s*${n}\\b`).exec(text);
+  if (bound) return bound[1];
   for (const list of text.matchAll(/export\s*\{([^}]*)\}(?!\s*from)/g)) {
     const entry = listEntries(list[1]!).find((e) => e.local === name);
     if (entry) return entry.external;

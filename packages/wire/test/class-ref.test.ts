@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { Channel, Codec, registerPassable } from '@multiproc/wire';
-import Shape, { constructorCalls, makeHidden, makeHiddenError, Money, Point, ValidationError, Vec3 } from './fixtures/shapes.js';
+import Square from './fixtures/anonymous.js';
+import Shape, { constructorCalls, makeHidden, makeHiddenError, Money, Point, Triangle, ValidationError, Vec3 } from './fixtures/shapes.js';
 import { socketPair } from './helpers/socket-pair.js';
 
 const { Celsius } = createRequire(import.meta.url)('./fixtures/shapes.cjs') as { Celsius: new (d: number) => { degrees: number; fahrenheit(): number } };
@@ -42,6 +43,8 @@ test('instances nested in arrays, objects, Maps and Sets, an export under anothe
   assert.ok(inner instanceof Vec3);
   assert.equal(inner.sum(), 6);
   assert.ok(out.map.get('shape') instanceof Shape);
+  assert.ok(roundTrip(new Square()) instanceof Square, 'an anonymous default export');
+  assert.ok(roundTrip(new Triangle()) instanceof Triangle, 'a class expression exported under a constant of another name');
   assert.equal(out.map.get('shape')!.sides, 3);
   const [celsius] = [...out.set];
   assert.ok(celsius instanceof Celsius);
