@@ -53,6 +53,7 @@ const TSCONFIG = {
 describe('a consumer project installing the packed tarballs with npm', () => {
   let dir = '';
   let project = '';
+  let packed: string[] = [];
 
   before(async () => {
     for (const pkg of await readdir(join(root, 'packages'))) {
@@ -63,7 +64,7 @@ describe('a consumer project installing the packed tarballs with npm', () => {
     project = join(dir, 'project');
     const pnpm = rootPackage.packageManager; // e.g. pnpm@10.34.9
     await run('npx', ['-y', pnpm, '--filter', './packages/*', 'pack', '--pack-destination', tarballs], root);
-    const packed = (await readdir(tarballs)).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f));
+    packed = (await readdir(tarballs)).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f));
     assert.equal(packed.length, (await readdir(join(root, 'packages'))).length, `one tarball per package: ${packed.join(', ')}`);
 
     await cp(programs, project, { recursive: true });
@@ -76,6 +77,13 @@ describe('a consumer project installing the packed tarballs with npm', () => {
 
   after(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('no packed package.json holds workspace:, catalog: or the repository-only pack scripts', async () => {
+    for (const tarball of packed) {
+      const { stdout: manifest } = await run('tar', ['-xzOf', tarball, 'package/package.json'], dir);
+      assert.doesNotMatch(manifest, /workspace:|catalog:|pack-manifest/, tarball);
+    }
   });
 
   for (const [program, line] of Object.entries(expected)) {
