@@ -22,11 +22,17 @@ export interface ProgramResult {
 export function runProgram(
   name: string,
   args: string[] = [],
-  options: { timeoutMs?: number; onLine?: (line: string, kill: (s: NodeJS.Signals) => void) => void; execArgv?: string[] } = {},
+  options: {
+    timeoutMs?: number;
+    onLine?: (line: string, kill: (s: NodeJS.Signals) => void) => void;
+    execArgv?: string[];
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<ProgramResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(options.execArgv ?? []), fixture(name), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
     });
     let stdout = '';
     let stderr = '';
