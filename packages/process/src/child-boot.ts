@@ -14,7 +14,6 @@
  */
 import module from 'node:module';
 import { Socket } from 'node:net';
-import { inspect } from 'node:util';
 import { ProtocolError, runtime } from '@multiproc/wire';
 import { handleSender, receiveHandles } from './handle-passing.js';
 import { currentProcessObject, Process } from './process.js';
@@ -22,6 +21,9 @@ import type { ChildMessage, FunctionRef, ParentMessage } from './protocol.js';
 import { explainSourceError, loadFunction } from './resolve-target.js';
 import { runtimeState } from './runtime-state.js';
 import { CHANNEL_FD } from './child-env.js';
+
+// node:util is loaded when an error is printed: an ESM import of it reads every export (~3 ms at boot).
+const inspect = (value: unknown) => process.getBuiltinModule('node:util').inspect(value);
 
 // Node's IPC channel only carries OS handles (Pipe ends); it must never keep the child alive.
 receiveHandles(process, process.ppid);

@@ -13,7 +13,6 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
-import { isMainThread } from 'node:worker_threads';
 import { PARENT_DEATH_ENV } from './child-env.js';
 
 /** How a child notices its parent's death. */
@@ -50,5 +49,7 @@ function probeSetpriv(): boolean {
 
 /** The mode for a child started now from this thread. */
 export function currentParentDeathMode(): ParentDeathMode {
+  // node:worker_threads is loaded here, not at import: a child that starts no process of its own never needs it.
+  const { isMainThread } = process.getBuiltinModule('node:worker_threads');
   return parentDeathMode({ platform: process.platform, isMainThread, requested: process.env[PARENT_DEATH_ENV], setprivWorks: probeSetpriv });
 }
