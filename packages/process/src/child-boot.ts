@@ -20,7 +20,7 @@ import { currentProcessObject, Process } from './process.js';
 import type { ChildMessage, FunctionRef, ParentMessage } from './protocol.js';
 import { explainSourceError, loadFunction } from './resolve-target.js';
 import { runtimeState } from './runtime-state.js';
-import { CHANNEL_FD } from './child-env.js';
+import { CHANNEL_FD, SPARE_ENV, SPARE_READY } from './child-env.js';
 
 // node:util is loaded when an error is printed: an ESM import of it reads every export (~3 ms at boot).
 const inspect = (value: unknown) => process.getBuiltinModule('node:util').inspect(value);
@@ -30,7 +30,11 @@ receiveHandles(process, process.ppid);
 (process.channel as { unref?: () => void } | undefined)?.unref?.();
 
 let booted = false;
+const spare = process.env[SPARE_ENV] !== undefined;
+delete process.env[SPARE_ENV];
 const socket = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });
+// A spare (spares.ts) says it has booted, before the channel carries frames; the parent reads that byte.
+if (spare) socket.write(Buffer.of(SPARE_READY));
 const parent = runtime().attach(socket, process.ppid, {
   name: 'channel to parent',
   transfer: handleSender(process),
@@ -44,7 +48,10 @@ const parent = runtime().attach(socket, process.ppid, {
     void boot(message as ParentMessage);
   },
   onClose: (error) => {
-    if (!booted) void fail('the parent channel closed before the boot message arrived', error);
+    if (booted) return;
+    // A spare that was never taken: its parent ended, or no longer wanted it.
+    if (spare) process.exit(0);
+    void fail('the parent channel closed before the boot message arrived', error);
   },
 });
 // Until the boot message arrives, the channel is all that keeps this process alive.

@@ -20,3 +20,8 @@ export const PDEATHSIG_ENV = 'MULTIPROC_PDEATHSIG';
  * kernel clears the signal for); `signal` or unset: the signal wherever it works.
  */
 export const PARENT_DEATH_ENV = 'MULTIPROC_PARENT_DEATH';
+
+/** Set for a spare (spares.ts): the child says it has booted, and a channel closed before its boot message is no error. */
+export const SPARE_ENV = 'MULTIPROC_SPARE';
+/** The byte a spare writes on its channel once booted, before the channel carries frames. */
+export const SPARE_READY = 0x53;

@@ -15,7 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { CHANNEL_FD, PARENT_PID_ENV, PDEATHSIG_ENV } from './child-env.js';
+import { CHANNEL_FD, PARENT_PID_ENV, PDEATHSIG_ENV, SPARE_ENV } from './child-env.js';
 import { ProcessStartError } from './errors.js';
 import { inheritedExecArgv } from './exec-argv.js';
 import { currentParentDeathMode, PDEATHSIG, SETPRIV } from './parent-death.js';
@@ -37,14 +37,39 @@ export interface SpawnOptions {
   cwd?: string | undefined;
 }
 
+/** A started child and its end of the channel. */
+export interface Spawned {
+  child: ChildProcess;
+  socket: Socket;
+}
+
+/** Where booted children come from before a new one is spawned (spares.ts sets it). */
+let spareSource: ((options: SpawnOptions) => Spawned | undefined) | undefined;
+
+/** @internal Lets spares.ts hand out a booted child for a start with these options (undefined: none fits). */
+export function setSpareSource(source: (options: SpawnOptions) => Spawned | undefined): void {
+  spareSource = source;
+}
+
 /**
- * Starts a child running child-main.js.
+ * Starts a child running child-main.js, or hands out a spare that fits (see `keepSpares`).
  *
  * @throws {ProcessStartError} `ERR_PROCESS_START` when the OS refuses to start it.
  */
-export function forkChild(options: SpawnOptions): { child: ChildProcess; socket: Socket } {
+export function forkChild(options: SpawnOptions): Spawned {
+  return spareSource?.(options) ?? spawnChild(options);
+}
+
+/**
+ * @internal Spawns a new child running child-main.js; `spare`: one that waits as a spare (spares.ts).
+ *
+ * @throws {ProcessStartError} `ERR_PROCESS_START` when the OS refuses to start it.
+ */
+export function spawnChild(options: SpawnOptions, spare = false): Spawned {
   const node = [...(options.execArgv ?? inheritedExecArgv()), CHILD_MAIN];
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), [PARENT_PID_ENV]: String(process.pid) };
+  if (spare) env[SPARE_ENV] = '1';
+  else delete env[SPARE_ENV];
   let command = process.execPath;
   let args = node;
   if (currentParentDeathMode() === 'signal') {
