@@ -1,139 +1,97 @@
 /**
  * The cold pool: what a short program, a command-line tool or a test suite
- * sees. Each sample makes a fresh 2-worker pool, waits until its workers are up
- * (ours: two 'workerStart' events; poolifier: its 'ready' event), then times
- * the first 2,000 sequential round trips (or the first burst of 20,000 tasks),
- * and then the same again on the same pool, for comparison. No process start
- * is inside a timed span. Ours against poolifier's FixedClusterPool, the best
- * process-based peer of the warm tables (pool.bench.ts).
+ * sees. fixtures/cold-pool-probe.mjs, run by each Node line in a new process
+ * per sample, makes a fresh 2-worker pool of ours and one of poolifier's
+ * FixedClusterPool (the best process-based peer of the warm tables), waits
+ * until its workers are up (ours: two 'workerStart' events; poolifier: its
+ * 'ready' event), then times the first 2,000 sequential round trips (or the
+ * first burst of 20,000 tasks), and the same again on the same pool. No process
+ * start is inside a timed span; the probe's own code, like a new program's, is
+ * cold for each library (which goes first alternates by round).
  */
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Pool } from '@multiproc/pool';
-import { FixedClusterPool } from 'poolifier';
-import { id } from './fixtures/pool-tasks.mjs';
-import { interleave, row, withRatios, type BenchOptions, type Contestant, type Scenario } from './lib/stats.js';
+import { missingNote, nodeBinaries, type NodeBinary } from './lib/node-versions.js';
+import { row, withRatios, type BenchOptions, type Row, type Scenario } from './lib/stats.js';
 
-const POOLIFIER_WORKER = fileURLToPath(new URL('./fixtures/pool-poolifier.cjs', import.meta.url));
+const PROBE = fileURLToPath(new URL('./fixtures/cold-pool-probe.mjs', import.meta.url));
 
-interface FreshPool {
-  call: (i: number) => Promise<unknown>;
-  close: () => Promise<void>;
+function probe(node: NodeBinary, mode: 'rt' | 'burst', tasks: number, poolifierFirst: boolean): Record<string, number[]> {
+  const args = [PROBE, mode, String(tasks), ...(poolifierFirst ? ['poolifier-first'] : [])];
+  const result = spawnSync(node.path, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000 });
+  if (result.error || result.status !== 0) throw new Error(`cold-pool-probe.mjs on Node ${node.version} failed: ${result.error?.message ?? `exit ${result.status}`}`);
+  return (JSON.parse(result.stdout) as { samples: Record<string, number[]> }).samples;
 }
 
-/** Resolves when `ready` settles; a timer keeps this process alive meanwhile (an idle pool does not). */
-async function whileAlive<T>(ready: Promise<T>): Promise<T> {
-  const keep = setInterval(() => {}, 1000);
-  try {
-    return await ready;
-  } finally {
-    clearInterval(keep);
-  }
+const v = (node: NodeBinary) => `Node ${node.version.slice(1)}`;
+
+/** One table: per Node line, ours and poolifier's first measure (and the next, for comparison). */
+function scenario(
+  mode: 'rt' | 'burst',
+  tasks: number,
+  binaries: NodeBinary[],
+  samples: Map<string, Record<string, number[]>>,
+  missing: string[],
+): Scenario {
+  const rt = mode === 'rt';
+  const judged: string[] = [];
+  const rows: Row[] = binaries.flatMap((node) => {
+    const s = samples.get(node.version)!;
+    const ours = `${v(node)}: multiproc, fresh pool`;
+    const theirs = `${v(node)}: poolifier, fresh pool`;
+    // Node 20, past its end of life, is shown and not judged (as in the other per-version goals).
+    if (node.stripsTypes) judged.push(ours);
+    // The ratio to poolifier of the same Node, per sample (both pools ran in the same probe).
+    const ratios = s.ours1!.map((x, i) => x / s.poolifier1![i]!);
+    return [
+      row(ours, ratios, { ours: true, note: `${fmtValue(s.ours1!, rt)}; the next ${rt ? 'round trips' : 'burst'} on the same pool ${fmtValue(s.ours2!, rt)}` }),
+      row(theirs, s.poolifier1!.map(() => 1), { note: `${fmtValue(s.poolifier1!, rt)}; the next ${fmtValue(s.poolifier2!, rt)}` }),
+    ];
+  });
+  const goal = rt
+    ? { issue: 18, name: 'Cold pool: first 2,000 round trips, 2 workers', text: "≤ poolifier's, on fresh pools, on every Node line CI runs (22, 24, 26)", measure: 'value' as const, op: '<=' as const, target: 1, of: 'worst' as const, rows: judged }
+    : { issue: 18, name: 'Cold pool: first 20,000-task burst, 2 workers', text: "≥ 3 × poolifier's, on fresh pools, on every Node line CI runs (22, 24, 26)", measure: 'value' as const, op: '>=' as const, target: 3, of: 'worst' as const, rows: judged };
+  return withRatios({
+    id: rt ? 'pool-cold-round-trip' : 'pool-cold-burst',
+    title: rt
+      ? `Pool, cold: the first ${tasks.toLocaleString('en-US')} sequential round trips of a fresh 2-worker pool, against poolifier's on the same Node`
+      : `Pool, cold: the first burst of ${tasks.toLocaleString('en-US')} no-op tasks on a fresh 2-worker pool, against poolifier's on the same Node`,
+    unit: rt ? "× poolifier's µs per task (lower is better)" : "× poolifier's tasks/s (higher is better)",
+    better: rt ? 'lower' : 'higher',
+    rows,
+    goal,
+    notes: [
+      `Each sample is a new process (fixtures/cold-pool-probe.mjs) run by that Node, with one fresh pool of each library, up before the clock starts; a row is ours divided by poolifier's in the same process. The notes of each row give the medians (${rt ? 'µs per task' : 'tasks/s'}), and those of the same measure again on the same pool. The warm figures are in the Pool tables above.`,
+      ...missingNote(missing),
+    ],
+  });
 }
 
-async function freshOurs(): Promise<FreshPool> {
-  const pool = new Pool({ processes: 2 });
-  let up = 0;
-  await whileAlive(new Promise<void>((resolve) => pool.on('workerStart', () => ++up === 2 && resolve())));
-  return {
-    call: (i) => pool.apply(id, [i]),
-    close: async () => {
-      pool.close();
-      await pool.join();
-    },
-  };
-}
-
-async function freshPoolifier(): Promise<FreshPool> {
-  // Its workers must not inherit --import tsx: see fixtures/pool-poolifier.cjs.
-  const pool = new FixedClusterPool<number, number>(2, POOLIFIER_WORKER, { settings: { execArgv: [] } });
-  // (Its info.ready is already true here: the 'ready' event, later, is when its workers are up.)
-  await whileAlive(new Promise<void>((resolve) => pool.emitter!.once('ready', () => resolve())));
-  return { call: (i) => pool.execute(i, 'id'), close: () => pool.destroy() };
-}
-
-/** µs per task of n sequential round trips. */
-async function roundTrips(pool: FreshPool, n: number): Promise<number> {
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) if ((await pool.call(i)) !== i) throw new Error(`round trip ${i}: wrong result`);
-  return ((performance.now() - t0) * 1000) / n;
-}
-
-/** Tasks per second of n tasks submitted at once. */
-async function burst(pool: FreshPool, n: number): Promise<number> {
-  const t0 = performance.now();
-  const pending: Array<Promise<unknown>> = new Array(n);
-  for (let i = 0; i < n; i++) pending[i] = pool.call(i);
-  const results = await Promise.all(pending);
-  if (results[n - 1] !== n - 1) throw new Error('burst: wrong results');
-  return n / ((performance.now() - t0) / 1000);
-}
-
-/** One sample: a fresh pool, the first `measure`, then the second, then the pool closed. */
-function contestant(name: string, fresh: () => Promise<FreshPool>, measure: (pool: FreshPool) => Promise<number>): Contestant {
-  return {
-    name,
-    run: async () => {
-      const pool = await fresh();
-      try {
-        const first = await measure(pool);
-        const second = await measure(pool);
-        return { first, second };
-      } finally {
-        await pool.close();
-      }
-    },
-  };
+function fmtValue(values: number[], rt: boolean): string {
+  const median = row('', values).median;
+  return rt ? `${median.toFixed(0)} µs` : `${Math.round(median).toLocaleString('en-US')} tasks/s`;
 }
 
 /** The heading of this file's section and chart in docs/benchmarks.md. */
 export const title = 'Pool, cold: fresh pools (vs poolifier)';
 
 export async function run(options: BenchOptions): Promise<Scenario[]> {
+  const { binaries, missing } = nodeBinaries();
   const rtTasks = options.quick ? 200 : 2_000;
   const burstTasks = options.quick ? 2_000 : 20_000;
-  const reps = options.quick ? 1 : 7;
-  const contestants = [
-    contestant('ours-rt', freshOurs, (pool) => roundTrips(pool, rtTasks)),
-    contestant('poolifier-rt', freshPoolifier, (pool) => roundTrips(pool, rtTasks)),
-    contestant('ours-burst', freshOurs, (pool) => burst(pool, burstTasks)),
-    contestant('poolifier-burst', freshPoolifier, (pool) => burst(pool, burstTasks)),
-  ];
-  options.log(`pool-cold: ${reps} interleaved rounds of ${contestants.length} fresh pools`);
-  const s = await interleave(contestants, { warmup: 0, reps, rotate: true, onRound: (r) => options.log(`  round ${r}/${reps}`) });
-  const ours = 'multiproc Pool, fresh: the first round trips';
-  const theirs = 'poolifier FixedClusterPool, fresh: the first round trips';
-  const roundTrip = withRatios({
-    id: 'pool-cold-round-trip',
-    title: `Pool, cold: the first ${rtTasks.toLocaleString('en-US')} sequential round trips of a fresh 2-worker pool`,
-    unit: 'µs per task',
-    better: 'lower',
-    reference: theirs,
-    rows: [
-      row(theirs, s['poolifier-rt']!.first!),
-      row(ours, s['ours-rt']!.first!, { ours: true, note: '`await pool.apply(id, [i])`' }),
-      row('poolifier, the next round trips on the same pool', s['poolifier-rt']!.second!),
-      row('multiproc, the next round trips on the same pool', s['ours-rt']!.second!),
-    ],
-    goal: { issue: 18, name: 'Cold pool: first 2,000 round trips, 2 workers', text: "≤ poolifier's, on fresh pools", measure: 'ratio', op: '<=', target: 1, rows: [ours] },
-  });
-  const oursBurst = 'multiproc Pool, fresh: the first burst';
-  const theirsBurst = 'poolifier FixedClusterPool, fresh: the first burst';
-  const firstBurst = withRatios({
-    id: 'pool-cold-burst',
-    title: `Pool, cold: the first burst of ${burstTasks.toLocaleString('en-US')} no-op tasks on a fresh 2-worker pool`,
-    unit: 'tasks/s',
-    better: 'higher',
-    reference: theirsBurst,
-    rows: [
-      row(theirsBurst, s['poolifier-burst']!.first!),
-      row(oursBurst, s['ours-burst']!.first!, { ours: true, note: '`Promise.all` of N `pool.apply(id, [i])`' }),
-      row('poolifier, the next burst on the same pool', s['poolifier-burst']!.second!),
-      row('multiproc, the next burst on the same pool', s['ours-burst']!.second!),
-    ],
-    goal: { issue: 18, name: 'Cold pool: first 20,000-task burst, 2 workers', text: "≥ 3 × poolifier's, on fresh pools", measure: 'ratio', op: '>=', target: 3, rows: [oursBurst] },
-    notes: [
-      "Each sample is a fresh pool of each library, up before the clock starts (ours: two 'workerStart' events; poolifier: 'ready'); the second row of each is the same measure again on that pool. The warm figures (pools that ran a warm-up round first) are in the Pool tables above. Our workers inherit this process's `--import tsx`; poolifier's get no flags.",
-    ],
-  });
-  return [roundTrip, firstBurst];
+  const reps = options.quick ? 1 : 6;
+  const rt = new Map(binaries.map((node) => [node.version, {} as Record<string, number[]>]));
+  const burst = new Map(binaries.map((node) => [node.version, {} as Record<string, number[]>]));
+  options.log(`pool-cold: ${reps} rounds of a fresh pool of each library, on each of ${binaries.map((n) => n.version).join(', ')}`);
+  for (let round = 0; round < reps; round++) {
+    for (const node of binaries) {
+      for (const [mode, tasks, into] of [['rt', rtTasks, rt], ['burst', burstTasks, burst]] as const) {
+        const got = probe(node, mode, tasks, round % 2 === 1);
+        const mine = into.get(node.version)!;
+        for (const [metric, values] of Object.entries(got)) (mine[metric] ??= []).push(...values);
+      }
+    }
+    options.log(`  round ${round + 1}/${reps}`);
+  }
+  return [scenario('rt', rtTasks, binaries, rt, missing), scenario('burst', burstTasks, binaries, burst, missing)];
 }
