@@ -1,5 +1,5 @@
 /**
- * Goals as data. A scenario declares at most one {@link Goal} (issues #2, #3, #4
+ * Goals as data. A scenario declares at most one {@link Goal} (issues #2, #3, #4, #18
  * set them); {@link verdict} evaluates it against the scenario's rows, and both
  * the goal line under a table and the summary table at the top of the page
  * come from that one evaluation. A goal is plain JSON, so it is stored with the
