@@ -1,27 +1,14 @@
 // A child taken from a warm spare (keepSpares) is a child like any other: the live objects it is given as arguments
 // (a Pipe end, a Queue, a Pool) work there, and one SIGKILLed is reported as any child is.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { keepSpares, Pipe, Pool, Process, Queue, sparesReady } from 'multiproc';
 import { echo } from './fixtures/pipe-workers.mjs';
 import { produce } from './fixtures/queue-workers.mjs';
+import { childrenOf } from '../packages/process/test/helpers.js';
 import { double } from './fixtures/pool-tasks.mjs';
 
-/** The pids whose parent is this process (from /proc). */
-function myChildren(): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+const myChildren = () => childrenOf(process.pid);
 
 /** Starts `make()`'s Process once a spare has booted, and checks it took the spare (its pid was a child already). */
 async function fromSpare(make: () => Process): Promise<Process> {

@@ -1,29 +1,15 @@
 // Warm spares (keepSpares): a start takes a booted child; spares are replaced, keep nothing alive, never outlive
 // their parent, and are never taken by a start they do not fit.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { keepSpares, Process, sparesReady } from '@multiproc/process';
 import { spareFits, type SpareOptions } from '../src/spares.js';
-import { fixtureUrl, isAlive, readJson, runProgram, tempDir, waitGone } from './helpers.js';
+import { childrenOf, fixtureUrl, isAlive, readJson, runProgram, tempDir, waitGone } from './helpers.js';
 
 const TARGETS = fixtureUrl('spares-targets.mjs');
 const wallNow = () => performance.timeOrigin + performance.now();
 
-/** The pids whose parent is this process (from /proc). */
-function myChildren(): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+const myChildren = () => childrenOf(process.pid);
 
 /** Starts a Process whose target writes what it saw; returns it with the time start() was called. */
 async function startReporting(file: string, options: { env?: NodeJS.ProcessEnv; execArgv?: string[] } = {}) {
