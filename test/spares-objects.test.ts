@@ -48,11 +48,14 @@ describe('children taken from warm spares', { skip: process.platform !== 'linux'
     const pool = new Pool({ processes: 2 });
     const workers: number[] = [];
     const bothUp = new Promise<void>((resolve) => pool.on('workerStart', ({ pid }: { pid: number }) => workers.push(pid) === 2 && resolve()));
+    // An idle pool keeps nothing alive while its workers start.
+    const keepAlive = setInterval(() => {}, 1000);
     try {
       assert.deepEqual(await pool.map(double, [1, 2, 3, 4]), [2, 4, 6, 8]);
       await bothUp;
       for (const pid of workers) assert.ok(before.has(pid), `worker ${pid} was a spare`);
     } finally {
+      clearInterval(keepAlive);
       pool.close();
       await pool.join();
     }

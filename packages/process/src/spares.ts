@@ -96,11 +96,13 @@ export function keepSpares(count: number): void {
  * @throws {AbortError} `ERR_ABORTED` when `signal` aborts.
  */
 export function sparesReady(options?: BlockingOptions): Promise<void> {
+  // Waiting spares keep nothing alive; a caller waiting for them must (as any pending call does), until they are up.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   const done = new Promise<void>((resolve) => {
     waiters.push(resolve);
     wakeWaiters();
   });
-  return withDeadline('sparesReady()', options, done);
+  return withDeadline('sparesReady()', options, done).finally(() => clearInterval(keepAlive));
 }
 
 /** A booted spare started with the options `options` resolves to, taken out of the list; undefined if none fits. */
