@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parentDeathMode, type ParentDeathFacts } from '../src/parent-death.js';
-import { isAlive, runProgram, waitGone } from './helpers.js';
+import { isAlive, runProgram, tempDir, waitGone } from './helpers.js';
 
 const ROLES = ['root', 'busy', 'ignores-term', 'middle', 'grandchild'];
 
@@ -49,6 +49,20 @@ describe('parent death', { skip: process.platform !== 'linux' && 'reads /proc: L
   it('with the watchdog thread: every process of a tree is gone within 1 s of the root being SIGKILLed', async () => {
     const { env } = await killRootOfTree('thread');
     assert.ok(!env.some((v) => v.startsWith('MULTIPROC_PDEATHSIG=')), 'the child was not started through setpriv');
+  });
+});
+
+describe('parent death, when the parent is a worker thread', { skip: process.platform !== 'linux' && 'the kernel signal is Linux only' }, () => {
+  it('a child started from a worker thread outlives that thread (it watches its parent process, not the thread)', async () => {
+    const tmp = tempDir();
+    try {
+      const result = await runProgram('thread-parent.mjs', [tmp.file('outlived')], { timeoutMs: 60_000 });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.lines[0]!, /^child \d+$/);
+      assert.equal(result.lines[1], 'the child outlived the thread that started it');
+    } finally {
+      tmp.cleanup();
+    }
   });
 });
 
