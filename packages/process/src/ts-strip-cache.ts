@@ -11,7 +11,8 @@
  * stripped source of ES modules in the compile cache's directory, named by the
  * hash of the TypeScript source, and hands a hit to Node as JavaScript. The
  * stripping leaves every line and column where it was (types become spaces),
- * so stack traces are the same.
+ * so stack traces are the same. What is read there runs as code, so the
+ * directory must be this user's and closed to everyone else (else no cache).
  *
  * @module
  */
@@ -49,6 +50,8 @@ export function cacheStrippedTypeScript(): void {
   const fs = process.getBuiltinModule('node:fs');
   const { hash } = process.getBuiltinModule('node:crypto') as unknown as { hash: (algorithm: string, data: string) => string };
   const dir = `${getCompileCacheDir()}/${SUBDIRECTORY}`;
+  // What is read from here runs as code: only from a directory of this user's that no one else can write.
+  if (!privateDirectory(fs, dir)) return;
   registerHooks({
     load(url, context, next) {
       const loaded = next(url, context);
@@ -71,9 +74,8 @@ export function cacheStrippedTypeScript(): void {
         }
         try {
           // Written aside, then renamed: a child reading it meanwhile sees all of it or none.
-          fs.mkdirSync(dir, { recursive: true });
           const temporary = `${path}.${process.pid}`;
-          fs.writeFileSync(temporary, javascript);
+          fs.writeFileSync(temporary, javascript, { mode: 0o600 });
           fs.renameSync(temporary, path);
         } catch {
           // A cache that cannot be written costs the next child a strip, nothing else.
@@ -82,4 +84,15 @@ export function cacheStrippedTypeScript(): void {
       return { format: 'module', source: javascript, shortCircuit: true };
     },
   });
+}
+
+/** Makes `dir` (mode 0700) if it is missing; true when it is a directory owned by this user that no one else can write. */
+function privateDirectory(fs: typeof import('node:fs'), dir: string): boolean {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(dir);
+    return stat.isDirectory() && stat.uid === process.getuid?.() && (stat.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,7 @@
 // On Node 22 a child strips a TypeScript module's types once per machine: the second child that imports it finds the
 // stripped source in the compile cache's directory and does not load Node's stripper.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { needsStripCache } from '../src/ts-strip-cache.js';
@@ -18,7 +18,16 @@ describe('stripped TypeScript cached for children', () => {
       assert.deepEqual(result.lines, ['first: stripper loaded true', 'second: stripper loaded false']);
       assert.doesNotMatch(result.stderr, /ExperimentalWarning/);
       const versionDir = readdirSync(tmp.dir).find((name) => name.startsWith(`v${process.versions.node}`))!;
-      assert.ok(existsSync(join(tmp.dir, versionDir, 'multiproc-stripped-ts')));
+      const cache = join(tmp.dir, versionDir, 'multiproc-stripped-ts');
+      assert.ok(existsSync(cache));
+
+      // A cache directory others can write is not used: what is read there runs as code.
+      for (const file of readdirSync(cache)) rmSync(join(cache, file));
+      chmodSync(cache, 0o777);
+      const shared = await runProgram('strip-cache-parent.mjs', [], { env: { ...process.env, NODE_COMPILE_CACHE: tmp.dir } });
+      assert.equal(shared.code, 0, shared.stderr);
+      assert.deepEqual(shared.lines, ['first: stripper loaded true', 'second: stripper loaded true']);
+      assert.deepEqual(readdirSync(cache), []);
     } finally {
       tmp.cleanup();
     }
