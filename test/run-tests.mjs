@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every test file (packages/*/test/**/*.test.ts and test/**/*.test.ts) with
-// node:test under tsx, on whichever `node` runs this script (CI runs it on Node 20 and 24).
+// node:test under tsx, on whichever `node` runs this script (CI runs it on Node 20, 22, 24 and 26).
 // Node 20's `--test` takes no globs, so the files are listed here.
 // Usage: node test/run-tests.mjs [substring filter…]
 import { spawnSync } from 'node:child_process';
