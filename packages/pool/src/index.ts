@@ -10,6 +10,7 @@ export { AsyncResult } from './async-result.js';
 export type { ImapOptions } from './map-tasks.js';
 export type { TaskOptions } from './task.js';
 export type { PoolStats } from './pool-stats.js';
+export { TaskKind, type PoolEngine, type PoolEngineProvider, type PoolEngineSetup, type EngineOptions, type FunctionCatalog, type PoolEvents } from './engine.js';
 // Re-exported so a pool user needs no second import for the main-module guard and the CPU count.
 export { isMainModule, cpuCount } from '@multiproc/process';
 // And the latency/CPU knob: how long the pool and its workers poll for a reply before sleeping (0: never).
