@@ -5,10 +5,11 @@
  *
  * @packageDocumentation
  */
-export { Pool, type TaskFunction, type PoolOptions, type MapOptions, type AsyncOptions } from './pool.js';
+export { Pool } from './pool.js';
+export type { TaskFunction } from './function-table.js';
+export type { PoolOptions, MapOptions, AsyncOptions, TaskOptions } from './pool-options.js';
 export { AsyncResult } from './async-result.js';
 export type { ImapOptions } from './map-tasks.js';
-export type { TaskOptions } from './task.js';
 export type { PoolStats } from './pool-stats.js';
 export { TaskKind, type PoolEngine, type PoolEngineProvider, type PoolEngineSetup, type EngineOptions, type FunctionCatalog, type PoolEvents } from './engine.js';
 // Re-exported so a pool user needs no second import for the main-module guard and the CPU count.

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { TaskOptions } from './task.js';
+import type { TaskOptions } from './pool-options.js';
 
 /** Options of `imap` / `imapUnordered`. */
 export interface ImapOptions extends TaskOptions {
