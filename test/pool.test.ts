@@ -1,6 +1,6 @@
 // The pool with real worker processes: results, errors, and every way a task or worker can fail.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import diagnostics from 'node:diagnostics_channel';
 import { after, describe, it } from 'node:test';
 import { AsyncResult, cpuCount, Pool, Queue, WorkerCrashedError } from 'multiproc';
-import { add, blob, lengthOf, zeroes, brokenInit, busyWhoAmI, double, doubleBut13, spinUntilExists, touchAndWhoAmI, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, spinUntil, whoAmI } from './fixtures/pool-tasks.mjs';
+import { add, announceThenWaitFor, blob, lengthOf, zeroes, brokenInit, busyWhoAmI, double, doubleBut13, spinUntilExists, touchAndWhoAmI, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, spinUntil, whoAmI } from './fixtures/pool-tasks.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'multiproc-pool-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -342,6 +342,49 @@ describe('Pool failures', () => {
     await assert.rejects(pool.apply(double, [1]), { code: 'ERR_POOL_BROKEN' });
     pool.terminate();
     await pool.join();
+  });
+
+  it('workers SIGKILLed from outside while starting are replaced, not counted as start-up failures (#19 item 7)', async () => {
+    const starting = mkdtempSync(join(dir, 'starting-'));
+    const go = join(starting, 'go');
+    const pool = new Pool({ processes: 1, initializer: announceThenWaitFor, initargs: [starting, go], maxStartupFailures: 2 });
+    const result = pool.apply(double, [21]);
+    const killed = new Set<string>();
+    const deadline = Date.now() + 60_000;
+    while (killed.size < 4 && Date.now() < deadline) {
+      for (const pid of readdirSync(starting)) {
+        if (killed.has(pid)) continue;
+        process.kill(Number(pid), 'SIGKILL');
+        killed.add(pid);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.equal(killed.size, 4, 'four workers were seen starting and killed');
+    writeFileSync(go, '');
+    assert.equal(await result, 42);
+    pool.close();
+    await pool.join();
+  });
+
+  it('a pool whose workers cannot start leaves no socket descriptor behind once joined (#19 item 5)', async () => {
+    const sockets = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:');
+      } catch {
+        return false;
+      }
+    }).length;
+    const before = sockets();
+    for (let i = 0; i < 3; i++) {
+      const pool = new Pool({ processes: 2, execArgv: ['--no-such-node-flag'] });
+      await assert.rejects(pool.apply(double, [1]), { code: 'ERR_POOL_BROKEN' });
+      pool.terminate();
+      await pool.join();
+    }
+    // Descriptors close as their sockets' 'close' events run: waited for, up to 10 s.
+    const deadline = Date.now() + 10_000;
+    while (sockets() > before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(sockets(), before);
   });
 
   it('maxTasksPerChild replaces a worker after that many tasks', async () => {

@@ -68,6 +68,15 @@ describe('crash accounting', () => {
     assert.deepEqual([third.startupFailures, third.broken], [3, true]);
   });
 
+  it('a worker killed from outside while starting did not fail to start; one that faulted did', () => {
+    for (const signal of ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+      const outcome = accountExit(facts({ state: WorkerState.Starting, wasReady: false, signal, startupFailures: 2 }));
+      assert.deepEqual([outcome.startupFailures, outcome.broken], [2, false], signal);
+    }
+    const segv = accountExit(facts({ state: WorkerState.Starting, wasReady: false, signal: 'SIGSEGV', startupFailures: 2 }));
+    assert.deepEqual([segv.startupFailures, segv.broken], [3, true]);
+  });
+
   it('a worker told to leave before it was ready (close) did not fail to start', () => {
     const outcome = accountExit(facts({ state: WorkerState.Retiring, wasReady: false, exitCode: 0, signal: null, startupFailures: 2 }));
     assert.deepEqual([outcome.startupFailures, outcome.broken], [2, false]);

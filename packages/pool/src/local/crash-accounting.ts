@@ -12,6 +12,12 @@
 import { WorkerState } from './worker-slot.js';
 import { hasRetries, type Task } from './task.js';
 
+/**
+ * Signals a process raises on itself when it faults (or calls abort()): a worker ended by one of these while starting
+ * failed of its own making. Any other signal (SIGKILL, SIGTERM, SIGINT, SIGHUP…) came from outside.
+ */
+const FAULTS: ReadonlySet<string> = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGABRT', 'SIGSYS', 'SIGTRAP']);
+
 /** What the engine knows of a worker once it exited and everything it wrote was read. */
 export interface ExitFacts {
   /** Its state just before it exited. */
@@ -63,8 +69,10 @@ export function accountExit(facts: ExitFacts): ExitOutcome {
   if (!facts.wasReady) {
     // It held no task that ran (none is sent before ready): they all go back.
     outcome.requeue.push(...held);
-    // Told to leave before it was ready (close()): it did not fail to start.
-    if (state === WorkerState.Retiring) return outcome;
+    // Told to leave before it was ready (close()), or killed by a signal from outside: it did not fail to start, and is
+    // simply replaced. Only a failure of its own making counts: the initializer threw, the module failed to import, it
+    // exited by itself or faulted.
+    if (state === WorkerState.Retiring || (facts.signal !== null && !FAULTS.has(facts.signal))) return outcome;
     outcome.startupFailures++;
     outcome.broken = outcome.startupFailures >= facts.maxStartupFailures;
     return outcome;
