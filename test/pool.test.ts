@@ -736,6 +736,82 @@ describe('Pool work sharing when the workers of the cores are busy', () => {
   });
 });
 
+describe('Pool argument checks and Python conformance (#19)', () => {
+  it('every bad Pool option is ERR_INVALID_ARGUMENT at the constructor, naming it; no worker starts', () => {
+    const bad: Array<Record<string, unknown>> = [
+      { processes: 0 }, { processes: 2.5 }, { maxTasksPerChild: -1 }, { maxTasksPerChild: 0.5 }, { maxTasksPerChild: '12' },
+      { initializer: 1 }, { initargs: 3 }, { maxRssBytes: NaN }, { maxQueue: -1 }, { onFull: 'block' }, { taskTimeout: 0 },
+      { taskTimeout: -5 }, { taskTimeout: NaN }, { retries: -1 }, { retries: 1.5 }, { maxStartupFailures: 0 }, { execArgv: '--x' },
+      { execArgv: [1] }, { backend: {} }, { name: '' }, { maxtasksperchild: 3 },
+    ];
+    for (const options of bad) {
+      const [name] = Object.keys(options);
+      assert.throws(() => new Pool(options as never), (error: Error & { code?: string }) => error.code === 'ERR_INVALID_ARGUMENT' && error.message.includes(name!), JSON.stringify(options));
+    }
+    assert.throws(() => new Pool(4 as never), { code: 'ERR_INVALID_ARGUMENT', message: /new Pool\(\{ processes: 4 \}\)/ });
+  });
+
+  it('a task timeout of -1, 0 or NaN is ERR_INVALID_ARGUMENT; nothing runs and no worker is killed', async () => {
+    await using pool = new Pool({ processes: 1 });
+    let exits = 0;
+    pool.on('workerExit', () => exits++);
+    for (const timeout of [-1, 0, NaN, 2 ** 31]) {
+      await assert.rejects(pool.apply(double, [1], { timeout }), { code: 'ERR_INVALID_ARGUMENT', message: /timeout/ }, String(timeout));
+    }
+    await assert.rejects(pool.apply(double, [1], { retries: -1 }), { code: 'ERR_INVALID_ARGUMENT' });
+    assert.equal(await pool.apply(double, [4]), 8);
+    assert.deepEqual([exits, pool.stats().crashed], [0, 0]);
+  });
+
+  it('map and starmap take async iterables; a number where the options go names the option to write', async () => {
+    await using pool = new Pool({ processes: 1 });
+    async function* numbers() {
+      yield* [1, 2, 3];
+    }
+    assert.deepEqual(await pool.map(double, numbers()), [2, 4, 6]);
+    async function* pairs() {
+      yield [1, 2];
+      yield [3, 4];
+    }
+    assert.deepEqual(await pool.starmap(add, pairs()), [3, 7]);
+    await assert.rejects(pool.map(double, 5 as never), { code: 'ERR_INVALID_ARGUMENT', message: /iterable/ });
+    await assert.rejects(pool.map(double, [1, 2], 2 as never), { code: 'ERR_INVALID_ARGUMENT', message: /\{ chunksize: 2 \}/ });
+    assert.throws(() => pool.imap(double, [1, 2], 2 as never), { code: 'ERR_INVALID_ARGUMENT', message: /\{ chunksize: 2 \}/ });
+    await assert.rejects(pool.apply(double, [1], 5000 as never), { code: 'ERR_INVALID_ARGUMENT', message: /\{ timeout: 5000 \}/ });
+  });
+
+  it('close() then join() returns while a task whose arguments cannot be sent is pending; that task fails ERR_ENCODE', async () => {
+    const pool = new Pool({ processes: 1 });
+    const unsendable = assert.rejects(pool.apply(double, [Symbol('not sendable')]), { code: 'ERR_ENCODE' });
+    pool.close();
+    let timer: NodeJS.Timeout | undefined;
+    const hang = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('join() did not return within 30 s')), 30_000)));
+    try {
+      await Promise.race([pool.join(), hang]);
+    } finally {
+      clearTimeout(timer);
+    }
+    await unsendable;
+  });
+
+  it('imap and imapUnordered over an input that throws at item k: the results before k, then its error', async () => {
+    await using pool = new Pool({ processes: 2 });
+    function* throwsAtFour() {
+      yield* [1, 2, 3];
+      throw new RangeError('no item 4');
+    }
+    for (const [name, iterate] of [['imap', pool.imap.bind(pool)], ['imapUnordered', pool.imapUnordered.bind(pool)]] as const) {
+      for (const chunksize of [1, 2]) {
+        const got: unknown[] = [];
+        await assert.rejects(async () => {
+          for await (const value of iterate(double, throwsAtFour(), { chunksize })) got.push(value);
+        }, { name: 'RangeError', message: 'no item 4' });
+        assert.deepEqual([...got].sort(), [2, 4, 6], `${name}, chunksize ${chunksize}`);
+      }
+    }
+  });
+});
+
 describe('Pool chaos', () => {
   it('10 000 tasks while workers are SIGKILLed at random: every task settles exactly once, and nothing is left behind', async () => {
     const pool = new Pool({ processes: 2 });

@@ -76,28 +76,88 @@ export interface CheckedPoolOptions {
   retries: number;
 }
 
+/** The longest timer Node keeps (about 24.8 days): a longer `setTimeout` fires at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+const OPTION_NAMES: ReadonlySet<string> = new Set([
+  'processes', 'initializer', 'initargs', 'maxTasksPerChild', 'maxRssBytes', 'maxQueue', 'onFull', 'taskTimeout',
+  'retries', 'maxStartupFailures', 'execArgv', 'backend', 'name',
+]);
+
+const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : typeof value === 'function' ? 'a function' : String(value));
+
+/** A whole number ≥ `min`, or undefined. */
+function wholeNumber(call: string, name: string, value: unknown, min: number, meaning: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new InvalidArgumentError(`${call}: ${name} must be a whole number ≥ ${min} (${meaning}), got ${show(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * A task's `timeout` (or the pool's `taskTimeout`): undefined, or ms > 0 that a timer can hold.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` otherwise (0, a negative number, NaN: never a timeout at once).
+ */
+export function checkTimeout(call: string, name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value > 0 && value <= MAX_TIMEOUT_MS)) {
+    throw new InvalidArgumentError(`${call}: ${name} must be a number of milliseconds > 0 (at most ${MAX_TIMEOUT_MS}), or left out for none; got ${show(value)}.`);
+  }
+  return value;
+}
+
+/** A task's `retries`: undefined, or a whole number ≥ 0. */
+export const checkRetries = (call: string, value: unknown): number | undefined => wholeNumber(call, 'retries', value, 0, 'times a task runs again when its worker dies');
+
 /**
  * Checks `options` and fills in the defaults.
- * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a bad option.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a bad option, an unknown one, or options that are not an object.
  */
 export function checkPoolOptions(options: PoolOptions): CheckedPoolOptions {
-  const processes = options.processes ?? cpuCount();
-  if (!Number.isInteger(processes) || processes < 1) {
-    throw new InvalidArgumentError(`new Pool(): processes must be a whole number ≥ 1, got ${String(processes)}.`);
+  const call = 'new Pool()';
+  if (typeof options === 'number') {
+    throw new InvalidArgumentError(`${call}: options must be an object; for ${options} workers, write new Pool({ processes: ${options} }).`);
+  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`${call}: options must be an object such as { processes: 4 }, got ${show(options)}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_NAMES.has(key)) throw new InvalidArgumentError(`${call}: unknown option ${JSON.stringify(key)}; the options are ${[...OPTION_NAMES].join(', ')}.`);
+  }
+  const processes = wholeNumber(call, 'processes', options.processes, 1, 'worker processes') ?? cpuCount();
+  const { initializer, initargs, execArgv, onFull, backend, name } = options;
+  if (initializer !== undefined && typeof initializer !== 'function') {
+    throw new InvalidArgumentError(`${call}: initializer must be a function (exported from its module, or self-contained), got ${show(initializer)}.`);
+  }
+  if (initargs !== undefined && !Array.isArray(initargs)) {
+    throw new InvalidArgumentError(`${call}: initargs must be an array of the initializer's arguments, got ${show(initargs)}; pass [value] for one.`);
+  }
+  if (execArgv !== undefined && !(Array.isArray(execArgv) && execArgv.every((flag) => typeof flag === 'string'))) {
+    throw new InvalidArgumentError(`${call}: execArgv must be an array of Node flags (strings), such as ['--max-old-space-size=512'], got ${show(execArgv)}.`);
+  }
+  if (onFull !== undefined && onFull !== 'reject' && onFull !== 'wait') {
+    throw new InvalidArgumentError(`${call}: onFull must be 'reject' or 'wait', got ${show(onFull)}.`);
+  }
+  if (backend !== undefined && typeof (backend as Partial<PoolEngineProvider> | null)?.createPoolEngine !== 'function') {
+    throw new InvalidArgumentError(`${call}: backend must make pool engines (createPoolEngine()), such as @multiproc/redis's connect() gives, got ${show(backend)}.`);
+  }
+  if (name !== undefined && (typeof name !== 'string' || name === '')) {
+    throw new InvalidArgumentError(`${call}: name must be a non-empty string, got ${show(name)}.`);
   }
   return {
     engine: {
       processes,
-      initializer: options.initializer ? describeFunction(options.initializer, {}, poolCaller(), 'new Pool() initializer') : undefined,
-      initargs: options.initargs ?? [],
-      maxTasksPerChild: options.maxTasksPerChild ?? 0,
-      maxRssBytes: options.maxRssBytes ?? 0,
-      maxQueue: options.maxQueue ?? 0,
-      onFull: options.onFull ?? 'reject',
-      maxStartupFailures: options.maxStartupFailures ?? 3,
-      execArgv: options.execArgv,
+      initializer: initializer ? describeFunction(initializer, {}, poolCaller(), 'new Pool() initializer') : undefined,
+      initargs: initargs ?? [],
+      maxTasksPerChild: wholeNumber(call, 'maxTasksPerChild', options.maxTasksPerChild, 0, '0: never replace a worker') ?? 0,
+      maxRssBytes: wholeNumber(call, 'maxRssBytes', options.maxRssBytes, 0, 'bytes; 0: no limit') ?? 0,
+      maxQueue: wholeNumber(call, 'maxQueue', options.maxQueue, 0, '0: no limit') ?? 0,
+      onFull: onFull ?? 'reject',
+      maxStartupFailures: wholeNumber(call, 'maxStartupFailures', options.maxStartupFailures, 1, 'workers in a row') ?? 3,
+      execArgv,
     },
-    taskTimeout: options.taskTimeout,
-    retries: options.retries ?? 0,
+    taskTimeout: checkTimeout(call, 'taskTimeout', options.taskTimeout),
+    retries: checkRetries(call, options.retries) ?? 0,
   };
 }

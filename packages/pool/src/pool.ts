@@ -16,7 +16,7 @@ import { PoolClosedError } from './errors.js';
 import { FunctionTable, type TaskFunction } from './function-table.js';
 import { ProcessEngine } from './local/process-engine.js';
 import { chunked, collectOrdered, defaultChunksize, type ImapOptions } from './map-tasks.js';
-import { checkPoolOptions, type AsyncOptions, type MapOptions, type PoolOptions, type TaskOptions } from './pool-options.js';
+import { checkPoolOptions, checkRetries, checkTimeout, type AsyncOptions, type MapOptions, type PoolOptions, type TaskOptions } from './pool-options.js';
 import type { PoolStats } from './pool-stats.js';
 import { ResultIterator } from './result-iterator.js';
 
@@ -24,6 +24,28 @@ import { ResultIterator } from './result-iterator.js';
 const NO_OPTIONS: Readonly<TaskOptions> = Object.freeze({});
 
 type CallOptions = TaskOptions & { module?: ModuleLocation };
+
+/**
+ * A call's options are an object. A number there is Python's positional form (`pool.map(fn, items, 2)`): named here.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` otherwise.
+ */
+function checkCallOptions(call: string, options: unknown, numberMeans: string): void {
+  if (typeof options === 'object' && options !== null) return;
+  const form = typeof options === 'number' ? `; write { ${numberMeans}: ${options} }` : '';
+  throw new InvalidArgumentError(`${call}: options must be an object${form}, got ${String(options)}.`);
+}
+
+/** `items` as an array: an array as it is, an iterable spread, an async iterable read to its end. */
+async function listOf(call: string, items: Iterable<unknown> | AsyncIterable<unknown>): Promise<unknown[]> {
+  if (Array.isArray(items)) return items;
+  if (items != null && typeof (items as Iterable<unknown>)[Symbol.iterator] === 'function') return [...(items as Iterable<unknown>)];
+  if (items != null && typeof (items as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+    const list: unknown[] = [];
+    for await (const item of items as AsyncIterable<unknown>) list.push(item);
+    return list;
+  }
+  throw new InvalidArgumentError(`${call}: items must be iterable (an array, a Set, a generator…) or async iterable, got ${String(items)}.`);
+}
 
 /**
  * A pool of worker processes: Python's `multiprocessing.Pool`. A worker that
@@ -97,6 +119,13 @@ export class Pool extends EventEmitter {
       const got = typeof args === 'object' ? Object.prototype.toString.call(args) : String(args);
       return Promise.reject(new InvalidArgumentError(`Pool.apply(): args must be an array of the function's arguments, got ${got}; pass [value] for one argument.`));
     }
+    if (options !== undefined && typeof options !== 'object') {
+      try {
+        checkCallOptions('Pool.apply()', options, 'timeout');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return this.#submit(fn, TaskKind.Call, args, options ?? NO_OPTIONS, 'Pool.apply()') as Promise<R>;
   }
 
@@ -125,12 +154,12 @@ export class Pool extends EventEmitter {
    * console.log(await pool.map(square, [1, 2, 3])); // [ 1, 4, 9 ]
    * ```
    */
-  map<T, R>(fn: TaskFunction, items: Iterable<T>, options: MapOptions & { module?: ModuleLocation } = {}): Promise<R[]> {
+  map<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: MapOptions & { module?: ModuleLocation } = {}): Promise<R[]> {
     return this.#mapAll(fn, TaskKind.Map, items, options, 'Pool.map()') as Promise<R[]>;
   }
 
   /** Like `map`, returning an {@link AsyncResult}. */
-  mapAsync<T, R>(fn: TaskFunction, items: Iterable<T>, options: MapOptions & AsyncOptions<R[]> & { module?: ModuleLocation } = {}): AsyncResult<R[]> {
+  mapAsync<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: MapOptions & AsyncOptions<R[]> & { module?: ModuleLocation } = {}): AsyncResult<R[]> {
     return new AsyncResult(this.map<T, R>(fn, items, options), options.callback, options.errorCallback);
   }
 
@@ -143,12 +172,12 @@ export class Pool extends EventEmitter {
    * console.log(await pool.starmap(add, [[1, 2], [3, 4]])); // [ 3, 7 ]
    * ```
    */
-  starmap<R>(fn: TaskFunction, argsList: Iterable<unknown[]>, options: MapOptions & { module?: ModuleLocation } = {}): Promise<R[]> {
+  starmap<R>(fn: TaskFunction, argsList: Iterable<unknown[]> | AsyncIterable<unknown[]>, options: MapOptions & { module?: ModuleLocation } = {}): Promise<R[]> {
     return this.#mapAll(fn, TaskKind.Starmap, argsList, options, 'Pool.starmap()') as Promise<R[]>;
   }
 
   /** Like `starmap`, returning an {@link AsyncResult}. */
-  starmapAsync<R>(fn: TaskFunction, argsList: Iterable<unknown[]>, options: MapOptions & AsyncOptions<R[]> & { module?: ModuleLocation } = {}): AsyncResult<R[]> {
+  starmapAsync<R>(fn: TaskFunction, argsList: Iterable<unknown[]> | AsyncIterable<unknown[]>, options: MapOptions & AsyncOptions<R[]> & { module?: ModuleLocation } = {}): AsyncResult<R[]> {
     return new AsyncResult(this.starmap<R>(fn, argsList, options), options.callback, options.errorCallback);
   }
 
@@ -163,11 +192,13 @@ export class Pool extends EventEmitter {
    * ```
    */
   imap<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: ImapOptions & { module?: ModuleLocation } = {}): AsyncIterable<R> {
+    checkCallOptions('Pool.imap()', options, 'chunksize');
     return new ResultIterator<T, R>(items, options, this.processes, true, (chunk) => this.#submit(fn, TaskKind.Map, chunk, options, 'Pool.imap()') as Promise<R[]>);
   }
 
   /** Like `imap`, yielding results as they finish (not in input order). */
   imapUnordered<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: ImapOptions & { module?: ModuleLocation } = {}): AsyncIterable<R> {
+    checkCallOptions('Pool.imapUnordered()', options, 'chunksize');
     return new ResultIterator<T, R>(items, options, this.processes, false, (chunk) => this.#submit(fn, TaskKind.Map, chunk, options, 'Pool.imapUnordered()') as Promise<R[]>);
   }
 
@@ -212,8 +243,9 @@ export class Pool extends EventEmitter {
     return this.#engine.stats();
   }
 
-  async #mapAll(fn: TaskFunction, kind: TaskKind, items: Iterable<unknown>, options: MapOptions & { module?: ModuleLocation }, call: string): Promise<unknown[]> {
-    const list = Array.isArray(items) ? items : [...items];
+  async #mapAll(fn: TaskFunction, kind: TaskKind, items: Iterable<unknown> | AsyncIterable<unknown>, options: MapOptions & { module?: ModuleLocation }, call: string): Promise<unknown[]> {
+    checkCallOptions(call, options, 'chunksize');
+    const list = await listOf(call, items);
     const size = options.chunksize ?? defaultChunksize(list.length, this.processes);
     if (!Number.isInteger(size) || size < 1) throw new InvalidArgumentError(`${call}: chunksize must be a whole number ≥ 1, got ${String(size)}.`);
     const chunks = chunked(list, size);
@@ -229,13 +261,17 @@ export class Pool extends EventEmitter {
     }
     if (signal?.aborted) return Promise.reject(new AbortError(call, signal.reason));
     let fnId: number;
+    let timeout: number | undefined;
+    let retries: number;
     try {
       fnId = this.#functions.idOf(fn, options.module, call);
+      const ownTimeout = options.timeout;
+      timeout = ownTimeout === undefined ? this.#taskTimeout : checkTimeout(call, 'timeout', ownTimeout);
+      const ownRetries = options.retries;
+      retries = ownRetries === undefined ? this.#retries : checkRetries(call, ownRetries)!;
     } catch (error) {
       return Promise.reject(error);
     }
-    const timeout = options.timeout ?? this.#taskTimeout;
-    const retries = options.retries ?? this.#retries;
     return this.#engine.submit(fnId, kind, payload, timeout, retries, signal, call);
   }
 }

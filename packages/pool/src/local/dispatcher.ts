@@ -38,6 +38,8 @@ export interface DispatcherParts {
    * before, and this is the first scheduled dispatch after it (never reported inside the caller's `apply()`).
    */
   onShrank: (eager: boolean) => void;
+  /** Tasks of a batch failed without reaching their worker (their arguments could not be sent): they are settled now. */
+  onUnsent: () => void;
 }
 
 /** See the module comment. */
@@ -108,6 +110,7 @@ export class Dispatcher {
         // made) fail with the error.
         const held = new Set(worker.inflight);
         for (const task of batch) if (!held.has(task)) ledger.settle(task, false, error);
+        this.#parts.onUnsent();
         return;
       }
       // Nothing of this batch was sent: some task's arguments cannot be, or the batch is longer than one message may
@@ -116,6 +119,7 @@ export class Dispatcher {
       if (batch.length === 1) {
         ledger.settle(batch[0]!, false, error);
         this.watch(worker);
+        this.#parts.onUnsent();
         return;
       }
       const half = Math.ceil(batch.length / 2);

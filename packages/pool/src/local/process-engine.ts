@@ -86,6 +86,8 @@ export class ProcessEngine implements PoolEngine {
       onShrank: (eager) => {
         if (!eager || this.#state === 'running' || this.#state === 'closing') this.#afterQueueShrank();
       },
+      // After close(), that may have been the last task: the workers may leave now.
+      onUnsent: () => this.#maybeFinish(),
     });
     for (let i = 0; i < this.processes; i++) this.#registry.start();
   }
