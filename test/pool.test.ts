@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import diagnostics from 'node:diagnostics_channel';
 import { after, describe, it } from 'node:test';
 import { AsyncResult, cpuCount, Pool, Queue, WorkerCrashedError } from 'multiproc';
-import { add, announceThenWaitFor, blob, lengthOf, zeroes, brokenInit, busyWhoAmI, double, doubleBut13, spinUntilExists, touchAndWhoAmI, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, spinUntil, whoAmI } from './fixtures/pool-tasks.mjs';
+import { add, announceThenWaitFor, blob, leaveStrayRejection, lengthOf, zeroes, brokenInit, busyWhoAmI, double, doubleBut13, spinUntilExists, touchAndWhoAmI, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, spinUntil, whoAmI } from './fixtures/pool-tasks.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'multiproc-pool-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -385,6 +385,34 @@ describe('Pool failures', () => {
     const deadline = Date.now() + 10_000;
     while (sockets() > before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(sockets(), before);
+  });
+
+  it('a task that leaves a promise rejected with no handler: no innocent task pays, the worker goes on, the rejection is reported (#19 item 8)', async () => {
+    await using pool = new Pool({ processes: 1 });
+    const pid = await pool.apply(whoAmI);
+    let exits = 0;
+    pool.on('workerExit', () => exits++);
+    // The stray rejection is noticed while the next task runs (awaiting a timer).
+    const [culprit, innocent] = await Promise.all([pool.apply(leaveStrayRejection, ['returned']), pool.apply(sleepThen, [200, 'innocent'])]);
+    assert.deepEqual([culprit, innocent], ['returned', 'innocent']);
+    assert.equal(await pool.apply(whoAmI), pid, 'the same worker');
+    assert.equal(exits, 0);
+  });
+
+  it('the stray rejection is written to the worker\'s stderr, naming the task that left it', async () => {
+    const script = `
+      import { Pool } from 'multiproc';
+      import { leaveStrayRejection, sleepThen } from ${JSON.stringify(new URL('./fixtures/pool-tasks.mjs', import.meta.url).href)};
+      const pool = new Pool({ processes: 1 });
+      await Promise.all([pool.apply(leaveStrayRejection, [1]), pool.apply(sleepThen, [100, 2])]);
+      pool.close();
+      await pool.join();
+    `;
+    const { stderr } = await new Promise<{ stderr: string }>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('..', import.meta.url)) }, (error, _stdout, stderr) => (error ? reject(error) : resolve({ stderr }))),
+    );
+    assert.match(stderr, /a promise rejected with no handler, left by task \d+ \(leaveStrayRejection\)/);
+    assert.match(stderr, /a stray rejection/);
   });
 
   it('maxTasksPerChild replaces a worker after that many tasks', async () => {

@@ -19,9 +19,11 @@ export class TaskFunctions {
   /** Loaded functions by id: an array, read once per task. */
   readonly #loaded: Array<TaskFn | undefined> = [];
   readonly #loading = new Map<number, Promise<TaskFn>>();
+  readonly #names: string[] = [];
 
   /** Starts loading function `id` (a failure is reported by the tasks that use it). */
   define(id: number, ref: FunctionRef): void {
+    this.#names[id] = ref.name;
     const loading = importTaskFunction(ref).then((fn) => (this.#loaded[id] = fn));
     loading.catch(() => {});
     this.#loading.set(id, loading);
@@ -30,6 +32,11 @@ export class TaskFunctions {
   /** Function `id` if loaded (the common case: no await), else undefined: see {@link TaskFunctions.load}. */
   get(id: number): TaskFn | undefined {
     return this.#loaded[id];
+  }
+
+  /** Function `id`'s name, for messages. */
+  name(id: number): string {
+    return this.#names[id] || 'anonymous';
   }
 
   /** Function `id` once loaded; rejects with its loading error. */

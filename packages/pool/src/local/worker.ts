@@ -75,6 +75,9 @@ class TaskRunner {
   /** Tasks the pool gave up on before they started. */
   readonly #skipped = new Set<number>();
   #running = false;
+  /** The task running, or the last one run: its id and function (see `blame`). */
+  #lastId = -1;
+  #lastFnId = -1;
 
   constructor(conn: Connection<ToWorker | FromWorker>) {
     this.#conn = conn;
@@ -97,6 +100,8 @@ class TaskRunner {
     while (tasks.next()) {
       const { id, fnId, kind, watched, n, payload, a0, a1, a2 } = tasks;
       if (this.#skipped.size > 0 && this.#skipped.delete(id)) continue;
+      this.#lastId = id;
+      this.#lastFnId = fnId;
       if (results.since !== undefined && (watched || !((recentMax[fnId] ?? Infinity) < QUICK_MS))) await results.flush();
       const start = performance.now();
       let ok = true;
@@ -121,6 +126,27 @@ class TaskRunner {
     this.#running = false;
     results.idle();
   }
+
+  /** Who to name for a stray rejection: the task running when Node noticed it, or the last one run. */
+  blame(): string {
+    if (this.#lastId < 0) return 'the initializer';
+    return `task ${this.#lastId} (${this.#functions.name(this.#lastFnId)}) or one run just before it`;
+  }
+}
+
+/**
+ * A promise a task left rejected with no handler would end the worker (Node's default), and the pool would blame the
+ * task running at that moment, which may be another, innocent one. The worker goes on instead; no task fails for it
+ * (the one that left it already returned), and the rejection is written to the worker's stderr (the pool's, as a
+ * worker inherits it), naming the task that probably left it. Node notices it only once the tasks run in one go are
+ * done, so which task it was is a good guess, not a certainty.
+ */
+function reportStrayRejections(runner: TaskRunner): void {
+  process.on('unhandledRejection', (reason) => {
+    const who = runner.blame();
+    const what = reason instanceof Error ? (reason.stack ?? String(reason)) : String(reason);
+    process.stderr.write(`pool worker ${process.pid}: a promise rejected with no handler, left by ${who}. No task failed for it; the worker goes on.\n${what}\n`);
+  });
 }
 
 /**
@@ -128,6 +154,8 @@ class TaskRunner {
  * @param journal - where to journal results (see result-writer.ts); undefined: no journal.
  */
 export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initializer: FunctionRef | undefined, initargs: unknown[], journal?: string): Promise<void> {
+  const runner = new TaskRunner(conn);
+  reportStrayRejections(runner);
   if (initializer) await (await importTaskFunction(initializer))(...initargs);
   await conn.send([Msg.Ready]);
   if (journal !== undefined) {
@@ -137,7 +165,6 @@ export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initia
       // No journal: each result is written before the next task starts.
     }
   }
-  const runner = new TaskRunner(conn);
   for await (const message of conn as AsyncIterable<ToWorker>) runner.receive(message);
 }
 
