@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import diagnostics from 'node:diagnostics_channel';
 import { after, describe, it } from 'node:test';
 import { AsyncResult, cpuCount, Pool, Queue, WorkerCrashedError } from 'multiproc';
+import { undecodable } from './fixtures/pool-undecodable.mjs';
 import { add, announceThenWaitFor, blob, leaveStrayRejection, lengthOf, zeroes, brokenInit, busyWhoAmI, double, doubleBut13, spinUntilExists, touchAndWhoAmI, execArgvHere, hoardMemory, exitNow, fail, flaky, greet, init, mark, putThenReturn, reportThenSleep, sleepThen, spin, spinAfterReporting, spinUntil, whoAmI } from './fixtures/pool-tasks.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'multiproc-pool-'));
@@ -820,6 +821,18 @@ describe('Pool argument checks and Python conformance (#19)', () => {
       clearTimeout(timer);
     }
     await unsendable;
+  });
+
+  it('a result the pool cannot decode fails that task alone (ERR_RESULT_DECODE), not as a crash; the tasks around it get theirs', async () => {
+    await using pool = new Pool({ processes: 1 });
+    const [before, bad, after] = await Promise.allSettled([pool.apply(double, [1]), pool.apply(undecodable, [7]), pool.apply(double, [2])]);
+    assert.deepEqual([before, after], [{ status: 'fulfilled', value: 2 }, { status: 'fulfilled', value: 4 }]);
+    assert.equal(bad.status, 'rejected');
+    const error = (bad as PromiseRejectedResult).reason as Error & { code: string; task: { fn: string } };
+    assert.equal(error.code, 'ERR_RESULT_DECODE');
+    assert.equal(error.task.fn, 'undecodable');
+    assert.match(error.message, /OnlyInWorkers cannot be rebuilt here/);
+    assert.equal(pool.stats().crashed, 0);
   });
 
   it('imap and imapUnordered over an input that throws at item k: the results before k, then its error', async () => {

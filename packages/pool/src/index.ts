@@ -16,4 +16,4 @@ export { TaskKind, type PoolEngine, type PoolEngineProvider, type PoolEngineSetu
 export { isMainModule, cpuCount } from '@multiproc/process';
 // And the latency/CPU knob: how long the pool and its workers poll for a reply before sleeping (0: never).
 export { setBusyPoll } from '@multiproc/wire';
-export { WorkerCrashedError, PoolClosedError, PoolTerminatedError, PoolQueueFullError, PoolBrokenError, type CrashedTask } from './errors.js';
+export { WorkerCrashedError, ResultDecodeError, PoolClosedError, PoolTerminatedError, PoolQueueFullError, PoolBrokenError, type CrashedTask } from './errors.js';

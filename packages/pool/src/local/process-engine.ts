@@ -19,7 +19,7 @@ import { channel as diagnosticsChannel } from 'node:diagnostics_channel';
 import { cpuCount } from '@multiproc/process';
 import { AbortError, TimeoutError } from '@multiproc/wire';
 import type { EngineOptions, FunctionCatalog, PoolEngine, PoolEngineSetup, PoolEvents, TaskKind } from '../engine.js';
-import { PoolBrokenError, PoolClosedError, PoolQueueFullError, PoolTerminatedError, WorkerCrashedError } from '../errors.js';
+import { PoolBrokenError, PoolClosedError, PoolQueueFullError, PoolTerminatedError, ResultDecodeError, WorkerCrashedError } from '../errors.js';
 import type { PoolStats } from '../pool-stats.js';
 import { accountExit } from './crash-accounting.js';
 import { Msg, type TaskDone, type ToWorker } from './protocol.js';
@@ -72,6 +72,13 @@ export class ProcessEngine implements PoolEngine {
     this.#registry = new WorkerRegistry(setup.options, {
       onReady: (worker) => this.#onReady(worker),
       onResult: (worker, message) => this.#onResult(worker, message),
+      // Results come in order: the one that could not be decoded is the oldest task not settled. The worker, which
+      // cannot be heard any more, is killed; the tasks behind it go back to the queue.
+      onUnreadable: (worker, error) => {
+        const task = worker.running;
+        if (task) this.#endRunning(worker, task, new ResultDecodeError({ id: task.id, fn: this.#functions.name(task.fnId) }, { cause: error }));
+        else worker.kill();
+      },
       onExit: (worker, before) => this.#onExit(worker, before),
     });
     this.#dispatcher = new Dispatcher({

@@ -26,6 +26,8 @@ export interface RegistryHooks {
   onReady(worker: WorkerSlot): void;
   /** One of its results. */
   onResult(worker: WorkerSlot, message: TaskDone): void;
+  /** A message of its (the next result) could not be decoded: its pipe can be read no further. */
+  onUnreadable(worker: WorkerSlot, error: Error): void;
   /**
    * It exited, and everything it wrote was read (its state is Exited now; `before` is the state it was in). It is
    * out of the registry, its pipe closed, its journal removed.
@@ -84,8 +86,10 @@ export class WorkerRegistry {
           } else this.#hooks.onResult(worker, message);
         }
       }
-    } catch {
-      // End of the pipe: the worker is leaving or died; its exit settles what it held.
+    } catch (error) {
+      // A message that could not be decoded ends the channel; anything else is the end of the pipe: the worker is
+      // leaving or died, and its exit settles what it held.
+      if ((error as { code?: unknown } | undefined)?.code === 'ERR_FRAME_DECODE') this.#hooks.onUnreadable(worker, error as Error);
     }
   }
 
