@@ -115,23 +115,16 @@ export class Pool extends EventEmitter {
    * ```
    */
   apply<R>(fn: TaskFunction, args: unknown[] = [], options?: CallOptions): Promise<R> {
-    if (!Array.isArray(args)) {
-      const got = typeof args === 'object' ? Object.prototype.toString.call(args) : String(args);
-      return Promise.reject(new InvalidArgumentError(`Pool.apply(): args must be an array of the function's arguments, got ${got}; pass [value] for one argument.`));
-    }
-    if (options !== undefined && typeof options !== 'object') {
-      try {
-        checkCallOptions('Pool.apply()', options, 'timeout');
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    return this.#submit(fn, TaskKind.Call, args, options ?? NO_OPTIONS, 'Pool.apply()') as Promise<R>;
+    return this.#apply(fn, args, options, 'Pool.apply()') as Promise<R>;
   }
 
-  /** Like `apply`, returning an {@link AsyncResult}; calls `callback` or `errorCallback` when it settles. */
+  /**
+   * Like `apply`, returning an {@link AsyncResult}; calls `callback` or `errorCallback` when it settles.
+   * @throws {PoolClosedError} `ERR_POOL_CLOSED` at the call, after `close()` or `terminate()` (as Python's `apply_async`).
+   */
   applyAsync<R>(fn: TaskFunction, args: unknown[] = [], options: AsyncOptions<R> & { module?: ModuleLocation } = {}): AsyncResult<R> {
-    return new AsyncResult(this.apply<R>(fn, args, options), options.callback, options.errorCallback);
+    this.#checkRunning('Pool.applyAsync()');
+    return new AsyncResult(this.#apply(fn, args, options, 'Pool.applyAsync()') as Promise<R>, options.callback, options.errorCallback);
   }
 
   /**
@@ -158,9 +151,13 @@ export class Pool extends EventEmitter {
     return this.#mapAll(fn, TaskKind.Map, items, options, 'Pool.map()') as Promise<R[]>;
   }
 
-  /** Like `map`, returning an {@link AsyncResult}. */
+  /**
+   * Like `map`, returning an {@link AsyncResult}.
+   * @throws {PoolClosedError} `ERR_POOL_CLOSED` at the call, after `close()` or `terminate()`.
+   */
   mapAsync<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: MapOptions & AsyncOptions<R[]> & { module?: ModuleLocation } = {}): AsyncResult<R[]> {
-    return new AsyncResult(this.map<T, R>(fn, items, options), options.callback, options.errorCallback);
+    this.#checkRunning('Pool.mapAsync()');
+    return new AsyncResult(this.#mapAll(fn, TaskKind.Map, items, options, 'Pool.mapAsync()') as Promise<R[]>, options.callback, options.errorCallback);
   }
 
   /**
@@ -176,9 +173,13 @@ export class Pool extends EventEmitter {
     return this.#mapAll(fn, TaskKind.Starmap, argsList, options, 'Pool.starmap()') as Promise<R[]>;
   }
 
-  /** Like `starmap`, returning an {@link AsyncResult}. */
+  /**
+   * Like `starmap`, returning an {@link AsyncResult}.
+   * @throws {PoolClosedError} `ERR_POOL_CLOSED` at the call, after `close()` or `terminate()`.
+   */
   starmapAsync<R>(fn: TaskFunction, argsList: Iterable<unknown[]> | AsyncIterable<unknown[]>, options: MapOptions & AsyncOptions<R[]> & { module?: ModuleLocation } = {}): AsyncResult<R[]> {
-    return new AsyncResult(this.starmap<R>(fn, argsList, options), options.callback, options.errorCallback);
+    this.#checkRunning('Pool.starmapAsync()');
+    return new AsyncResult(this.#mapAll(fn, TaskKind.Starmap, argsList, options, 'Pool.starmapAsync()') as Promise<R[]>, options.callback, options.errorCallback);
   }
 
   /**
@@ -250,6 +251,30 @@ export class Pool extends EventEmitter {
     if (!Number.isInteger(size) || size < 1) throw new InvalidArgumentError(`${call}: chunksize must be a whole number ≥ 1, got ${String(size)}.`);
     const chunks = chunked(list, size);
     return collectOrdered(chunks.map((chunk) => this.#submit(fn, kind, chunk, options, call) as Promise<unknown[]>), list.length, options.onProgress);
+  }
+
+  #apply(fn: TaskFunction, args: unknown[], options: CallOptions | undefined, call: string): Promise<unknown> {
+    if (!Array.isArray(args)) {
+      const got = typeof args === 'object' ? Object.prototype.toString.call(args) : String(args);
+      return Promise.reject(new InvalidArgumentError(`${call}: args must be an array of the function's arguments, got ${got}; pass [value] for one argument.`));
+    }
+    if (options !== undefined && typeof options !== 'object') {
+      try {
+        checkCallOptions(call, options, 'timeout');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.#submit(fn, TaskKind.Call, args, options ?? NO_OPTIONS, call);
+  }
+
+  /**
+   * The pool takes tasks: the calls that return an AsyncResult say so at once (as Python's apply_async), the others
+   * through the promise they return.
+   * @throws {PoolClosedError} `ERR_POOL_CLOSED` after `close()` or `terminate()`.
+   */
+  #checkRunning(call: string): void {
+    if (this.#state !== 'running') throw new PoolClosedError(call);
   }
 
   /** Checks a task's function and options, and hands it to the engine. (Each option is read once, before the engine's promise is made.) */

@@ -4,14 +4,21 @@
  *
  * @module
  */
-import { loadFunction, type FunctionRef } from '@multiproc/process';
+import { loadFunction, TargetNotFoundError, type FunctionRef } from '@multiproc/process';
 
 /** A task function, as the worker calls it. */
 export type TaskFn = (...args: unknown[]) => unknown;
 
+/** A task function, and whether it was rebuilt from its source (no module exports it). */
+interface Loaded {
+  fn: TaskFn;
+  fromSource: boolean;
+}
+
 /** Imports the module `ref` names (or builds a self-contained function from its source) and takes the function. */
-export async function importTaskFunction(ref: FunctionRef): Promise<TaskFn> {
-  return (await loadFunction(ref, {})).fn as TaskFn;
+export async function importTaskFunction(ref: FunctionRef): Promise<Loaded> {
+  const { fn, fromSource } = await loadFunction(ref, {});
+  return { fn: fn as TaskFn, fromSource };
 }
 
 /** See the module comment. */
@@ -19,12 +26,17 @@ export class TaskFunctions {
   /** Loaded functions by id: an array, read once per task. */
   readonly #loaded: Array<TaskFn | undefined> = [];
   readonly #loading = new Map<number, Promise<TaskFn>>();
-  readonly #names: string[] = [];
+  readonly #refs: FunctionRef[] = [];
+  /** Rebuilt from source, by id (see {@link TaskFunctions.explain}). */
+  readonly #fromSource: boolean[] = [];
 
   /** Starts loading function `id` (a failure is reported by the tasks that use it). */
   define(id: number, ref: FunctionRef): void {
-    this.#names[id] = ref.name;
-    const loading = importTaskFunction(ref).then((fn) => (this.#loaded[id] = fn));
+    this.#refs[id] = ref;
+    const loading = importTaskFunction(ref).then(({ fn, fromSource }) => {
+      this.#fromSource[id] = fromSource;
+      return (this.#loaded[id] = fn);
+    });
     loading.catch(() => {});
     this.#loading.set(id, loading);
   }
@@ -36,7 +48,24 @@ export class TaskFunctions {
 
   /** Function `id`'s name, for messages. */
   name(id: number): string {
-    return this.#names[id] || 'anonymous';
+    return this.#refs[id]?.name || 'anonymous';
+  }
+
+  /**
+   * What a task of function `id` threw, explained when it is the usual mistake: a function no module exports, sent by
+   * its source, that uses a name the worker does not have (an import, or a variable of the calling module).
+   */
+  explain(id: number, error: unknown): unknown {
+    if (!this.#fromSource[id] || !(error instanceof ReferenceError)) return error;
+    const ref = this.#refs[id]!;
+    const missing = /^(\S+) is not defined/.exec(error.message)?.[1] ?? 'a name';
+    const what = ref.name ? `The task function '${ref.name}'` : 'The task function (an anonymous or inline one)';
+    return new TargetNotFoundError(
+      `${what} was sent to the pool's workers by its source, because ${ref.callerModule ?? 'its module'} does not export it, ` +
+        `and it uses ${missing}, which a worker does not have (an import, or a variable of the calling module). ` +
+        'Export the function from its module (workers then import it), or pass what it uses as arguments.',
+      { cause: error },
+    );
   }
 
   /** Function `id` once loaded; rejects with its loading error. */

@@ -112,7 +112,7 @@ class TaskRunner {
         if (isThenable(value)) value = await value;
       } catch (error) {
         ok = false;
-        value = error;
+        value = this.#functions.explain(fnId, error);
       }
       const end = performance.now();
       recentMax[fnId] = Math.max(end - start, (recentMax[fnId] ?? 0) * RECENT_DECAY);
@@ -156,7 +156,7 @@ function reportStrayRejections(runner: TaskRunner): void {
 export async function poolWorker(conn: Connection<ToWorker | FromWorker>, initializer: FunctionRef | undefined, initargs: unknown[], journal?: string): Promise<void> {
   const runner = new TaskRunner(conn);
   reportStrayRejections(runner);
-  if (initializer) await (await importTaskFunction(initializer))(...initargs);
+  if (initializer) await (await importTaskFunction(initializer)).fn(...initargs);
   await conn.send([Msg.Ready]);
   if (journal !== undefined) {
     try {
