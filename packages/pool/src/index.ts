@@ -7,6 +7,7 @@
  */
 export { Pool } from './pool.js';
 export type { TaskFunction } from './function-table.js';
+export type { AnyTaskFunction, ItemFunction, TaskResult, ItemOf, Items, ApplyOptions, ApplyRest, MapCallOptions, ImapCallOptions, AsyncCallOptions, Named, WithModule } from './task-types.js';
 export type { PoolOptions, MapOptions, AsyncOptions, TaskOptions } from './pool-options.js';
 export { AsyncResult } from './async-result.js';
 export type { ImapOptions } from './map-tasks.js';

@@ -161,3 +161,13 @@ export function checkPoolOptions(options: PoolOptions): CheckedPoolOptions {
     retries: checkRetries(call, options.retries) ?? 0,
   };
 }
+
+/**
+ * A call's options are an object. A number there is Python's positional form (`pool.map(fn, items, 2)`): named here.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` otherwise.
+ */
+export function checkCallOptions(call: string, options: unknown, numberMeans: string): void {
+  if (typeof options === 'object' && options !== null) return;
+  const form = typeof options === 'number' ? `; write { ${numberMeans}: ${options} }` : '';
+  throw new InvalidArgumentError(`${call}: options must be an object${form}, got ${String(options)}.`);
+}

@@ -8,44 +8,21 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import type { ModuleLocation } from '@multiproc/process';
 import { AbortError, InvalidArgumentError, InvalidStateError } from '@multiproc/wire';
 import { AsyncResult } from './async-result.js';
 import { TaskKind, type PoolEngine, type PoolEngineSetup } from './engine.js';
 import { PoolClosedError } from './errors.js';
 import { FunctionTable, type TaskFunction } from './function-table.js';
 import { ProcessEngine } from './local/process-engine.js';
-import { chunked, collectOrdered, defaultChunksize, type ImapOptions } from './map-tasks.js';
-import { checkPoolOptions, checkRetries, checkTimeout, type AsyncOptions, type MapOptions, type PoolOptions, type TaskOptions } from './pool-options.js';
+import { chunked, collectOrdered, defaultChunksize, listOf } from './map-tasks.js';
+import { checkCallOptions, checkPoolOptions, checkRetries, checkTimeout, type MapOptions, type PoolOptions, type TaskOptions } from './pool-options.js';
+import type { AnyTaskFunction, ApplyOptions, ApplyRest, AsyncCallOptions, ImapCallOptions, ItemFunction, ItemOf, Items, MapCallOptions, Named, TaskResult } from './task-types.js';
 import type { PoolStats } from './pool-stats.js';
 import { ResultIterator } from './result-iterator.js';
 
 /** The options of a call given none (one object, not one per call). */
 const NO_OPTIONS: Readonly<TaskOptions> = Object.freeze({});
 
-type CallOptions = TaskOptions & { module?: ModuleLocation };
-
-/**
- * A call's options are an object. A number there is Python's positional form (`pool.map(fn, items, 2)`): named here.
- * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` otherwise.
- */
-function checkCallOptions(call: string, options: unknown, numberMeans: string): void {
-  if (typeof options === 'object' && options !== null) return;
-  const form = typeof options === 'number' ? `; write { ${numberMeans}: ${options} }` : '';
-  throw new InvalidArgumentError(`${call}: options must be an object${form}, got ${String(options)}.`);
-}
-
-/** `items` as an array: an array as it is, an iterable spread, an async iterable read to its end. */
-async function listOf(call: string, items: Iterable<unknown> | AsyncIterable<unknown>): Promise<unknown[]> {
-  if (Array.isArray(items)) return items;
-  if (items != null && typeof (items as Iterable<unknown>)[Symbol.iterator] === 'function') return [...(items as Iterable<unknown>)];
-  if (items != null && typeof (items as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-    const list: unknown[] = [];
-    for await (const item of items as AsyncIterable<unknown>) list.push(item);
-    return list;
-  }
-  throw new InvalidArgumentError(`${call}: items must be iterable (an array, a Set, a generator…) or async iterable, got ${String(items)}.`);
-}
 
 /**
  * A pool of worker processes: Python's `multiprocessing.Pool`. A worker that
@@ -114,17 +91,21 @@ export class Pool extends EventEmitter {
    * const total = await pool.apply(sum, [[1, 2, 3]], { timeout: 5000 }); // 6
    * ```
    */
-  apply<R>(fn: TaskFunction, args: unknown[] = [], options?: CallOptions): Promise<R> {
-    return this.#apply(fn, args, options, 'Pool.apply()') as Promise<R>;
+  apply<F extends AnyTaskFunction>(fn: F, ...rest: ApplyRest<F, ApplyOptions>): Promise<TaskResult<F>>;
+  apply<R = unknown>(fn: string, args: unknown[], options: Named<ApplyOptions>): Promise<R>;
+  apply(fn: TaskFunction, args: unknown[] = [], options?: ApplyOptions): Promise<unknown> {
+    return this.#apply(fn, args, options, 'Pool.apply()');
   }
 
   /**
    * Like `apply`, returning an {@link AsyncResult}; calls `callback` or `errorCallback` when it settles.
    * @throws {PoolClosedError} `ERR_POOL_CLOSED` at the call, after `close()` or `terminate()` (as Python's `apply_async`).
    */
-  applyAsync<R>(fn: TaskFunction, args: unknown[] = [], options: AsyncOptions<R> & { module?: ModuleLocation } = {}): AsyncResult<R> {
+  applyAsync<F extends AnyTaskFunction>(fn: F, ...rest: ApplyRest<F, AsyncCallOptions<TaskResult<F>>>): AsyncResult<TaskResult<F>>;
+  applyAsync<R = unknown>(fn: string, args: unknown[], options: Named<AsyncCallOptions<R>>): AsyncResult<R>;
+  applyAsync(fn: TaskFunction, args: unknown[] = [], options: AsyncCallOptions<unknown> = {}): AsyncResult<unknown> {
     this.#checkRunning('Pool.applyAsync()');
-    return new AsyncResult(this.#apply(fn, args, options, 'Pool.applyAsync()') as Promise<R>, options.callback, options.errorCallback);
+    return new AsyncResult(this.#apply(fn, args, options, 'Pool.applyAsync()') as Promise<unknown>, options.callback, options.errorCallback);
   }
 
   /**
@@ -147,17 +128,21 @@ export class Pool extends EventEmitter {
    * console.log(await pool.map(square, [1, 2, 3])); // [ 1, 4, 9 ]
    * ```
    */
-  map<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: MapOptions & { module?: ModuleLocation } = {}): Promise<R[]> {
-    return this.#mapAll(fn, TaskKind.Map, items, options, 'Pool.map()') as Promise<R[]>;
+  map<F extends ItemFunction>(fn: F, items: Items<ItemOf<F>>, options?: MapCallOptions): Promise<Array<TaskResult<F>>>;
+  map<T, R = unknown>(fn: string, items: Items<T>, options: Named<MapCallOptions>): Promise<R[]>;
+  map(fn: TaskFunction, items: Items<unknown>, options: MapCallOptions = {}): Promise<unknown[]> {
+    return this.#mapAll(fn, TaskKind.Map, items, options, 'Pool.map()');
   }
 
   /**
    * Like `map`, returning an {@link AsyncResult}.
    * @throws {PoolClosedError} `ERR_POOL_CLOSED` at the call, after `close()` or `terminate()`.
    */
-  mapAsync<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: MapOptions & AsyncOptions<R[]> & { module?: ModuleLocation } = {}): AsyncResult<R[]> {
+  mapAsync<F extends ItemFunction>(fn: F, items: Items<ItemOf<F>>, options?: MapOptions & AsyncCallOptions<Array<TaskResult<F>>>): AsyncResult<Array<TaskResult<F>>>;
+  mapAsync<T, R = unknown>(fn: string, items: Items<T>, options: Named<MapOptions & AsyncCallOptions<R[]>>): AsyncResult<R[]>;
+  mapAsync(fn: TaskFunction, items: Items<unknown>, options: MapOptions & AsyncCallOptions<unknown[]> = {}): AsyncResult<unknown[]> {
     this.#checkRunning('Pool.mapAsync()');
-    return new AsyncResult(this.#mapAll(fn, TaskKind.Map, items, options, 'Pool.mapAsync()') as Promise<R[]>, options.callback, options.errorCallback);
+    return new AsyncResult(this.#mapAll(fn, TaskKind.Map, items, options, 'Pool.mapAsync()'), options.callback, options.errorCallback);
   }
 
   /**
@@ -169,17 +154,21 @@ export class Pool extends EventEmitter {
    * console.log(await pool.starmap(add, [[1, 2], [3, 4]])); // [ 3, 7 ]
    * ```
    */
-  starmap<R>(fn: TaskFunction, argsList: Iterable<unknown[]> | AsyncIterable<unknown[]>, options: MapOptions & { module?: ModuleLocation } = {}): Promise<R[]> {
-    return this.#mapAll(fn, TaskKind.Starmap, argsList, options, 'Pool.starmap()') as Promise<R[]>;
+  starmap<F extends AnyTaskFunction>(fn: F, argsList: Items<Parameters<F>>, options?: MapCallOptions): Promise<Array<TaskResult<F>>>;
+  starmap<R = unknown>(fn: string, argsList: Items<unknown[]>, options: Named<MapCallOptions>): Promise<R[]>;
+  starmap(fn: TaskFunction, argsList: Items<unknown[]>, options: MapCallOptions = {}): Promise<unknown[]> {
+    return this.#mapAll(fn, TaskKind.Starmap, argsList, options, 'Pool.starmap()');
   }
 
   /**
    * Like `starmap`, returning an {@link AsyncResult}.
    * @throws {PoolClosedError} `ERR_POOL_CLOSED` at the call, after `close()` or `terminate()`.
    */
-  starmapAsync<R>(fn: TaskFunction, argsList: Iterable<unknown[]> | AsyncIterable<unknown[]>, options: MapOptions & AsyncOptions<R[]> & { module?: ModuleLocation } = {}): AsyncResult<R[]> {
+  starmapAsync<F extends AnyTaskFunction>(fn: F, argsList: Items<Parameters<F>>, options?: MapOptions & AsyncCallOptions<Array<TaskResult<F>>>): AsyncResult<Array<TaskResult<F>>>;
+  starmapAsync<R = unknown>(fn: string, argsList: Items<unknown[]>, options: Named<MapOptions & AsyncCallOptions<R[]>>): AsyncResult<R[]>;
+  starmapAsync(fn: TaskFunction, argsList: Items<unknown[]>, options: MapOptions & AsyncCallOptions<unknown[]> = {}): AsyncResult<unknown[]> {
     this.#checkRunning('Pool.starmapAsync()');
-    return new AsyncResult(this.#mapAll(fn, TaskKind.Starmap, argsList, options, 'Pool.starmapAsync()') as Promise<R[]>, options.callback, options.errorCallback);
+    return new AsyncResult(this.#mapAll(fn, TaskKind.Starmap, argsList, options, 'Pool.starmapAsync()'), options.callback, options.errorCallback);
   }
 
   /**
@@ -192,15 +181,19 @@ export class Pool extends EventEmitter {
    * for await (const line of pool.imap(parse, readLines(file))) console.log(line);
    * ```
    */
-  imap<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: ImapOptions & { module?: ModuleLocation } = {}): AsyncIterable<R> {
+  imap<F extends ItemFunction>(fn: F, items: Items<ItemOf<F>>, options?: ImapCallOptions): AsyncIterable<TaskResult<F>>;
+  imap<T, R = unknown>(fn: string, items: Items<T>, options: Named<ImapCallOptions>): AsyncIterable<R>;
+  imap(fn: TaskFunction, items: Items<unknown>, options: ImapCallOptions = {}): AsyncIterable<unknown> {
     checkCallOptions('Pool.imap()', options, 'chunksize');
-    return new ResultIterator<T, R>(items, options, this.processes, true, (chunk) => this.#submit(fn, TaskKind.Map, chunk, options, 'Pool.imap()') as Promise<R[]>);
+    return new ResultIterator(items, options, this.processes, true, (chunk) => this.#submit(fn, TaskKind.Map, chunk, options, 'Pool.imap()') as Promise<unknown[]>);
   }
 
   /** Like `imap`, yielding results as they finish (not in input order). */
-  imapUnordered<T, R>(fn: TaskFunction, items: Iterable<T> | AsyncIterable<T>, options: ImapOptions & { module?: ModuleLocation } = {}): AsyncIterable<R> {
+  imapUnordered<F extends ItemFunction>(fn: F, items: Items<ItemOf<F>>, options?: ImapCallOptions): AsyncIterable<TaskResult<F>>;
+  imapUnordered<T, R = unknown>(fn: string, items: Items<T>, options: Named<ImapCallOptions>): AsyncIterable<R>;
+  imapUnordered(fn: TaskFunction, items: Items<unknown>, options: ImapCallOptions = {}): AsyncIterable<unknown> {
     checkCallOptions('Pool.imapUnordered()', options, 'chunksize');
-    return new ResultIterator<T, R>(items, options, this.processes, false, (chunk) => this.#submit(fn, TaskKind.Map, chunk, options, 'Pool.imapUnordered()') as Promise<R[]>);
+    return new ResultIterator(items, options, this.processes, false, (chunk) => this.#submit(fn, TaskKind.Map, chunk, options, 'Pool.imapUnordered()') as Promise<unknown[]>);
   }
 
   /**
@@ -244,7 +237,7 @@ export class Pool extends EventEmitter {
     return this.#engine.stats();
   }
 
-  async #mapAll(fn: TaskFunction, kind: TaskKind, items: Iterable<unknown> | AsyncIterable<unknown>, options: MapOptions & { module?: ModuleLocation }, call: string): Promise<unknown[]> {
+  async #mapAll(fn: TaskFunction, kind: TaskKind, items: Items<unknown>, options: MapCallOptions, call: string): Promise<unknown[]> {
     checkCallOptions(call, options, 'chunksize');
     const list = await listOf(call, items);
     const size = options.chunksize ?? defaultChunksize(list.length, this.processes);
@@ -253,7 +246,7 @@ export class Pool extends EventEmitter {
     return collectOrdered(chunks.map((chunk) => this.#submit(fn, kind, chunk, options, call) as Promise<unknown[]>), list.length, options.onProgress);
   }
 
-  #apply(fn: TaskFunction, args: unknown[], options: CallOptions | undefined, call: string): Promise<unknown> {
+  #apply(fn: TaskFunction, args: unknown[], options: ApplyOptions | undefined, call: string): Promise<unknown> {
     if (!Array.isArray(args)) {
       const got = typeof args === 'object' ? Object.prototype.toString.call(args) : String(args);
       return Promise.reject(new InvalidArgumentError(`${call}: args must be an array of the function's arguments, got ${got}; pass [value] for one argument.`));
@@ -278,7 +271,7 @@ export class Pool extends EventEmitter {
   }
 
   /** Checks a task's function and options, and hands it to the engine. (Each option is read once, before the engine's promise is made.) */
-  #submit(fn: TaskFunction, kind: TaskKind, payload: unknown[], options: CallOptions, call: string): Promise<unknown> {
+  #submit(fn: TaskFunction, kind: TaskKind, payload: unknown[], options: ApplyOptions, call: string): Promise<unknown> {
     if (this.#state !== 'running') return Promise.reject(new PoolClosedError(call));
     const signal = options.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
