@@ -34,6 +34,14 @@ describe('Pool: functions sent by their source', () => {
   });
 });
 
+describe('Pool: Python\'s positional forms', () => {
+  it('a callback where the options go (apply_async(f, args, callback)) throws at the call, saying to write { callback }', async () => {
+    await using pool = new Pool({ processes: 1 });
+    assert.throws(() => pool.applyAsync(double, [1], ((value: number) => value) as never), { code: 'ERR_INVALID_ARGUMENT', message: /^Pool\.applyAsync\(\).*\{ callback \}/ });
+    assert.throws(() => pool.mapAsync(double, [1], 2 as never), { code: 'ERR_INVALID_ARGUMENT', message: /\{ chunksize: 2 \}/ });
+  });
+});
+
 describe('Pool: calls after close()', () => {
   it('applyAsync, mapAsync and starmapAsync throw ERR_POOL_CLOSED at the call, naming themselves', async () => {
     const pool = new Pool({ processes: 1 });

@@ -163,11 +163,13 @@ export function checkPoolOptions(options: PoolOptions): CheckedPoolOptions {
 }
 
 /**
- * A call's options are an object. A number there is Python's positional form (`pool.map(fn, items, 2)`): named here.
+ * A call's options are an object. Python's positional forms are named here: a number (`pool.map(fn, items, 2)`: write
+ * `{ chunksize: 2 }`), a function (`apply_async(fn, args, callback)`: write `{ callback }`).
  * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` otherwise.
  */
 export function checkCallOptions(call: string, options: unknown, numberMeans: string): void {
   if (typeof options === 'object' && options !== null) return;
-  const form = typeof options === 'number' ? `; write { ${numberMeans}: ${options} }` : '';
+  const form =
+    typeof options === 'number' ? `; write { ${numberMeans}: ${options} }` : typeof options === 'function' ? '; write { callback } (and { errorCallback })' : '';
   throw new InvalidArgumentError(`${call}: options must be an object${form}, got ${String(options)}.`);
 }

@@ -100,11 +100,13 @@ export class Pool extends EventEmitter {
   /**
    * Like `apply`, returning an {@link AsyncResult}; calls `callback` or `errorCallback` when it settles.
    * @throws {PoolClosedError} `ERR_POOL_CLOSED` at the call, after `close()` or `terminate()` (as Python's `apply_async`).
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` at the call when `options` is not an object (`{ callback }`).
    */
   applyAsync<F extends AnyTaskFunction>(fn: F, ...rest: ApplyRest<F, AsyncCallOptions<TaskResult<F>>>): AsyncResult<TaskResult<F>>;
   applyAsync<R = unknown>(fn: string, args: unknown[], options: Named<AsyncCallOptions<R>>): AsyncResult<R>;
   applyAsync(fn: TaskFunction, args: unknown[] = [], options: AsyncCallOptions<unknown> = {}): AsyncResult<unknown> {
     this.#checkRunning('Pool.applyAsync()');
+    checkCallOptions('Pool.applyAsync()', options, 'timeout');
     return new AsyncResult(this.#apply(fn, args, options, 'Pool.applyAsync()') as Promise<unknown>, options.callback, options.errorCallback);
   }
 
@@ -142,6 +144,7 @@ export class Pool extends EventEmitter {
   mapAsync<T, R = unknown>(fn: string, items: Items<T>, options: Named<MapOptions & AsyncCallOptions<R[]>>): AsyncResult<R[]>;
   mapAsync(fn: TaskFunction, items: Items<unknown>, options: MapOptions & AsyncCallOptions<unknown[]> = {}): AsyncResult<unknown[]> {
     this.#checkRunning('Pool.mapAsync()');
+    checkCallOptions('Pool.mapAsync()', options, 'chunksize');
     return new AsyncResult(this.#mapAll(fn, TaskKind.Map, items, options, 'Pool.mapAsync()'), options.callback, options.errorCallback);
   }
 
@@ -168,6 +171,7 @@ export class Pool extends EventEmitter {
   starmapAsync<R = unknown>(fn: string, argsList: Items<unknown[]>, options: Named<MapOptions & AsyncCallOptions<R[]>>): AsyncResult<R[]>;
   starmapAsync(fn: TaskFunction, argsList: Items<unknown[]>, options: MapOptions & AsyncCallOptions<unknown[]> = {}): AsyncResult<unknown[]> {
     this.#checkRunning('Pool.starmapAsync()');
+    checkCallOptions('Pool.starmapAsync()', options, 'chunksize');
     return new AsyncResult(this.#mapAll(fn, TaskKind.Starmap, argsList, options, 'Pool.starmapAsync()'), options.callback, options.errorCallback);
   }
 
