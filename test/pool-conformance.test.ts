@@ -55,7 +55,8 @@ describe('Pool workers that die before they are ready, and stray rejections', ()
     // Descriptors close as their sockets' 'close' events run: waited for, up to 10 s.
     const deadline = Date.now() + 10_000;
     while (sockets() > before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(sockets(), before);
+    // (At most: sockets of an earlier test may still be closing when `before` is counted.)
+    assert.ok(sockets() <= before, `${sockets()} sockets open, ${before} before`);
   });
 
   it('a task that leaves a promise rejected with no handler: no innocent task pays, the worker goes on, the rejection is reported (#19 item 8)', async () => {
