@@ -23,7 +23,6 @@ import { ResultIterator } from './result-iterator.js';
 /** The options of a call given none (one object, not one per call). */
 const NO_OPTIONS: Readonly<TaskOptions> = Object.freeze({});
 
-
 /**
  * A pool of worker processes: Python's `multiprocessing.Pool`. A worker that
  * dies mid-task fails only that task
@@ -85,7 +84,11 @@ export class Pool extends EventEmitter {
    * @throws {PoolBrokenError} `ERR_POOL_BROKEN` when workers keep dying while starting.
    * @throws {EncodeError} `ERR_ENCODE` when an argument or result cannot be sent.
    * @throws {FrameTooLargeError} `ERR_FRAME_TOO_LARGE` when the arguments or the result are more than one message may hold (256 MiB).
-   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when `args` is not an array.
+   * @throws {ResultDecodeError} `ERR_RESULT_DECODE` when its result cannot be rebuilt in this process.
+   * @throws {TargetNotFoundError} `ERR_TARGET_NOT_FOUND` when `fn` cannot be found in the worker (export it), or, sent by
+   *   its source because no module exports it, uses a name the worker does not have.
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when `args` is not an array, `timeout` is not a number of ms
+   *   > 0, `retries` not a whole number ≥ 0, `signal` not an AbortSignal, or `options` not an object.
    * @example
    * ```ts
    * const total = await pool.apply(sum, [[1, 2, 3]], { timeout: 5000 }); // 6
