@@ -45,6 +45,11 @@ describe('crash accounting', () => {
     assert.deepEqual(outcome, { requeue: [b], crashedTask: undefined, retried: undefined, crashed: false, planned: true, startupFailures: 0, broken: false });
   });
 
+  it('killed by the pool for a result it could not read, with nothing running: planned, not a crash', () => {
+    const outcome = accountExit(facts({ state: WorkerState.Killed }));
+    assert.deepEqual([outcome.planned, outcome.crashed], [true, false]);
+  });
+
   it('a retiring worker that left with nothing held: planned, not a crash; one that died with tasks: a crash', () => {
     assert.deepEqual(accountExit(facts({ state: WorkerState.Retiring, exitCode: 0, signal: null })).planned, true);
     const a = task(1);

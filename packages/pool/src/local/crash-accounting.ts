@@ -56,7 +56,8 @@ export interface ExitOutcome {
 /** See the module comment. */
 export function accountExit(facts: ExitFacts): ExitOutcome {
   const { state, held } = facts;
-  const planned = (state === WorkerState.Retiring && held.length === 0) || facts.killedFor !== undefined;
+  // Only the pool kills a worker (its state says so): a kill is planned; so is a retiring worker leaving with nothing held.
+  const planned = state === WorkerState.Killed || (state === WorkerState.Retiring && held.length === 0);
   const outcome: ExitOutcome = {
     requeue: [],
     crashedTask: undefined,
