@@ -10,7 +10,7 @@
  */
 import { checkBlockingOptions, handleOf, InvalidArgumentError, WAITERS, type BlockingOptions, type Handle } from '@multiproc/wire';
 import { queueBackendFor, type QueueInternals } from './create-backend.js';
-import type { ConsumerDeathPolicy, LostItems, QueueBackend, QueueWaiters, Taken } from './queue-backend.js';
+import type { ConsumerDeathPolicy, LostItems, PutOptions, QueueBackend, QueueWaiters, Taken, TakeOptions } from './queue-backend.js';
 import { QueueIterator } from './queue-iterator.js';
 
 /** Items a consumer in another process fetches per round trip with `getMany()`. */
@@ -20,6 +20,40 @@ const PREFETCH = 64;
 export interface QueueOptions {
   /** Most items the queue holds; `put()` waits and `putNowait()` throws when it is full. 0 means unbounded. @default 0 */
   maxsize?: number;
+}
+
+/** A class's call names, and the options of its calls made without a deadline: made once per class, not per call. */
+interface Calls {
+  readonly put: PutOptions;
+  readonly get: TakeOptions;
+  readonly getNowait: TakeOptions;
+  readonly getMany: string;
+  readonly putNowait: string;
+  readonly iteration: TakeOptions;
+}
+
+const callsByClass = new Map<string, Calls>();
+
+function callsOf(name: string): Calls {
+  let calls = callsByClass.get(name);
+  if (!calls) {
+    calls = {
+      put: { call: `${name}.put()` },
+      get: { call: `${name}.get()`, wait: true },
+      getNowait: { call: `${name}.getNowait()`, wait: false },
+      getMany: `${name}.getMany()`,
+      putNowait: `${name}.putNowait()`,
+      iteration: { call: `${name} iteration`, wait: true },
+    };
+    callsByClass.set(name, calls);
+  }
+  return calls;
+}
+
+/** The one item a get took: acknowledged (delivered) before the caller's code sees it. */
+function first<T>(taken: Taken<T>): T {
+  taken.ack(1);
+  return taken.items[0]!;
 }
 
 /** @internal Options the queue classes pass down to {@link Queue}. */
@@ -42,6 +76,7 @@ export interface QueueClassInternals<T> extends QueueInternals<T> {
 export class Queue<T = unknown> {
   /** @internal */
   protected readonly _backend: QueueBackend<T>;
+  readonly #calls: Calls;
 
   /**
    * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a negative or fractional maxsize.
@@ -54,6 +89,7 @@ export class Queue<T = unknown> {
     }
     const spec = { maxsize, joinable: internals.joinable ?? false, onConsumerDeath: internals.policy, onLostItems: internals.onLost };
     this._backend = queueBackendFor<T>(spec, internals, this);
+    this.#calls = callsOf(new.target.name);
   }
 
   /** The most items it holds (0: unbounded). */
@@ -82,7 +118,8 @@ export class Queue<T = unknown> {
    * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for bad options (Python's `put(item, True, 0.1)`: write `put(item, { timeout: 100 })`).
    */
   put(item: T, options?: BlockingOptions): Promise<void> {
-    const call = `${this.constructor.name}.put()`;
+    if (options === undefined) return this._backend.put(item, this.#calls.put);
+    const call = this.#calls.put.call;
     try {
       checkBlockingOptions(call, options, 'put(item, { timeout: 100 })');
     } catch (error) {
@@ -100,11 +137,15 @@ export class Queue<T = unknown> {
    * @throws {OwnerGoneError} `ERR_OWNER_GONE`.
    * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for bad options (Python's `get(True, 0.1)`: write `get({ timeout: 100 })`).
    */
-  async get(options?: BlockingOptions): Promise<T> {
-    const call = `${this.constructor.name}.get()`;
-    checkBlockingOptions(call, options, 'get({ timeout: 100 }), or getNowait() for get(False)');
-    const taken = await this._backend.take(1, { call, wait: true, timeout: options?.timeout, signal: options?.signal });
-    return this.#first(taken);
+  get(options?: BlockingOptions): Promise<T> {
+    if (options === undefined) return this._backend.take(1, this.#calls.get).then(first);
+    const call = this.#calls.get.call;
+    try {
+      checkBlockingOptions(call, options, 'get({ timeout: 100 }), or getNowait() for get(False)');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this._backend.take(1, { call, wait: true, timeout: options.timeout, signal: options.signal }).then(first);
   }
 
   /**
@@ -113,7 +154,7 @@ export class Queue<T = unknown> {
    * @throws {ClosedError} `ERR_CLOSED` when the queue is closed and drained.
    */
   async getMany(max = PREFETCH, options?: BlockingOptions): Promise<T[]> {
-    const call = `${this.constructor.name}.getMany()`;
+    const call = this.#calls.getMany;
     if (!Number.isInteger(max) || max < 1) throw new InvalidArgumentError(`${call}: max must be a whole number ≥ 1, got ${String(max)}.`);
     checkBlockingOptions(call, options, 'getMany(max, { timeout: 100 })');
     const taken = await this._backend.take(max, { call, wait: true, timeout: options?.timeout, signal: options?.signal });
@@ -123,12 +164,12 @@ export class Queue<T = unknown> {
 
   /** Adds an item if there is room, else rejects with `ERR_QUEUE_FULL`. */
   putNowait(item: T): Promise<void> {
-    return this._backend.putNowait(item, `${this.constructor.name}.putNowait()`);
+    return this._backend.putNowait(item, this.#calls.putNowait);
   }
 
   /** Takes an item if there is one, else rejects with `ERR_QUEUE_EMPTY`. */
-  async getNowait(): Promise<T> {
-    return this.#first(await this._backend.take(1, { call: `${this.constructor.name}.getNowait()`, wait: false }));
+  getNowait(): Promise<T> {
+    return this._backend.take(1, this.#calls.getNowait).then(first);
   }
 
   /** The number of items in the queue (a snapshot: other processes may change it at once). */
@@ -165,9 +206,9 @@ export class Queue<T = unknown> {
    */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     const backend = this._backend;
-    const call = `${this.constructor.name} iteration`;
+    const options = this.#calls.iteration;
     // The owner takes one item at a time: what it takes is gone from the queue at once, for everyone else.
-    return new QueueIterator<T>({ take: (ask) => backend.take(backend.isOwner ? 1 : ask, { call, wait: true }) });
+    return new QueueIterator<T>({ take: (ask) => backend.take(backend.isOwner ? 1 : ask, options) });
   }
 
   /** Closes the queue (in the owner); a proxy only lets go of it. */
@@ -183,11 +224,5 @@ export class Queue<T = unknown> {
   /** `<Queue owner>` in the process that holds the items, `<Queue proxy>` elsewhere. */
   toString(): string {
     return `<${this.constructor.name} ${this.isOwner ? 'owner' : 'proxy'}>`;
-  }
-
-  /** The one item taken: acknowledged (delivered) before the caller's code sees it. */
-  #first(taken: Taken<T>): T {
-    taken.ack(1);
-    return taken.items[0]!;
   }
 }

@@ -15,6 +15,7 @@ import {
   LOCAL_CAPABILITIES,
   opClient,
   type BackendCapabilities,
+  type Batch,
   type BlockingOptions,
   type Handle,
   type LocalRef,
@@ -28,6 +29,29 @@ interface PendingPuts<T> {
   items: T[];
   settle: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
   call: string;
+}
+
+/** Items a batch reply brought, acknowledged through it (one object per batch). */
+class RemoteTaken<T> implements Taken<T> {
+  readonly items: readonly T[];
+  readonly #batch: Batch<T[]>;
+
+  constructor(batch: Batch<T[]>) {
+    this.items = batch.value;
+    this.#batch = batch;
+  }
+
+  ack(n: number): void {
+    this.#batch.acknowledge(n);
+  }
+
+  release(): void {
+    this.#batch.acknowledge(0, true);
+  }
+}
+
+function takenFrom<T>(batch: Batch<T[]>): Taken<T> {
+  return new RemoteTaken(batch);
 }
 
 /** See the module comment. */
@@ -71,10 +95,9 @@ export class RemoteQueue<T> implements QueueBackend<T> {
     return this.#owner.putNowait([item], { call });
   }
 
-  async take(max: number, options: TakeOptions): Promise<Taken<T>> {
+  take(max: number, options: TakeOptions): Promise<Taken<T>> {
     this.#flushPuts();
-    const batch = await this.#owner.take([max, options.wait], options);
-    return { items: batch.value, ack: (n) => batch.acknowledge(n), release: () => batch.acknowledge(0, true) };
+    return this.#owner.take([max, options.wait], options).then(takenFrom<T>);
   }
 
   size(): Promise<number> {
