@@ -20,10 +20,14 @@
  *
  * @module
  */
-import { closeSync, constants, existsSync, fstatSync, ftruncateSync, lstatSync, openSync, readSync, rmdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ProtocolError } from '../errors.js';
 import { privateSocketDir, sweepSocketDirs } from './transport.js';
+
+// As the CommonJS object: an ESM import of a builtin reads all its exports, and node:fs's lazy ones cost every
+// process that loads this a few ms at boot (see bulk-ring.ts).
+const { closeSync, constants, existsSync, fstatSync, ftruncateSync, lstatSync, openSync, readSync, rmdirSync, rmSync, unlinkSync, writeSync } =
+  process.getBuiltinModule('node:fs');
 
 const SHM = '/dev/shm';
 const DIR_PREFIX = 'multiproc-acks-';
