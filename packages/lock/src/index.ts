@@ -15,3 +15,7 @@ export { Condition, type ConditionOptions } from './condition.js';
 export { Barrier, type BarrierOptions } from './barrier.js';
 export { Acquirable, type AcquireOptions } from './acquirable.js';
 export { LockNotHeldError, OverReleaseError, BrokenBarrierError } from './errors.js';
+export { NOT_ACQUIRED, ACQUIRED, ACQUIRED_OWNER_DIED, type Acquired, type PermitsKind, type LockSpec, type LockAcquireOptions, type LockBackend, type LockBackendProvider } from './lock-backend.js';
+export type { EventBackend } from './event-backend.js';
+export type { ConditionBackend } from './condition-backend.js';
+export type { BarrierBackend, BarrierSpec } from './barrier-backend.js';

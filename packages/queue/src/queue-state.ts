@@ -17,9 +17,10 @@
 import { ClosedError, ProtocolError, signalOf, type CallContext, type Owned, type Peer, type SignalSource } from '@multiproc/wire';
 import { Deque } from './deque.js';
 import { EmptyError, FullError, TaskDoneError } from './errors.js';
+import type { ConsumerDeathPolicy, LostItems } from './queue-backend.js';
 
-/** What a JoinableQueue does with the unfinished items of a consumer that died. */
-export type ConsumerDeathPolicy = 'requeue' | 'done';
+export type { ConsumerDeathPolicy, LostItems };
+
 
 interface Waiter<V> {
   resolve: (value: V) => void;
@@ -41,13 +42,6 @@ interface Putter<T> extends Waiter<void> {
   item: T;
 }
 
-/** Items lost with a consumer that died, reported under the 'done' policy. */
-export interface LostItems<T> {
-  /** The consumer process that died. */
-  pid: number;
-  /** The items it had taken with `get()` and not marked done. */
-  items: T[];
-}
 
 /** See the module comment. */
 export class QueueState<T> implements Owned {

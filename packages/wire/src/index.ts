@@ -22,6 +22,8 @@ export type { Owned, CallContext, Handle, OwnerAddress, BatchReceipt } from './r
 export type { TaggedMessage } from './runtime/messages.js';
 export { UnixTransport, privateSocketDir, sweepSocketDirs, type Transport } from './runtime/transport.js';
 export { SharedObject, fromHandle, PROXY, type ProxyOptions } from './runtime/shared-object.js';
+export { serveOps, opClient, type OpSpec, type OpSignatures, type OpTable, type OpArgs, type OpResult, type OpHandlers, type OpService, type OpClient } from './runtime/operations.js';
+export { BACKEND, OPENED, registerBackendKind, backendFor, type BackendCapabilities, type ObjectRef } from './backend.js';
 export { noteTransfer, currentDecodeContext, type Transfer } from './encode-context.js';
 export { WAITABLE, type Waitable, type HasWaitable } from './waitable.js';
 export { holdReading } from './hold-reading.js';
