@@ -168,14 +168,31 @@ describe('Queue iteration in another process fetches ahead, and loses nothing', 
 });
 
 describe('items that cannot travel', () => {
-  it('an item the owner holds but cannot send to a consumer stays in the queue (ERR_ENCODE for that get)', async () => {
+  it('an item the owner took in before the queue was shared, and cannot send: the taker that reaches it gets ERR_ENCODE, and it is removed, so it blocks nobody', async () => {
     const queue = new Queue<unknown>();
     const results = new Queue<string>();
-    await queue.put({ fn: () => 1 }); // local put: never encoded
+    await queue.put({ fn: () => 1 }); // not shared yet: never encoded
+    await queue.put('good');
     const child = new Process({ target: tryGet, args: [queue, results] }).start();
-    assert.equal(await results.get({ timeout: 30_000 }), 'ERR_ENCODE');
+    const [code, next] = [await results.get({ timeout: 30_000 }), await results.get({ timeout: 30_000 })];
+    assert.equal(code, 'ERR_ENCODE');
+    assert.equal(next, 'good');
     await child.join();
-    assert.equal(await queue.qsize(), 1);
+    assert.equal(await queue.qsize(), 0);
+  });
+
+  it("once the queue is shared, the owner's own put() of an item that cannot be sent rejects with ERR_ENCODE, as a remote put() does", async () => {
+    const queue = new Queue<unknown>();
+    const results = new Queue<string>();
+    const child = new Process({ target: tryGet, args: [queue, results] }).start();
+    await assert.rejects(queue.put({ fn: () => 1 }), { code: 'ERR_ENCODE', message: /Queue\.put\(\)/ });
+    await assert.rejects(queue.put(Symbol('no')), { code: 'ERR_ENCODE' });
+    await assert.rejects(queue.putNowait(() => 0), { code: 'ERR_ENCODE' });
+    await queue.put('good');
+    assert.equal(await results.get({ timeout: 30_000 }), 'good');
+    await queue.put('second');
+    assert.equal(await results.get({ timeout: 30_000 }), 'second');
+    await child.join();
   });
 });
 

@@ -1,20 +1,13 @@
 /**
  * What Lock, RLock, Semaphore and BoundedSemaphore share: acquire/release with
- * `{ timeout, signal }`, the scoped forms, and the `ownerDied` flag.
+ * `{ timeout, signal }`, the scoped forms, and the `ownerDied` flag. A facade:
+ * it checks arguments and calls its backend (lock-backend.ts).
  *
  * @module
  */
-import {
-  AbortError,
-  SharedObject,
-  TimeoutError,
-  type BlockingOptions,
-  type Handle,
-} from '@multiproc/wire';
-import { LockNotHeldError } from './errors.js';
-import { SELF, type Acquired } from './holder.js';
-import { leaseDesk, type LeaseHolder } from './lease-desk.js';
-import { LEASE_UNIT, PermitsState, type LeaseRequest, type PermitsKind } from './permits-state.js';
+import { AbortError, checkBlockingOptions, InvalidArgumentError, TimeoutError, WAITERS, type BlockingOptions } from '@multiproc/wire';
+import { lockBackendFor, type LockInternals } from './create-backend.js';
+import { ACQUIRED_OWNER_DIED, NOT_ACQUIRED, type Acquired, type LockBackend, type PermitsKind } from './lock-backend.js';
 
 /** Options of `acquire()`. */
 export interface AcquireOptions extends BlockingOptions {
@@ -22,41 +15,25 @@ export interface AcquireOptions extends BlockingOptions {
   blocking?: boolean;
 }
 
-/** How long a lease lets a process re-take the lock without asking (then it asks again, behind any waiter), ms. */
-const LEASE_MS = 1;
-
-/** @internal The owner's permits state of each owner-side object (for Condition). */
-export const permitsOf = new WeakMap<object, PermitsState>();
-
 /** See the module comment. */
-export abstract class Acquirable extends SharedObject<PermitsState> {
+export abstract class Acquirable {
   /**
    * True when this process's last successful `acquire()` took the lock (or
    * permit) from a holder process that died holding it: whatever it guarded
    * may be half-updated, so repair it before going on.
    */
   ownerDied = false;
-  /** Permits this process holds, as far as it knows (for releasing without a round trip). */
-  #heldHere = 0;
-  /** A Lock's proxy asks for leases (see lease-desk.ts): the name it goes by at this process's desk, 0 if not. */
-  readonly #watchId: number;
-  /** The lease this process holds (0: none): it may take the lock without asking while it is not held here. */
-  #lease = 0;
-  /** Held here under the lease. */
-  #leaseHeld = false;
-  /** The owner wants the lease back: it goes at the next release. */
-  #leaseRevoked = false;
-  #returnScheduled = false;
-  #lessee: LeaseHolder | undefined;
-  /** When the lease was granted. */
-  #leaseSince = 0;
+  /** @internal */
+  readonly _backend: LockBackend;
 
   /** @internal */
-  protected constructor(kind: PermitsKind, initial: number, proxy: Handle | undefined) {
-    super(proxy, () => new PermitsState(kind, initial));
-    const state = this._state;
-    if (state) permitsOf.set(this, state);
-    this.#watchId = proxy && kind === 'Lock' ? leaseDesk.watchId() : 0;
+  protected constructor(kind: PermitsKind, value: number, internals: LockInternals) {
+    this._backend = lockBackendFor({ kind, value }, internals, this);
+  }
+
+  /** True in the process that counts the permits. */
+  get isOwner(): boolean {
+    return this._backend.isOwner;
   }
 
   /**
@@ -65,120 +42,38 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
    * @returns true once acquired; false if `blocking` is false and it is taken, or `timeout` ran out (as Python).
    * @throws {AbortError} `ERR_ABORTED` when `signal` aborts; nothing is left held.
    * @throws {OwnerGoneError} `ERR_OWNER_GONE` when the owning process has exited.
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a bad `timeout` or `signal` (whether or not it is free),
+   * or Python's positional `acquire(False)` / `acquire(True, 0.1)`: write `acquire({ blocking: false })` / `acquire({ timeout: 100 })`.
    */
   acquire(options: AcquireOptions = {}): Promise<boolean> {
-    // The owner takes a free permit synchronously: no promise hop, no message.
-    const state = this._state;
-    if (state) {
-      const now = state.tryAcquire(SELF);
-      if (now !== 0) return Promise.resolve(this.#acquired(now));
-    } else if (this.#lease !== 0 && !this.#leaseHeld) {
-      // Leased to this process and not held here: taken without asking the owner, for LEASE_MS at most. A loop
-      // that never waits on I/O never reads a revocation, so after that the lease goes back and this acquire
-      // queues at the owner like anyone's (FIFO: a process that keeps re-taking the lock cannot starve others).
-      if (performance.now() - this.#leaseSince <= LEASE_MS) {
-        this.#leaseHeld = true;
-        return Promise.resolve(this.#acquired(1));
+    const call = `${this.constructor.name}.acquire()`;
+    try {
+      checkBlockingOptions(call, options, 'acquire({ timeout: 100 }), or acquire({ blocking: false })');
+      if (options.blocking !== undefined && typeof options.blocking !== 'boolean') {
+        throw new InvalidArgumentError(`${call}: blocking must be true or false, got ${String(options.blocking)}.`);
       }
-      this.#returnLease(false);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.#acquireWaiting(options);
+    // Taken at once when the backend can tell (the owner's free permit, a lease): no promise hop, no message.
+    const now = this._backend.tryAcquireNow?.() ?? NOT_ACQUIRED;
+    if (now !== NOT_ACQUIRED) return Promise.resolve(this.#acquired(now));
+    return this.#acquireWaiting(call, options);
   }
 
-  async #acquireWaiting(options: AcquireOptions): Promise<boolean> {
-    const blocking = options.blocking ?? true;
-    const args: [boolean, LeaseRequest?] = this.#watchId === 0 ? [blocking] : [blocking, { desk: leaseDesk.id, watch: this.#watchId }];
-    let reply: number;
+  async #acquireWaiting(call: string, options: AcquireOptions): Promise<boolean> {
+    let acquired: Acquired;
     try {
-      reply = await this._run(`${this.constructor.name}.acquire()`, 'acquire', args, options, (state, signal) =>
-        state.acquire(SELF, blocking, signal),
-      );
+      acquired = await this._backend.acquire({ call, blocking: options.blocking ?? true, timeout: options.timeout, signal: options.signal });
     } catch (error) {
       if (error instanceof TimeoutError) return false;
       throw error;
     }
-    const acquired = (reply % LEASE_UNIT) as Acquired;
-    const lease = Math.floor(reply / LEASE_UNIT);
-    if (lease !== 0) {
-      this.#lease = lease;
-      this.#leaseSince = performance.now();
-      this.#leaseHeld = true;
-      this.#leaseRevoked = false;
-      leaseDesk.add(this.#watchId, this.#asLessee);
-    }
-    return acquired !== 0 && this.#acquired(acquired);
+    return acquired !== NOT_ACQUIRED && this.#acquired(acquired);
   }
 
-  /** How the lease desk reaches this proxy (a getter: the handle is known once the constructor ran). */
-  get #asLessee(): LeaseHolder {
-    return (this.#lessee ??= {
-      ownerPid: this.handle.owner.pid,
-      revoke: (leaseId) => {
-        if (leaseId !== this.#lease) return;
-        if (this.#leaseHeld) this.#leaseRevoked = true;
-        else this.#returnLease(false);
-      },
-      end: (leaseId) => {
-        if (leaseId !== this.#lease) return;
-        // Someone released the lock: a hold here is gone with it (as when another process releases a Python Lock).
-        const held = this.#leaseHeld;
-        if (held) {
-          this.#leaseHeld = false;
-          if (this.#heldHere > 0) this.#heldHere--;
-        }
-        this.#returnLease(held);
-      },
-      returnIfIdle: () => this.#returnIfIdle(),
-      ownerGone: () => {
-        this.#lease = 0;
-        this.#leaseHeld = false;
-        this.#leaseRevoked = false;
-      },
-    });
-  }
-
-  #returnIfIdle(): void {
-    if (this.#lease !== 0 && !this.#leaseHeld) this.#returnLease(false);
-  }
-
-  /** Gives the lease back; `held`: the lock was still held here when the owner ended it. */
-  #returnLease(held: boolean): void {
-    const lease = this.#lease;
-    this.#lease = 0;
-    this.#leaseRevoked = false;
-    leaseDesk.delete(this.#watchId);
-    try {
-      this._post('return', [lease, held], () => {});
-    } catch {
-      // The owner is gone: there is nothing to give back.
-    }
-  }
-
-  /**
-   * @internal Condition support: a lease that is not held here goes back before a Condition call, so the
-   * owner sees that this process does not hold the lock (`ERR_LOCK_NOT_HELD`), as it would without leases.
-   */
-  static returnIdleLease(lock: Acquirable): void {
-    lock.#returnIfIdle();
-  }
-
-  /**
-   * After a release under the lease: it goes back once the code now running has finished
-   * without taking the lock again (a process.nextTick runs after every pending promise
-   * callback), so a loop of acquire/release keeps it, and an idle process does not.
-   */
-  #scheduleReturn(): void {
-    if (this.#returnScheduled) return;
-    this.#returnScheduled = true;
-    process.nextTick(() => {
-      this.#returnScheduled = false;
-      this.#returnIfIdle();
-    });
-  }
-
-  #acquired(acquired: 1 | 2): true {
-    this.ownerDied = acquired === 2;
-    this.#heldHere++;
+  #acquired(acquired: Acquired): true {
+    this.ownerDied = acquired === ACQUIRED_OWNER_DIED;
     return true;
   }
 
@@ -189,33 +84,7 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
    * @throws {OverReleaseError} `ERR_SEMAPHORE_OVER_RELEASE` (BoundedSemaphore).
    */
   release(): Promise<void> {
-    const state = this._state;
-    if (state) {
-      let released: void | Promise<void>;
-      try {
-        released = state.release(SELF);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      if (this.#heldHere > 0) this.#heldHere--;
-      // A Lock leased to another process: released once the lessee has given the lease back.
-      return released ?? Promise.resolve();
-    }
-    if (this.#lease !== 0) {
-      if (!this.#leaseHeld) return Promise.reject(new LockNotHeldError('Lock.release(): the lock is not held.'));
-      this.#leaseHeld = false;
-      if (this.#heldHere > 0) this.#heldHere--;
-      if (this.#leaseRevoked) this.#returnLease(false);
-      else this.#scheduleReturn();
-      return Promise.resolve();
-    }
-    if (this.#heldHere > 0) {
-      // This process holds it: the release cannot fail, and calls from one process are served in order.
-      this.#heldHere--;
-      this._post('release', [], () => {});
-      return Promise.resolve();
-    }
-    return this._run(`${this.constructor.name}.release()`, 'release', [], undefined, (s) => s.release(SELF));
+    return this._backend.release(`${this.constructor.name}.release()`);
   }
 
   /**
@@ -248,6 +117,16 @@ export abstract class Acquirable extends SharedObject<PermitsState> {
         await this.release();
       },
     };
+  }
+
+  /** @internal How many acquires wait on it now (for tests). */
+  [WAITERS](): Promise<number> {
+    return this._backend.waiters();
+  }
+
+  /** `<Lock owner>` in the process that counts the permits, `<Lock proxy>` elsewhere. */
+  toString(): string {
+    return `<${this.constructor.name} ${this.isOwner ? 'owner' : 'proxy'}>`;
   }
 
   async #acquireOrThrow(options: BlockingOptions | undefined): Promise<void> {

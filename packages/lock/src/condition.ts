@@ -1,17 +1,18 @@
 /**
- * `Condition`: Python's `multiprocessing.Condition`, shared by processes.
+ * `Condition`: Python's `multiprocessing.Condition`, shared by processes. A
+ * facade over its backend (condition-backend.ts), bound to its lock's.
  *
  * @module
  */
-import { AbortError, InvalidArgumentError, PROXY, SharedObject, type BlockingOptions, type ProxyOptions } from '@multiproc/wire';
-import { Acquirable, permitsOf, type AcquireOptions } from './acquirable.js';
-import { ConditionState } from './condition-state.js';
-import { SELF } from './holder.js';
+import { AbortError, checkBlockingOptions, InvalidArgumentError, WAITERS, type BlockingOptions } from '@multiproc/wire';
+import type { AcquireOptions } from './acquirable.js';
+import type { ConditionBackend } from './condition-backend.js';
+import { conditionBackendFor, type LockInternals } from './create-backend.js';
 import { Lock } from './lock.js';
 import { RLock } from './rlock.js';
 
 /** Options of a {@link Condition}. */
-export interface ConditionOptions extends ProxyOptions {
+export interface ConditionOptions extends LockInternals {
   /** The lock it uses; must be created by this process. @default a new RLock */
   lock?: Lock | RLock;
 }
@@ -26,23 +27,22 @@ export interface ConditionOptions extends ProxyOptions {
  * // producer: await cond.acquire(); await items.put(x); await cond.notify(); await cond.release();
  * ```
  */
-export class Condition extends SharedObject<ConditionState> {
+export class Condition {
   /** The lock that guards the condition. */
   readonly lock: Lock | RLock;
+  /** @internal */
+  readonly _backend: ConditionBackend;
 
   /**
-   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when `lock` was not created by this process.
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when `lock` is not a Lock or RLock created by this process.
    */
   constructor(options: ConditionOptions = {}) {
     const lock = options.lock ?? new RLock();
-    super(options[PROXY], () => {
-      const permits = permitsOf.get(lock);
-      if (!permits) {
-        throw new InvalidArgumentError('new Condition(): its lock must be a Lock or RLock created by this same process.');
-      }
-      return new ConditionState(permits);
-    });
+    if (!(lock instanceof Lock || lock instanceof RLock)) {
+      throw new InvalidArgumentError('new Condition(): lock must be a Lock or RLock.');
+    }
     this.lock = lock;
+    this._backend = conditionBackendFor(lock._backend, options, this);
   }
 
   /** Acquires the condition's lock. */
@@ -61,10 +61,11 @@ export class Condition extends SharedObject<ConditionState> {
    * @returns true if notified, false if `timeout` ran out.
    * @throws {LockNotHeldError} `ERR_LOCK_NOT_HELD` when this process does not hold the lock.
    * @throws {AbortError} `ERR_ABORTED` when `signal` aborts (the lock is held again when it is thrown).
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for bad options (Python's `wait(0.1)`: write `wait({ timeout: 100 })`).
    */
   async wait(options?: BlockingOptions): Promise<boolean> {
-    Acquirable.returnIdleLease(this.lock);
-    const notified = await this._run('Condition.wait()', 'wait', [], options, (state, signal) => state.wait(SELF, signal));
+    checkBlockingOptions('Condition.wait()', options, 'wait({ timeout: 100 })');
+    const notified = await this._backend.wait({ call: 'Condition.wait()', timeout: options?.timeout, signal: options?.signal });
     if (!notified && options?.signal?.aborted) throw new AbortError('Condition.wait()', options.signal.reason);
     return notified;
   }
@@ -75,6 +76,7 @@ export class Condition extends SharedObject<ConditionState> {
    * @returns the last value of the predicate (false-ish if `timeout` ran out first).
    */
   async waitFor<R>(predicate: () => R | Promise<R>, options: BlockingOptions = {}): Promise<R> {
+    checkBlockingOptions('Condition.waitFor()', options, 'waitFor(predicate, { timeout: 100 })');
     const end = options.timeout === undefined ? Infinity : performance.now() + options.timeout;
     let result = await predicate();
     while (!result) {
@@ -92,12 +94,16 @@ export class Condition extends SharedObject<ConditionState> {
    * @throws {LockNotHeldError} `ERR_LOCK_NOT_HELD`.
    */
   notify(n = 1): Promise<void> {
-    Acquirable.returnIdleLease(this.lock);
-    return this._run('Condition.notify()', 'notify', [n], undefined, (state) => state.notify(SELF, n));
+    return this._backend.notify(n);
   }
 
   /** Wakes every waiting process; the lock must be held. */
   notifyAll(): Promise<void> {
     return this.notify(Infinity);
+  }
+
+  /** @internal How many `wait()`s wait to be notified now (for tests). */
+  [WAITERS](): Promise<number> {
+    return this._backend.waiters();
   }
 }

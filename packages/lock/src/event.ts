@@ -1,10 +1,12 @@
 /**
- * `Event`: Python's `multiprocessing.Event`, a flag processes wait for.
+ * `Event`: Python's `multiprocessing.Event`, a flag processes wait for. A
+ * facade over its backend (event-backend.ts).
  *
  * @module
  */
-import { PROXY, SharedObject, TimeoutError, type BlockingOptions, type ProxyOptions } from '@multiproc/wire';
-import { EventState } from './event-state.js';
+import { checkBlockingOptions, TimeoutError, WAITERS, type BlockingOptions } from '@multiproc/wire';
+import { eventBackendFor, type LockInternals } from './create-backend.js';
+import type { EventBackend } from './event-backend.js';
 
 /**
  * A flag shared by processes: `set()` wakes every process waiting in `wait()`.
@@ -16,30 +18,38 @@ import { EventState } from './event-state.js';
  * await ready.set();
  * ```
  */
-export class Event extends SharedObject<EventState> {
+export class Event {
+  /** @internal */
+  readonly _backend: EventBackend;
+
   /**
    * Creates one, cleared, owned by this process. Pass it to children as a `Process`
    * argument; they get a live proxy. It lives as long as this process.
    *
-   * @param options - internal: how a received handle is rebuilt; leave it out.
+   * @param internals - internal: how a received event is rebuilt; leave it out.
    */
-  constructor(options: ProxyOptions = {}) {
-    super(options[PROXY], () => new EventState());
+  constructor(internals: LockInternals = {}) {
+    this._backend = eventBackendFor(internals, this);
+  }
+
+  /** True in the process that holds the flag. */
+  get isOwner(): boolean {
+    return this._backend.isOwner;
   }
 
   /** Sets the flag and wakes every waiter. */
   set(): Promise<void> {
-    return this._run('Event.set()', 'set', [], undefined, (state) => state.set());
+    return this._backend.set();
   }
 
   /** Clears the flag. */
   clear(): Promise<void> {
-    return this._run('Event.clear()', 'clear', [], undefined, (state) => state.clear());
+    return this._backend.clear();
   }
 
   /** True while the flag is set (a snapshot). */
   isSet(): Promise<boolean> {
-    return this._run('Event.isSet()', 'isSet', [], undefined, (state) => state.isSet);
+    return this._backend.isSet();
   }
 
   /**
@@ -47,13 +57,25 @@ export class Event extends SharedObject<EventState> {
    *
    * @returns true when it is set; false if `timeout` ran out first (as Python).
    * @throws {AbortError} `ERR_ABORTED` when `signal` aborts.
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for bad options (Python's `wait(0.1)`: write `wait({ timeout: 100 })`).
    */
   async wait(options?: BlockingOptions): Promise<boolean> {
+    checkBlockingOptions('Event.wait()', options, 'wait({ timeout: 100 })');
     try {
-      return await this._run('Event.wait()', 'wait', [], options, (state, signal) => state.wait(signal));
+      return await this._backend.wait({ call: 'Event.wait()', timeout: options?.timeout, signal: options?.signal });
     } catch (error) {
       if (error instanceof TimeoutError) return false;
       throw error;
     }
+  }
+
+  /** @internal How many `wait()`s wait now (for tests). */
+  [WAITERS](): Promise<number> {
+    return this._backend.waiters();
+  }
+
+  /** `<Event owner>` or `<Event proxy>`. */
+  toString(): string {
+    return `<Event ${this.isOwner ? 'owner' : 'proxy'}>`;
   }
 }

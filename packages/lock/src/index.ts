@@ -14,6 +14,7 @@ export { Event } from './event.js';
 export { Condition, type ConditionOptions } from './condition.js';
 export { Barrier, type BarrierOptions } from './barrier.js';
 export { Acquirable, type AcquireOptions } from './acquirable.js';
+export { LOCAL_LOCKS } from './create-backend.js';
 export { LockNotHeldError, OverReleaseError, BrokenBarrierError } from './errors.js';
 export { NOT_ACQUIRED, ACQUIRED, ACQUIRED_OWNER_DIED, type Acquired, type PermitsKind, type LockSpec, type LockAcquireOptions, type LockBackend, type LockBackendProvider } from './lock-backend.js';
 export type { EventBackend } from './event-backend.js';

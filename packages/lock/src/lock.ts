@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { PROXY, type ProxyOptions } from '@multiproc/wire';
 import { Acquirable } from './acquirable.js';
+import type { LockInternals } from './create-backend.js';
 
 /**
  * A mutual-exclusion lock shared by processes. Any process may release it (as in Python);
@@ -21,14 +21,14 @@ export class Lock extends Acquirable {
    * Creates one owned by this process. Pass it to children as a `Process`
    * argument; they get a live proxy. It lives as long as this process.
    *
-   * @param options - internal: how a received handle is rebuilt; leave it out.
+   * @param internals - internal: how a received lock is rebuilt; leave it out.
    */
-  constructor(options: ProxyOptions = {}) {
-    super('Lock', 1, options[PROXY]);
+  constructor(internals: LockInternals = {}) {
+    super('Lock', 1, internals);
   }
 
   /** True while some process holds it (a snapshot). */
   locked(): Promise<boolean> {
-    return this._run('Lock.locked()', 'locked', [], undefined, (state) => state.locked);
+    return this._backend.locked();
   }
 }

@@ -1,14 +1,17 @@
 /**
- * Makes the lock family passable: each arrives in another process as a proxy
- * of its own class (and in its owner as the owner's own object).
+ * Makes the lock family passable: each travels as its backend's reference,
+ * and arrives in another process as its own class over the backend that
+ * resolves the reference (in its owner: the owner's own object).
  *
  * @module
  */
-import { fromHandle, registerInternalPassable, type Handle } from '@multiproc/wire';
+import { OPENED, registerInternalPassable, type ObjectRef } from '@multiproc/wire';
 import { Acquirable } from './acquirable.js';
 import { Barrier } from './barrier.js';
 import { Condition } from './condition.js';
+import { openReceived } from './create-backend.js';
 import { Event } from './event.js';
+import type { PermitsKind } from './lock-backend.js';
 import { Lock } from './lock.js';
 import { RLock } from './rlock.js';
 import { BoundedSemaphore, Semaphore } from './semaphore.js';
@@ -19,52 +22,60 @@ const EVENT_EXT = 4;
 const CONDITION_EXT = 5;
 const BARRIER_EXT = 6;
 
-type AcquirableKind = 'Lock' | 'RLock' | 'Semaphore' | 'BoundedSemaphore';
+const CLASSES = { Lock, RLock, Semaphore, BoundedSemaphore } as const;
 
-const kindOf = (value: Acquirable): AcquirableKind =>
-  value instanceof Lock ? 'Lock' : value instanceof RLock ? 'RLock' : value instanceof BoundedSemaphore ? 'BoundedSemaphore' : 'Semaphore';
-
-registerInternalPassable<Acquirable, { k: AcquirableKind; h: Handle }>({
+registerInternalPassable<Acquirable, { k: PermitsKind; r: ObjectRef; v: number }>({
   type: ACQUIRABLE_EXT,
   // Its constructor is protected; the registry only needs it for instanceof.
   Class: Acquirable as unknown as abstract new () => Acquirable,
   module: import.meta.url,
-  encode: (value) => ({ k: kindOf(value), h: value.handle }),
-  decode: ({ k, h }) =>
-    fromHandle<Acquirable>(h, (proxy) => {
-      switch (k) {
-        case 'Lock':
-          return new Lock(proxy);
-        case 'RLock':
-          return new RLock(proxy);
-        case 'BoundedSemaphore':
-          return new BoundedSemaphore(1, proxy);
-        default:
-          return new Semaphore(1, proxy);
-      }
-    }),
+  encode: (value) => ({ k: value._backend.spec.kind, r: value._backend.ref(), v: value._backend.spec.value }),
+  decode: ({ k, r, v }) =>
+    openReceived(
+      r,
+      (provider) => provider.openLock(r, { kind: k, value: v }),
+      (backend) => {
+        const internals = { [OPENED]: backend };
+        return k === 'Lock' || k === 'RLock' ? new CLASSES[k](internals) : new CLASSES[k](v, internals);
+      },
+    ),
 });
 
-registerInternalPassable<Event, Handle>({
+registerInternalPassable<Event, ObjectRef>({
   type: EVENT_EXT,
   Class: Event,
   module: import.meta.url,
-  encode: (event) => event.handle,
-  decode: (h) => fromHandle(h, (proxy) => new Event(proxy)),
+  encode: (event) => event._backend.ref(),
+  decode: (r) =>
+    openReceived(
+      r,
+      (provider) => provider.openEvent(r),
+      (backend) => new Event({ [OPENED]: backend }),
+    ),
 });
 
-registerInternalPassable<Condition, { h: Handle; lock: Lock | RLock }>({
+registerInternalPassable<Condition, { r: ObjectRef; lock: Lock | RLock }>({
   type: CONDITION_EXT,
   Class: Condition,
   module: import.meta.url,
-  encode: (condition) => ({ h: condition.handle, lock: condition.lock }),
-  decode: ({ h, lock }) => fromHandle(h, (proxy) => new Condition({ ...proxy, lock })),
+  encode: (condition) => ({ r: condition._backend.ref(), lock: condition.lock }),
+  decode: ({ r, lock }) =>
+    openReceived(
+      r,
+      (provider) => provider.openCondition(r, lock._backend),
+      (backend) => new Condition({ [OPENED]: backend, lock }),
+    ),
 });
 
-registerInternalPassable<Barrier, { h: Handle; p: number; t: number | undefined }>({
+registerInternalPassable<Barrier, { r: ObjectRef; p: number; t: number | undefined }>({
   type: BARRIER_EXT,
   Class: Barrier,
   module: import.meta.url,
-  encode: (barrier) => ({ h: barrier.handle, p: barrier.parties, t: barrier.timeout }),
-  decode: ({ h, p, t }) => fromHandle(h, (proxy) => new Barrier(p, { ...proxy, ...(t === undefined ? {} : { timeout: t }) })),
+  encode: (barrier) => ({ r: barrier._backend.ref(), p: barrier.parties, t: barrier.timeout }),
+  decode: ({ r, p, t }) =>
+    openReceived(
+      r,
+      (provider) => provider.openBarrier(r, { parties: p }),
+      (backend) => new Barrier(p, { [OPENED]: backend, ...(t === undefined ? {} : { timeout: t }) }),
+    ),
 });

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { PROXY, type ProxyOptions } from '@multiproc/wire';
 import { Acquirable } from './acquirable.js';
+import type { LockInternals } from './create-backend.js';
 
 /**
  * A lock the holding process may acquire again; it is free once released as many times.
@@ -25,14 +25,14 @@ export class RLock extends Acquirable {
    * Creates one owned by this process. Pass it to children as a `Process`
    * argument; they get a live proxy. It lives as long as this process.
    *
-   * @param options - internal: how a received handle is rebuilt; leave it out.
+   * @param internals - internal: how a received lock is rebuilt; leave it out.
    */
-  constructor(options: ProxyOptions = {}) {
-    super('RLock', 1, options[PROXY]);
+  constructor(internals: LockInternals = {}) {
+    super('RLock', 1, internals);
   }
 
   /** True while some process holds it (a snapshot). */
   locked(): Promise<boolean> {
-    return this._run('RLock.locked()', 'locked', [], undefined, (state) => state.locked);
+    return this._backend.locked();
   }
 }

@@ -3,9 +3,10 @@
  *
  * @module
  */
-import { InvalidArgumentError, PROXY, type ProxyOptions } from '@multiproc/wire';
+import { InvalidArgumentError } from '@multiproc/wire';
 import { Acquirable } from './acquirable.js';
-import type { PermitsKind } from './permits-state.js';
+import type { LockInternals } from './create-backend.js';
+import type { PermitsKind } from './lock-backend.js';
 
 function checkValue(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) {
@@ -30,16 +31,16 @@ export class Semaphore extends Acquirable {
    * Creates one owned by this process; pass it to children as an argument.
    *
    * @param value - initial number of permits. @default 1
-   * @param options - internal: how a received handle is rebuilt; leave it out.
+   * @param internals - internal: how a received semaphore is rebuilt; leave it out.
    * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when `value` is not a whole number ≥ 0.
    */
-  constructor(value = 1, options: ProxyOptions = {}) {
-    super(new.target === BoundedSemaphore ? 'BoundedSemaphore' : ('Semaphore' as PermitsKind), checkValue(new.target.name, value), options[PROXY]);
+  constructor(value = 1, internals: LockInternals = {}) {
+    super(new.target === BoundedSemaphore ? 'BoundedSemaphore' : ('Semaphore' as PermitsKind), checkValue(new.target.name, value), internals);
   }
 
   /** Permits free now (a snapshot). */
   getValue(): Promise<number> {
-    return this._run(`${this.constructor.name}.getValue()`, 'value', [], undefined, (state) => state.value);
+    return this._backend.value();
   }
 }
 

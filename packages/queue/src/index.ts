@@ -10,4 +10,5 @@ export { Queue, type QueueOptions } from './queue.js';
 export { JoinableQueue, type JoinableQueueOptions } from './joinable-queue.js';
 export { SimpleQueue } from './simple-queue.js';
 export { EmptyError, FullError, TaskDoneError } from './errors.js';
+export { LOCAL_QUEUES } from './create-backend.js';
 export type { ConsumerDeathPolicy, LostItems, QueueBackend, QueueBackendProvider, QueueSpec, QueueWaiters, Taken, TakeOptions, PutOptions } from './queue-backend.js';

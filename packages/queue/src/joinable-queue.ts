@@ -8,9 +8,9 @@
  *
  * @module
  */
-import type { BlockingOptions } from '@multiproc/wire';
-import { Queue, type QueueInternals, type QueueOptions } from './queue.js';
-import type { ConsumerDeathPolicy, LostItems } from './queue-state.js';
+import { checkBlockingOptions, type BlockingOptions } from '@multiproc/wire';
+import type { ConsumerDeathPolicy, LostItems } from './queue-backend.js';
+import { Queue, type QueueClassInternals, type QueueOptions } from './queue.js';
 
 /** Options of a {@link JoinableQueue}. */
 export interface JoinableQueueOptions<T> extends QueueOptions {
@@ -26,7 +26,8 @@ export interface JoinableQueueOptions<T> extends QueueOptions {
  * `JoinableQueue`). A consumer process that dies between `get()` and
  * `taskDone()` does not make `join()` hang: its items go back to the head of the
  * queue (`onConsumerDeath: 'requeue'`, the default) or count as done and are
- * reported to `onLostItems` (`'done'`).
+ * reported to `onLostItems` (`'done'`). `taskDone()` may come from another
+ * process than the one that took the item.
  *
  * @example
  * ```ts
@@ -43,11 +44,11 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a negative or fractional `maxsize`.
    */
   constructor(options: JoinableQueueOptions<T> = {}) {
-    const internals: QueueOptions & QueueInternals<T> = {
+    const internals: QueueOptions & QueueClassInternals<T> = {
       ...options,
       joinable: true,
-      ...(options.onConsumerDeath ? { policy: options.onConsumerDeath } : {}),
-      ...(options.onLostItems ? { onLost: options.onLostItems } : {}),
+      policy: options.onConsumerDeath,
+      onLost: options.onLostItems,
     };
     super(internals);
   }
@@ -58,7 +59,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * @throws {TaskDoneError} `ERR_TASK_DONE_TOO_MANY` when called more times than items were taken.
    */
   taskDone(): Promise<void> {
-    return this._op('taskDone', [], undefined, (state) => state.taskDone());
+    return this._backend.taskDone();
   }
 
   /**
@@ -66,8 +67,15 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    *
    * @throws {TimeoutError} `ERR_TIMEOUT` / {@link @multiproc/wire!AbortError} `ERR_ABORTED` when `timeout` or `signal` end the wait.
    * @throws {OwnerGoneError} `ERR_OWNER_GONE` when the owning process has exited.
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for bad options (Python's `join(0.1)`: write `join({ timeout: 100 })`).
    */
   join(options?: BlockingOptions): Promise<void> {
-    return this._op('join', [], options, (state, signal) => state.join(signal));
+    const call = 'JoinableQueue.join()';
+    try {
+      checkBlockingOptions(call, options, 'join({ timeout: 100 })');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this._backend.join({ call, timeout: options?.timeout, signal: options?.signal });
   }
 }

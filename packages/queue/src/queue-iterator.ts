@@ -6,8 +6,9 @@
  * used the last batch: from 1 for slow work up to MAX_BATCH for trivial
  * items), so a fast consumer pays few round trips and a slow one does not hoard
  * items other consumers could take. An item counts as taken only when the loop
- * reaches it, so items fetched ahead go back to the queue if the loop stops
- * early or the process dies.
+ * reaches it: its acknowledgement is written before `next()` hands it over, so
+ * an item the loop's body saw is never handed out again, and items fetched
+ * ahead go back to the queue if the loop stops early or the process dies.
  *
  * A plain iterator rather than an async generator: a generator's `yield` costs
  * several promise hops per item, this one's `next()` one resolved promise (for
@@ -15,7 +16,8 @@
  *
  * @module
  */
-import { isUnsendable, type Batch } from '@multiproc/wire';
+import { isUnsendable } from '@multiproc/wire';
+import type { Taken } from './queue-backend.js';
 
 /** The iterator's first request; later ones are sized by how fast the loop goes. */
 const FIRST_BATCH = 16;
@@ -26,19 +28,19 @@ const MAX_BATCH = 1024;
 /** After a request refused as too large (its items more than one message may hold), the cap it set doubles once this many batches in a row came without one. */
 const CAP_GROWS_AFTER = 16;
 
-/** Where the items come from: the owner's `get()`, or a batch from the owner for a proxy. */
+/** Where the items come from: the queue's backend. */
 export interface ItemSource<T> {
-  /** The next items, at least one; rejects with `ERR_CLOSED` once the queue is closed and drained. */
-  take(ask: number): Promise<{ items: T[]; acknowledge?: Batch<T>['acknowledge'] | undefined }>;
+  /** Up to `ask` items, at least one; rejects with `ERR_CLOSED` once the queue is closed and drained. */
+  take(ask: number): Promise<Taken<T>>;
 }
 
 /** See the module comment. */
 export class QueueIterator<T> implements AsyncIterator<T> {
   readonly #source: ItemSource<T>;
-  #items: T[] = [];
+  #taken: Taken<T> | undefined;
+  #items: readonly T[] = [];
   /** Items of `#items` handed to the loop. */
   #used = 0;
-  #acknowledge: Batch<T>['acknowledge'] | undefined;
   #ask = FIRST_BATCH;
   /** The most it asks for: MAX_BATCH, or less after a request was refused as too large (see CAP_GROWS_AFTER). */
   #cap = MAX_BATCH;
@@ -77,9 +79,10 @@ export class QueueIterator<T> implements AsyncIterator<T> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
+  /** The next item, acknowledged (delivered) before the loop's body can see it. */
   #hand(): T {
     const item = this.#items[this.#used++]!;
-    this.#acknowledge?.(1);
+    this.#taken!.ack(1);
     return item;
   }
 
@@ -89,7 +92,7 @@ export class QueueIterator<T> implements AsyncIterator<T> {
       const perItem = (performance.now() - this.#since) / this.#items.length;
       this.#ask = Math.max(1, Math.min(this.#cap, Math.floor(BATCH_TARGET_MS / Math.max(perItem, 1e-3))));
     }
-    let batch: Awaited<ReturnType<ItemSource<T>['take']>>;
+    let batch: Taken<T>;
     for (;;) {
       try {
         batch = await this.#source.take(this.#ask);
@@ -110,21 +113,17 @@ export class QueueIterator<T> implements AsyncIterator<T> {
       }
     }
     if (this.#ended) {
-      // return() came while this batch was on its way: a proxy gives it back; the owner's get() took its item for
-      // good, so it goes to this next() (as an async generator's pending next() got it), not nowhere.
-      if (batch.acknowledge) {
-        batch.acknowledge(0, true);
-        return { value: undefined, done: true };
-      }
-      return { value: batch.items[0]!, done: false };
+      // return() came while this batch was on its way: it goes back.
+      batch.release();
+      return { value: undefined, done: true };
     }
     if (this.#cap < MAX_BATCH && ++this.#fetchedSinceRefusal >= CAP_GROWS_AFTER) {
       this.#cap = Math.min(MAX_BATCH, this.#cap * 2);
       this.#fetchedSinceRefusal = 0;
     }
+    this.#taken = batch;
     this.#items = batch.items;
     this.#used = 0;
-    this.#acknowledge = batch.acknowledge;
     this.#since = performance.now();
     return { value: this.#hand(), done: false };
   }
@@ -132,7 +131,8 @@ export class QueueIterator<T> implements AsyncIterator<T> {
   #end(): void {
     if (this.#ended) return;
     this.#ended = true;
-    if (this.#used < this.#items.length) this.#acknowledge?.(0, true);
+    if (this.#used < this.#items.length) this.#taken?.release();
+    this.#taken = undefined;
     this.#items = [];
     this.#used = 0;
   }

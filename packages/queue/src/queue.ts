@@ -1,16 +1,17 @@
 /**
  * `Queue<T>`: Python's `multiprocessing.Queue` — a FIFO shared by processes.
  *
- * The process that creates a Queue owns its items (see queue-state.ts); every
- * other process that receives it, as a Process argument or inside another
- * message, gets a proxy that calls the owner. Both are this class, with the
- * same API and type.
+ * A facade: it checks arguments and calls its backend (queue-backend.ts). The
+ * process that creates a Queue owns its items (local/); every other process
+ * that receives it, as a Process argument or inside another message, gets the
+ * same class over a proxy backend that calls the owner (remote/).
  *
  * @module
  */
-import { InvalidArgumentError, isUnsendable, PROXY, runtime, SharedObject, type BlockingOptions, type ProxyOptions } from '@multiproc/wire';
+import { checkBlockingOptions, InvalidArgumentError, WAITERS, type BlockingOptions } from '@multiproc/wire';
+import { queueBackendFor, type QueueInternals } from './create-backend.js';
+import type { ConsumerDeathPolicy, LostItems, QueueBackend, QueueWaiters, Taken } from './queue-backend.js';
 import { QueueIterator } from './queue-iterator.js';
-import { QueueState, type ConsumerDeathPolicy, type LostItems } from './queue-state.js';
 
 /** Items a consumer in another process fetches per round trip with `getMany()`. */
 const PREFETCH = 64;
@@ -22,10 +23,10 @@ export interface QueueOptions {
 }
 
 /** @internal Options the queue classes pass down to {@link Queue}. */
-export interface QueueInternals<T> extends ProxyOptions {
+export interface QueueClassInternals<T> extends QueueInternals<T> {
   joinable?: boolean;
-  policy?: ConsumerDeathPolicy;
-  onLost?: (lost: LostItems<T>) => void;
+  policy?: ConsumerDeathPolicy | undefined;
+  onLost?: ((lost: LostItems<T>) => void) | undefined;
 }
 
 /**
@@ -38,26 +39,31 @@ export interface QueueInternals<T> extends ProxyOptions {
  * console.log(await queue.get());                             // 1
  * ```
  */
-export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
-  /** The most items it holds (0: unbounded). */
-  readonly maxsize: number;
-  /** Puts made in this tick by a proxy, sent together. */
-  #puts: { items: T[]; settle: Array<{ resolve: () => void; reject: (error: unknown) => void }> } | undefined;
+export class Queue<T = unknown> {
+  /** @internal */
+  protected readonly _backend: QueueBackend<T>;
 
   /**
    * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a negative or fractional maxsize.
    */
   constructor(options: QueueOptions = {}) {
-    const internals = options as QueueOptions & QueueInternals<T>;
+    const internals = options as QueueOptions & QueueClassInternals<T>;
     const maxsize = options.maxsize ?? 0;
     if (!Number.isInteger(maxsize) || maxsize < 0) {
       throw new InvalidArgumentError(`new ${new.target.name}(): maxsize must be a whole number ≥ 0, got ${String(maxsize)}.`);
     }
-    super(
-      internals[PROXY],
-      () => new QueueState<T>({ maxsize, joinable: internals.joinable ?? false, policy: internals.policy, onLost: internals.onLost }),
-    );
-    this.maxsize = maxsize;
+    const spec = { maxsize, joinable: internals.joinable ?? false, onConsumerDeath: internals.policy, onLostItems: internals.onLost };
+    this._backend = queueBackendFor<T>(spec, internals, this);
+  }
+
+  /** The most items it holds (0: unbounded). */
+  get maxsize(): number {
+    return this._backend.spec.maxsize;
+  }
+
+  /** True in the process that holds the items. */
+  get isOwner(): boolean {
+    return this._backend.isOwner;
   }
 
   /**
@@ -66,55 +72,18 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
    *
    * @throws {ClosedError} `ERR_CLOSED` when the queue is closed.
    * @throws {TimeoutError} `ERR_TIMEOUT` / {@link @multiproc/wire!AbortError} `ERR_ABORTED`: the item was not added.
-   * @throws {EncodeError} `ERR_ENCODE` when the item cannot be sent to the owner.
+   * @throws {EncodeError} `ERR_ENCODE` when the item cannot be sent to other processes (also in the owner, once the queue was passed to one).
    * @throws {OwnerGoneError} `ERR_OWNER_GONE` when the owning process has exited.
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for bad options (Python's `put(item, True, 0.1)`: write `put(item, { timeout: 100 })`).
    */
   put(item: T, options?: BlockingOptions): Promise<void> {
-    // In another process, puts of one tick without their own deadline travel as one message.
-    if (options === undefined && !this.isOwner) return this.#coalescePut(item);
-    return this._op('put', [item], options, (state, signal) => state.put(item, signal));
-  }
-
-  #coalescePut(item: T): Promise<void> {
-    let batch = this.#puts;
-    if (!batch) {
-      batch = this.#puts = { items: [], settle: [] };
-      queueMicrotask(() => this.#flushPuts());
-    }
-    const puts = batch;
-    return new Promise<void>((resolve, reject) => {
-      puts.items.push(item);
-      puts.settle.push({ resolve, reject });
-    });
-  }
-
-  /**
-   * Sends the coalesced puts: one `putMany`, or each alone when one of them cannot be encoded or all of them are more
-   * than one message may hold (`ERR_FRAME_TOO_LARGE`: the owner would have closed the connection on it).
-   */
-  #flushPuts(): void {
-    const batch = this.#puts;
-    if (!batch) return;
-    this.#puts = undefined;
     const call = `${this.constructor.name}.put()`;
-    const sendEach = () =>
-      batch.items.forEach((item, i) => {
-        this._run(call, 'put', [item], undefined, () => undefined).then(batch.settle[i]!.resolve, batch.settle[i]!.reject);
-      });
-    if (batch.items.length === 1) return sendEach();
-    let fellBack = false;
-    // Refused at once (not sent): each put goes alone, now, ahead of anything this producer sends after these puts.
-    const onNotSent = (error: unknown) => {
-      if (!isUnsendable(error)) return;
-      fellBack = true;
-      sendEach();
-    };
-    this._run(call, 'putMany', [batch.items], { onNotSent }, () => undefined).then(
-      () => batch.settle.forEach((s) => s.resolve()),
-      (error: unknown) => {
-        if (!fellBack) batch.settle.forEach((s) => s.reject(error));
-      },
-    );
+    try {
+      checkBlockingOptions(call, options, 'put(item, { timeout: 100 })');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this._backend.put(item, { call, timeout: options?.timeout, signal: options?.signal });
   }
 
   /**
@@ -124,9 +93,13 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
    * @throws {ClosedError} `ERR_CLOSED` when the queue is closed and drained.
    * @throws {TimeoutError} `ERR_TIMEOUT` / {@link @multiproc/wire!AbortError} `ERR_ABORTED`.
    * @throws {OwnerGoneError} `ERR_OWNER_GONE`.
+   * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for bad options (Python's `get(True, 0.1)`: write `get({ timeout: 100 })`).
    */
-  get(options?: BlockingOptions): Promise<T> {
-    return this._op('get', [], options, (state, signal) => state.get(signal));
+  async get(options?: BlockingOptions): Promise<T> {
+    const call = `${this.constructor.name}.get()`;
+    checkBlockingOptions(call, options, 'get({ timeout: 100 }), or getNowait() for get(False)');
+    const taken = await this._backend.take(1, { call, wait: true, timeout: options?.timeout, signal: options?.signal });
+    return this.#first(taken);
   }
 
   /**
@@ -135,27 +108,27 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
    * @throws {ClosedError} `ERR_CLOSED` when the queue is closed and drained.
    */
   async getMany(max = PREFETCH, options?: BlockingOptions): Promise<T[]> {
-    if (!Number.isInteger(max) || max < 1) throw new InvalidArgumentError(`Queue.getMany(): max must be a whole number ≥ 1, got ${String(max)}.`);
-    if (this.isOwner) return this._op('getMany', [max], options, (state, signal) => state.getMany(max, signal));
-    this.#flushPuts();
-    const batch = await runtime().callBatch<T[]>(this.handle, 'getMany', [max], { call: `${this.constructor.name}.getMany()`, ...options });
-    batch.acknowledge(batch.value.length);
-    return batch.value;
+    const call = `${this.constructor.name}.getMany()`;
+    if (!Number.isInteger(max) || max < 1) throw new InvalidArgumentError(`${call}: max must be a whole number ≥ 1, got ${String(max)}.`);
+    checkBlockingOptions(call, options, 'getMany(max, { timeout: 100 })');
+    const taken = await this._backend.take(max, { call, wait: true, timeout: options?.timeout, signal: options?.signal });
+    taken.ack(taken.items.length);
+    return taken.items as T[];
   }
 
   /** Adds an item if there is room, else rejects with `ERR_QUEUE_FULL`. */
   putNowait(item: T): Promise<void> {
-    return this._op('putNowait', [item], undefined, (state) => state.putNowait(item));
+    return this._backend.putNowait(item, `${this.constructor.name}.putNowait()`);
   }
 
   /** Takes an item if there is one, else rejects with `ERR_QUEUE_EMPTY`. */
-  getNowait(): Promise<T> {
-    return this._op('getNowait', [], undefined, (state) => state.getNowait());
+  async getNowait(): Promise<T> {
+    return this.#first(await this._backend.take(1, { call: `${this.constructor.name}.getNowait()`, wait: false }));
   }
 
   /** The number of items in the queue (a snapshot: other processes may change it at once). */
   qsize(): Promise<number> {
-    return this._op('size', [], undefined, (state) => state.size);
+    return this._backend.size();
   }
 
   /** True when the queue holds no items (a snapshot). */
@@ -173,7 +146,7 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
    * and `for await` loops end once the items left are taken.
    */
   close(): Promise<void> {
-    return this._op('close', [], undefined, (state) => state.close());
+    return this._backend.close();
   }
 
   /**
@@ -181,28 +154,35 @@ export class Queue<T = unknown> extends SharedObject<QueueState<T>> {
    * fetches several items per round trip, as many as this loop gets through in about 2 ms (by
    * how fast it used the last batch: from 1 for slow work up to 1024 for trivial items), so a
    * fast consumer pays few round trips and a slow one does not hoard items other consumers could
-   * take. An item counts as taken only when the loop reaches it, so items fetched ahead go back
-   * to the queue if the loop stops early or the process dies.
+   * take. An item counts as taken only when the loop reaches it (the owner is told before the
+   * loop's body runs), so items fetched ahead go back to the queue if the loop stops early or the
+   * process dies, and an item the loop reached never comes back.
    */
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    return new QueueIterator<T>({
-      take: async (ask) => {
-        if (this.isOwner) return { items: [await this.get()] };
-        this.#flushPuts();
-        const batch = await runtime().callBatch<T[]>(this.handle, 'getMany', [ask], { call: `${this.constructor.name} iteration` });
-        return { items: batch.value, acknowledge: batch.acknowledge };
-      },
-    });
+    const backend = this._backend;
+    const call = `${this.constructor.name} iteration`;
+    // The owner takes one item at a time: what it takes is gone from the queue at once, for everyone else.
+    return new QueueIterator<T>({ take: (ask) => backend.take(backend.isOwner ? 1 : ask, { call, wait: true }) });
   }
 
-  /** Closes the queue (in the owner); a proxy only lets go of its handle. */
+  /** Closes the queue (in the owner); a proxy only lets go of it. */
   async [Symbol.asyncDispose](): Promise<void> {
     if (this.isOwner) await this.close();
   }
 
-  /** @internal Runs an operation here (owner) or in the owner (proxy), after any puts coalesced before it (FIFO per producer). */
-  protected _op<R>(op: string, args: unknown[], options: BlockingOptions | undefined, local: (state: QueueState<T>, signal?: AbortSignal) => R | Promise<R>): Promise<R> {
-    this.#flushPuts();
-    return this._run(`${this.constructor.name}.${op === 'size' ? 'qsize' : op}()`, op, args, options, local);
+  /** @internal How many calls wait on it now (for tests). */
+  [WAITERS](): Promise<QueueWaiters> {
+    return this._backend.waiters();
+  }
+
+  /** `<Queue owner>` in the process that holds the items, `<Queue proxy>` elsewhere. */
+  toString(): string {
+    return `<${this.constructor.name} ${this.isOwner ? 'owner' : 'proxy'}>`;
+  }
+
+  /** The one item taken: acknowledged (delivered) before the caller's code sees it. */
+  #first(taken: Taken<T>): T {
+    taken.ack(1);
+    return taken.items[0]!;
   }
 }

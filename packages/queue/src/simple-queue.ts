@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { ProxyOptions } from '@multiproc/wire';
+import { ClosedError } from '@multiproc/wire';
+import type { QueueInternals } from './create-backend.js';
 import { Queue } from './queue.js';
 
 /**
@@ -18,8 +19,27 @@ import { Queue } from './queue.js';
  * ```
  */
 export class SimpleQueue<T = unknown> extends Queue<T> {
-  /** Creates one owned by this process. @param internals - internal: how a received handle is rebuilt; leave it out. */
-  constructor(internals: ProxyOptions = {}) {
+  /** This process called `close()`. */
+  #closedHere = false;
+
+  /** Creates one owned by this process. @param internals - internal: how a received queue is rebuilt; leave it out. */
+  constructor(internals: QueueInternals<T> = {}) {
     super({ ...internals, maxsize: 0 } as object);
+  }
+
+  /** Closes the queue (see {@link Queue.close}); `empty()` in this process then rejects with `ERR_CLOSED`, as Python's raises. */
+  override close(): Promise<void> {
+    this.#closedHere = true;
+    return super.close();
+  }
+
+  /**
+   * True when the queue holds no items (a snapshot).
+   *
+   * @throws {ClosedError} `ERR_CLOSED` after this process called `close()` (Python raises too).
+   */
+  override async empty(): Promise<boolean> {
+    if (this.#closedHere) throw new ClosedError('SimpleQueue.empty(): this process closed the queue. Do not use a queue after close().');
+    return super.empty();
   }
 }

@@ -17,7 +17,7 @@ function largeItems(count: number, mib: number) {
         throw Object.assign(new Error('too large'), { code: 'ERR_FRAME_TOO_LARGE' });
       }
       left -= n;
-      return { items: Array.from({ length: n }, (_, i) => count - left - n + i) };
+      return { items: Array.from({ length: n }, (_, i) => count - left - n + i), ack: () => {}, release: () => {} };
     },
   };
   return { source, log };

@@ -144,7 +144,7 @@ describe('SimpleQueue', () => {
 });
 
 describe('Queue iteration in its owner', () => {
-  it('the iterator is itself iterable, and a return() while a next() waits does not lose the item that next() takes', async () => {
+  it('the iterator is itself iterable, and a return() while a next() waits gives the item that next() took back to the queue', async () => {
     const q = new Queue<string>();
     await q.put('a');
     await q.close();
@@ -157,33 +157,34 @@ describe('Queue iteration in its owner', () => {
     const pending = iterator.next(); // waits: the queue is empty
     await iterator.return!();
     await open.put('x');
-    assert.deepEqual(await pending, { value: 'x', done: false }, 'the item its get() took');
+    assert.deepEqual(await pending, { value: undefined, done: true });
+    assert.equal(await open.get({ timeout: 1000 }), 'x', 'the item its take got went back');
     assert.deepEqual(await iterator.next(), { value: undefined, done: true });
   });
 });
 
 describe('QueueState (the owner\'s state)', () => {
   it('a getMany() waiting when a producer\'s batch of puts arrives gets as many of them as it asked for, in order, not just the first', async () => {
-    const { QueueState } = await import('../src/queue-state.js');
+    const { QueueState } = await import('../src/local/queue-state.js');
     const state = new QueueState<number>({ maxsize: 0, joinable: false });
-    const waiting = state.getMany(3) as Promise<number[]>;
+    const waiting = state.take(3, true) as Promise<number[]>;
     state.putMany([1, 2, 3, 4, 5]);
     assert.deepEqual(await waiting, [1, 2, 3]);
-    assert.deepEqual(state.getMany(10), [4, 5]);
+    assert.deepEqual(state.take(10, true), [4, 5]);
   });
 
   it('batches of puts into a bounded queue wake waiting getters and wait for room in order', async () => {
-    const { QueueState } = await import('../src/queue-state.js');
+    const { QueueState } = await import('../src/local/queue-state.js');
     const state = new QueueState<number>({ maxsize: 2, joinable: false });
-    const one = state.get() as Promise<number>;
-    const many = state.getMany(2) as Promise<number[]>;
+    const one = state.take(1, true) as Promise<number[]>;
+    const many = state.take(2, true) as Promise<number[]>;
     const putting = state.putMany([1, 2, 3, 4, 5, 6]);
-    // Two fit; the getters waiting take them (the getMany what there is), then two more fit and the rest waits.
-    assert.equal(await one, 1);
+    // Two fit; the getters waiting take them (the second what there is), then two more fit and the rest waits.
+    assert.deepEqual(await one, [1]);
     assert.deepEqual(await many, [2]);
     assert.ok(putting instanceof Promise, 'the rest waits for room');
-    assert.deepEqual(state.getMany(10), [3, 4, 5], 'taking makes room: the waiting put goes in, behind them');
+    assert.deepEqual(state.take(10, true), [3, 4, 5], 'taking makes room: the waiting put goes in, behind them');
     await putting;
-    assert.deepEqual(state.getMany(10), [6]);
+    assert.deepEqual(state.take(10, true), [6]);
   });
 });

@@ -46,6 +46,12 @@ export const BACKEND: unique symbol = Symbol.for('multiproc.backend') as never;
 /** Options key (internal): an opened backend for the facade to wrap (an object received from another process). */
 export const OPENED: unique symbol = Symbol.for('multiproc.backend.opened') as never;
 
+/**
+ * Method key (internal) of every shared object's observation hook: how many calls wait on it now, as its backend
+ * sees them. For tests that must know a call reached the backend before they act (never a sleep).
+ */
+export const WAITERS: unique symbol = Symbol.for('multiproc.backend.waiters') as never;
+
 const KEY = Symbol.for('multiproc.wire.backend-kinds');
 
 /** The providers that resolve references of each backend kind in this process (shared by copies of this package). */

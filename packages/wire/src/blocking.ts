@@ -32,6 +32,51 @@ export function checkTimeout(call: string, timeout: unknown): number {
 }
 
 /**
+ * Checks a blocking call's options before anything else happens (a free lock, an item already there): a bad
+ * `timeout` or `signal` is `ERR_INVALID_ARGUMENT` whether or not the call would have waited. A call given something
+ * else than an options object (Python's positional `get(True, 0.1)`, `acquire(False)`, `wait(0.1)`) is told the form to
+ * write.
+ *
+ * @param form - what to write instead, e.g. `"get({ timeout: 100 })"`.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT`.
+ */
+export function checkBlockingOptions(call: string, options: unknown, form: string): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(
+      `${call}: takes an options object, got ${typeof options === 'string' ? JSON.stringify(options) : String(options)}. ` +
+        `Python's positional (block, timeout) arguments are not taken here: write ${form} (timeouts are in milliseconds).`,
+    );
+  }
+  const { timeout, signal } = options as BlockingOptions;
+  checkTimeout(call, timeout);
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError(`${call}: signal must be an AbortSignal, got ${String(signal)}.`);
+  }
+}
+
+/**
+ * Runs `work` under `{ timeout, signal }`: `work` gets a {@link SignalSource} whose signal aborts with the coded
+ * `ERR_TIMEOUT` / `ERR_ABORTED` error, and must stop waiting and undo itself when it does. Without either option,
+ * `work` runs at once with no signal (and no timer or promise hop of its own).
+ */
+export function runWithDeadline<R>(call: string, options: BlockingOptions | undefined, work: (signal: SignalSource) => R | Promise<R>): Promise<R> {
+  if (options?.timeout === undefined && options?.signal === undefined) {
+    try {
+      return Promise.resolve(work(undefined));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  return runUnder(call, options, work);
+}
+
+async function runUnder<R>(call: string, options: BlockingOptions, work: (signal: SignalSource) => R | Promise<R>): Promise<R> {
+  using deadline = new Deadline(call, options);
+  return await work(deadline);
+}
+
+/**
  * A running deadline: `expired` rejects with a coded `TimeoutError` or `AbortError`
  * when the timeout runs out or the signal aborts. Dispose it when the wait ends so
  * no timer or listener outlives the call.

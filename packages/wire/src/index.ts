@@ -21,9 +21,11 @@ export { Peer, type Batch, type CallOptions, type PeerOptions, type ObjectTable 
 export type { Owned, CallContext, Handle, OwnerAddress, BatchReceipt } from './runtime/owned.js';
 export type { TaggedMessage } from './runtime/messages.js';
 export { UnixTransport, privateSocketDir, sweepSocketDirs, type Transport } from './runtime/transport.js';
-export { SharedObject, fromHandle, PROXY, type ProxyOptions } from './runtime/shared-object.js';
-export { serveOps, opClient, type OpSpec, type OpSignatures, type OpTable, type OpArgs, type OpResult, type OpHandlers, type OpService, type OpClient } from './runtime/operations.js';
-export { BACKEND, OPENED, registerBackendKind, backendFor, type BackendCapabilities, type ObjectRef } from './backend.js';
+export { fromHandle, registerPublicObject } from './runtime/shared-object.js';
+export { checkSendable } from './sendable.js';
+export { LOCAL_KIND, LOCAL_CAPABILITIES, localRef, isLocalRef, type LocalRef } from './runtime/local-ref.js';
+export { serveOps, opClient, postOp, type OpSpec, type OpSignatures, type OpTable, type OpArgs, type OpResult, type OpHandlers, type OpService, type OpClient } from './runtime/operations.js';
+export { BACKEND, OPENED, WAITERS, registerBackendKind, backendFor, type BackendCapabilities, type ObjectRef } from './backend.js';
 export { noteTransfer, currentDecodeContext, type Transfer } from './encode-context.js';
 export { WAITABLE, type Waitable, type HasWaitable } from './waitable.js';
 export { holdReading } from './hold-reading.js';

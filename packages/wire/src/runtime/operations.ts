@@ -11,8 +11,8 @@
  * @module
  */
 import { ProtocolError } from '../errors.js';
-import type { Batch, CallOptions } from './peer.js';
-import type { CallContext, Handle, Owned } from './owned.js';
+import type { Batch, CallOptions, Peer } from './peer.js';
+import type { CallContext, Handle } from './owned.js';
 import { runtime } from './runtime.js';
 
 /** How one operation travels. */
@@ -112,10 +112,10 @@ export function opClient<S extends OpSignatures, T extends OpTable<S>>(table: T,
   return client as unknown as OpClient<S, T>;
 }
 
-/** Makes an owned object from a state and its service: what the runtime calls when other processes use it. */
-export function ownedBy<State>(state: State, service: OpService<State>, peerClosed?: Owned['peerClosed']): Owned {
-  return {
-    dispatch: (op, args, context) => service.dispatch(state, op, args, context),
-    ...(peerClosed ? { peerClosed } : {}),
-  };
+/**
+ * Posts op `op` of a table to object `obj` of the process at the other end of `peer` (no reply wanted): for an owner
+ * that calls back an object its caller registered (a lessee's lease desk).
+ */
+export function postOp<S extends OpSignatures, K extends keyof S & string>(peer: Peer, obj: number, _table: OpTable<S>, op: K, args: OpArgs<S, K>): void {
+  peer.post(obj, op, args);
 }

@@ -14,10 +14,13 @@ export interface CallContext {
   readonly signal: AbortSignal;
   /**
    * Asks the caller for a receipt of the reply. If the peer closes before the
-   * receipt arrives (it died with the reply in flight), `onLost` runs, e.g. to
-   * put a queue item back. Call it at most once, just before returning.
+   * receipt arrives (it died with the reply in flight), or the reply could not
+   * be sent (`error`: it cannot be encoded, or is more than one message may
+   * hold), `onLost` runs, e.g. to put a queue item back; for a reply that could
+   * not be sent it may return the error the caller gets instead of `error`.
+   * Call it at most once, just before returning.
    */
-  needReceipt(onLost: () => void, batch?: BatchReceipt): void;
+  needReceipt(onLost: (error?: unknown) => unknown, batch?: BatchReceipt): void;
 }
 
 /**

@@ -82,7 +82,7 @@ export class Peer {
   /** Calls this side serves that can still be cancelled. */
   readonly #serving = new Map<number, AbortController>();
   /** Replies the caller has not yet confirmed receiving (or, for batches, using). */
-  readonly #unreceipted = new Map<number, { lost: () => void; batch: BatchReceipt | undefined }>();
+  readonly #unreceipted = new Map<number, { lost: (error?: unknown) => unknown; batch: BatchReceipt | undefined }>();
   /** Batch acknowledgements waiting to be sent (see #acknowledger). */
   readonly #pendingAcks = new Set<() => void>();
   #nextId = 0;
@@ -307,7 +307,7 @@ export class Peer {
 
   #serve(id: number, objId: number, op: string, args: unknown[]): void {
     const object = this.#objects.get(objId);
-    const respond = (ok: boolean, value: unknown, receipt?: { lost: () => void; batch: BatchReceipt | undefined }) => {
+    const respond = (ok: boolean, value: unknown, receipt?: { lost: (error?: unknown) => unknown; batch: BatchReceipt | undefined }) => {
       this.#serving.delete(id);
       if (id === 0 || this.#closed) {
         if (!ok && id === 0) process.emitWarning(value as Error);
@@ -320,9 +320,9 @@ export class Peer {
         // Not sent (the value cannot be encoded, or the channel is closing): what it carried goes back
         // (a queue item), and the caller, if it can still be told, gets the error.
         this.#unreceipted.delete(id);
-        receipt?.lost();
+        const told = receipt?.lost(error) ?? error;
         try {
-          this.#send({ t: 'reply', id, ok: false, value: error });
+          this.#send({ t: 'reply', id, ok: false, value: told });
         } catch {
           // The channel is closing: the caller learns it from the close.
         }
@@ -332,7 +332,7 @@ export class Peer {
       respond(false, new OwnerGoneError(`${op}(): the object no longer exists in process ${process.pid} (it was closed or released).`));
       return;
     }
-    let receipt: { lost: () => void; batch: BatchReceipt | undefined } | undefined;
+    let receipt: { lost: (error?: unknown) => unknown; batch: BatchReceipt | undefined } | undefined;
     const context = this.#context(id, (lost, batch) => (receipt = { lost, batch }));
     let result: unknown;
     try {
@@ -351,7 +351,7 @@ export class Peer {
     }
   }
 
-  #context(id: number, needReceipt: (onLost: () => void, batch?: BatchReceipt) => void): CallContext {
+  #context(id: number, needReceipt: (onLost: (error?: unknown) => unknown, batch?: BatchReceipt) => void): CallContext {
     const serving = this.#serving;
     let controller: AbortController | undefined;
     return {

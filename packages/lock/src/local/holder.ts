@@ -16,5 +16,19 @@ export const SELF: unique symbol = Symbol('owner process');
 /** A holder: another process's peer, or the owner itself. */
 export type Holder = Peer | typeof SELF;
 
-/** What an acquire returns across the wire: 0 not acquired, 1 acquired, 2 acquired from a holder that died. */
-export type Acquired = 0 | 1 | 2;
+/**
+ * Drops one permit from `holder`'s count in `held` (`depth`: what it holds). A release by a process that did not
+ * acquire (allowed for a Lock and a Semaphore) takes one from another holder, so the counts stay true.
+ */
+export function forgetOne(held: Map<Holder, number>, holder: Holder, depth: number): void {
+  if (depth > 0) {
+    if (depth === 1) held.delete(holder);
+    else held.set(holder, depth - 1);
+    return;
+  }
+  for (const [other, n] of held) {
+    if (n === 1) held.delete(other);
+    else held.set(other, n - 1);
+    return;
+  }
+}

@@ -8,8 +8,9 @@
  *
  * @module
  */
-import { ProtocolError, TimeoutError, type CallContext, type Owned, type Peer } from '@multiproc/wire';
-import { LockNotHeldError } from './errors.js';
+import { serveOps, TimeoutError, type CallContext, type Owned, type Peer } from '@multiproc/wire';
+import { LockNotHeldError } from '../errors.js';
+import { CONDITION_OPS, type ConditionCalls } from '../ops.js';
 import { SELF, type Holder } from './holder.js';
 import type { PermitsState } from './permits-state.js';
 import { Waiters } from './waiters.js';
@@ -58,14 +59,19 @@ export class ConditionState implements Owned {
     }
   }
 
+  /** `wait()`s waiting to be notified now. */
+  get waiters(): number {
+    return this.#waiters.size;
+  }
+
   dispatch(op: string, args: unknown[], context: CallContext): unknown {
-    switch (op) {
-      case 'wait':
-        return this.wait(context.peer, context.signal);
-      case 'notify':
-        return this.notify(context.peer, args[0] as number);
-      default:
-        throw new ProtocolError(`Condition: unknown operation '${op}'.`);
-    }
+    return CONDITION_SERVICE.dispatch(this, op, args, context);
   }
 }
+
+/** How a Condition's owner serves other processes. */
+const CONDITION_SERVICE = serveOps<ConditionCalls, ConditionState>('Condition', CONDITION_OPS, {
+  wait: (state, _args, context) => state.wait(context.peer, context.signal),
+  notify: (state, [n], context) => state.notify(context.peer, n),
+  waiters: (state) => state.waiters,
+});

@@ -13,7 +13,8 @@
  *
  * @module
  */
-import { ProtocolError, runtime, type Owned, type Peer } from '@multiproc/wire';
+import { runtime, serveOps, type CallContext, type Owned, type Peer } from '@multiproc/wire';
+import { LEASE_DESK_OPS, type LeaseDeskCalls } from '../ops.js';
 
 /** What a proxy holding a lease implements. */
 export interface LeaseHolder {
@@ -71,13 +72,15 @@ class LeaseDesk implements Owned {
     this.#holders.delete(watchId);
   }
 
-  dispatch(op: string, args: unknown[]): unknown {
-    if (op !== 'revoke' && op !== 'end') throw new ProtocolError(`LeaseDesk: unknown operation '${op}'.`);
-    const [watchId, leaseId] = args as [number, number];
+  dispatch(op: string, args: unknown[], context: CallContext): unknown {
+    return DESK_SERVICE.dispatch(this, op, args, context);
+  }
+
+  /** The owner's message for the lease under `watchId` (kept if its grant has not arrived yet). */
+  receive(watchId: number, message: Message): void {
     const holder = this.#holders.get(watchId);
-    if (holder) this.#deliver(holder, { op, leaseId });
-    else this.#early.set(watchId, { op, leaseId });
-    return undefined;
+    if (holder) this.#deliver(holder, message);
+    else this.#early.set(watchId, message);
   }
 
   peerClosed(peer: Peer): void {
@@ -93,6 +96,11 @@ class LeaseDesk implements Owned {
     else holder.end(message.leaseId);
   }
 }
+
+const DESK_SERVICE = serveOps<LeaseDeskCalls, LeaseDesk>('LeaseDesk', LEASE_DESK_OPS, {
+  revoke: (desk, [watchId, leaseId]) => desk.receive(watchId, { op: 'revoke', leaseId }),
+  end: (desk, [watchId, leaseId]) => desk.receive(watchId, { op: 'end', leaseId }),
+});
 
 /** This process's lease desk. */
 export const leaseDesk = new LeaseDesk();

@@ -14,7 +14,7 @@
  *
  * Leases (Lock only): a process that takes the lock again, uncontended, right
  * after it held it last, is granted a lease with it, and may then re-take it
- * without asking (see lease-desk.ts). To the owner the lessee holds the lock
+ * without asking (see remote/lease-desk.ts). To the owner the lessee holds the lock
  * until it gives the lease back; when another process starts waiting, the
  * owner revokes the lease, and the lessee gives it back at its next release.
  * A release that is not the lessee's own give-back (another process releases
@@ -25,16 +25,12 @@
  * @module
  */
 import { Semaphore as AsyncSemaphore } from 'async-mutex';
-import { ProtocolError, signalOf, type CallContext, type Owned, type Peer, type SignalSource } from '@multiproc/wire';
-import type { Acquired } from './holder.js';
-import { LockNotHeldError, OverReleaseError } from './errors.js';
-import { SELF, type Holder } from './holder.js';
-
-/** Where a lessee can be asked to give its lease back: its lease desk and the name it gave. */
-export interface LeaseRequest {
-  desk: number;
-  watch: number;
-}
+import { postOp, signalOf, type CallContext, type Owned, type Peer, type SignalSource } from '@multiproc/wire';
+import { LockNotHeldError, OverReleaseError } from '../errors.js';
+import type { Acquired, PermitsKind } from '../lock-backend.js';
+import { LEASE_DESK_OPS, LEASE_UNIT, type LeaseDeskCalls, type LeaseRequest } from '../ops.js';
+import { forgetOne, SELF, type Holder } from './holder.js';
+import { LOCK_SERVICE } from './lock-service.js';
 
 interface Lease extends LeaseRequest {
   id: number;
@@ -43,12 +39,6 @@ interface Lease extends LeaseRequest {
   /** The lessee was asked to end the lease (a release by someone else waits for it). */
   ending: boolean;
 }
-
-/** An acquire's reply on the wire: `Acquired + LEASE_UNIT * leaseId` (lease id 0: no lease). */
-export const LEASE_UNIT = 4;
-
-/** Which primitive a PermitsState backs. */
-export type PermitsKind = 'Lock' | 'RLock' | 'Semaphore' | 'BoundedSemaphore';
 
 /** See the module comment. */
 export class PermitsState implements Owned {
@@ -61,6 +51,8 @@ export class PermitsState implements Owned {
   #orphaned = 0;
   /** Acquirers in line (abandoned ones too, until their turn). */
   #waiting = 0;
+  /** Acquirers in line that still wait (for observation). */
+  #live = 0;
   /** Who took it last: a lease goes only to the holder that takes it again. */
   #lastHolder: Holder | undefined;
   /** The lease out now, if any. */
@@ -85,6 +77,11 @@ export class PermitsState implements Owned {
   /** True when no permit is free. */
   get locked(): boolean {
     return this.#permits.isLocked();
+  }
+
+  /** Acquires waiting now (not counting abandoned ones). */
+  get waiters(): number {
+    return this.#live;
   }
 
   /** How deep `holder` holds it (RLock), or how many permits it holds. */
@@ -130,10 +127,12 @@ export class PermitsState implements Owned {
     const granted = this.#permits.acquire();
     if (free) return granted.then(() => this.#grant(holder, lease));
     this.#waiting++;
+    this.#live++;
     this.#revokeLease();
     if (!signal) {
       return granted.then(() => {
         this.#waiting--;
+        this.#live--;
         return this.#grant(holder, lease);
       });
     }
@@ -141,11 +140,13 @@ export class PermitsState implements Owned {
       let abandoned = false;
       const onAbort = () => {
         abandoned = true;
+        this.#live--;
         reject(signal.reason);
       };
       signal.addEventListener('abort', onAbort, { once: true });
       void granted.then(() => {
         this.#waiting--;
+        if (!abandoned) this.#live--;
         signal.removeEventListener('abort', onAbort);
         if (abandoned) this.#permits.release();
         else resolve(this.#grant(holder, lease));
@@ -177,7 +178,7 @@ export class PermitsState implements Owned {
         if (this.#permits.getValue() >= this.initial) throw new OverReleaseError(this.initial);
         break;
     }
-    this.#forget(holder, depth);
+    forgetOne(this.#held, holder, depth);
     this.#permits.release();
   }
 
@@ -188,7 +189,7 @@ export class PermitsState implements Owned {
   returnLease(holder: Holder, id: number, held: boolean): void {
     if (this.#lease?.id !== id || this.#lease.peer !== holder) return;
     this.#lease = undefined;
-    this.#forget(holder, this.#held.get(holder) ?? 0);
+    forgetOne(this.#held, holder, this.#held.get(holder) ?? 0);
     this.#permits.release();
     const waiting = this.#releasesAwaitingLease.splice(0);
     waiting.forEach((release, i) => {
@@ -203,7 +204,7 @@ export class PermitsState implements Owned {
     if (!lease.ending) {
       lease.ending = true;
       try {
-        lease.peer.post(lease.desk, 'end', [lease.watch, lease.id]);
+        postOp<LeaseDeskCalls, 'end'>(lease.peer, lease.desk, LEASE_DESK_OPS, 'end', [lease.watch, lease.id]);
       } catch {
         // Its connection is closing: peerClosed releases what it held, and settles this release.
       }
@@ -240,20 +241,7 @@ export class PermitsState implements Owned {
   }
 
   dispatch(op: string, args: unknown[], context: CallContext): unknown {
-    switch (op) {
-      case 'acquire':
-        return this.acquire(context.peer, args[0] !== false, context, args[1] as LeaseRequest | undefined);
-      case 'release':
-        return this.release(context.peer);
-      case 'return':
-        return this.returnLease(context.peer, args[0] as number, args[1] === true);
-      case 'locked':
-        return this.locked;
-      case 'value':
-        return this.value;
-      default:
-        throw new ProtocolError(`${this.kind}: unknown operation '${op}'.`);
-    }
+    return LOCK_SERVICE.dispatch(this, op, args, context);
   }
 
   peerClosed(peer: Peer): void {
@@ -294,25 +282,9 @@ export class PermitsState implements Owned {
     if (!lease || lease.revoked) return;
     lease.revoked = true;
     try {
-      lease.peer.post(lease.desk, 'revoke', [lease.watch, lease.id]);
+      postOp<LeaseDeskCalls, 'revoke'>(lease.peer, lease.desk, LEASE_DESK_OPS, 'revoke', [lease.watch, lease.id]);
     } catch {
       // Its connection is closing: peerClosed releases what it held.
     }
   }
-
-  /** Drops one permit from the holder's count; a release by a process that did not acquire takes one from another holder, so the count stays true. */
-  #forget(holder: Holder, depth: number): void {
-    if (depth > 0) {
-      if (depth === 1) this.#held.delete(holder);
-      else this.#held.set(holder, depth - 1);
-      return;
-    }
-    for (const [other, n] of this.#held) {
-      if (n === 1) this.#held.delete(other);
-      else this.#held.set(other, n - 1);
-      return;
-    }
-  }
 }
-
-export { SELF };

@@ -6,8 +6,9 @@
  *
  * @module
  */
-import { ProtocolError, type CallContext, type Owned, type Peer } from '@multiproc/wire';
-import { BrokenBarrierError } from './errors.js';
+import { serveOps, type CallContext, type Owned, type Peer } from '@multiproc/wire';
+import { BrokenBarrierError } from '../errors.js';
+import { BARRIER_OPS, type BarrierCalls } from '../ops.js';
 import { SELF, type Holder } from './holder.js';
 import { Waiters } from './waiters.js';
 
@@ -76,21 +77,8 @@ export class BarrierState implements Owned {
     this.#broken = false;
   }
 
-  dispatch(op: string, _args: unknown[], context: CallContext): unknown {
-    switch (op) {
-      case 'wait':
-        return this.wait(context.peer, context.signal);
-      case 'abort':
-        return this.abort();
-      case 'reset':
-        return this.reset();
-      case 'waiting':
-        return this.waiting;
-      case 'broken':
-        return this.#broken;
-      default:
-        throw new ProtocolError(`Barrier: unknown operation '${op}'.`);
-    }
+  dispatch(op: string, args: unknown[], context: CallContext): unknown {
+    return BARRIER_SERVICE.dispatch(this, op, args, context);
   }
 
   peerClosed(peer: Peer): void {
@@ -108,3 +96,12 @@ export class BarrierState implements Owned {
     this.#waiters.fail(new BrokenBarrierError(why));
   }
 }
+
+/** How a Barrier's owner serves other processes. */
+const BARRIER_SERVICE = serveOps<BarrierCalls, BarrierState>('Barrier', BARRIER_OPS, {
+  wait: (state, _args, context) => state.wait(context.peer, context.signal),
+  abort: (state) => state.abort(),
+  reset: (state) => state.reset(),
+  waiting: (state) => state.waiting,
+  broken: (state) => state.broken,
+});
