@@ -47,9 +47,10 @@ export interface QueueSpec<T> {
   readonly onConsumerDeath?: ConsumerDeathPolicy | undefined;
   /**
    * JoinableQueue under `'done'`: told which items a dead consumer took and never finished. Runs in the creating
-   * process, where the backend can (`BackendCapabilities.creatorCallbacks`).
+   * process, where the backend can (`BackendCapabilities.creatorCallbacks`). (A method, so that a `Queue<string>` is a
+   * `Queue<unknown>`.)
    */
-  readonly onLostItems?: ((lost: LostItems<T>) => void) | undefined;
+  onLostItems?(lost: LostItems<T>): void;
 }
 
 /**

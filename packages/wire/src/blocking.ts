@@ -33,12 +33,13 @@ export function checkTimeout(call: string, timeout: unknown): number {
 
 /**
  * Checks a blocking call's options before anything else happens (a free lock, an item already there): a bad
- * `timeout` or `signal` is `ERR_INVALID_ARGUMENT` whether or not the call would have waited. A call given something
+ * `timeout` or `signal` is `ERR_INVALID_ARGUMENT`, and a signal already aborted `ERR_ABORTED`, whether or not the call
+ * would have waited. A call given something
  * else than an options object (Python's positional `get(True, 0.1)`, `acquire(False)`, `wait(0.1)`) is told the form to
  * write.
  *
  * @param form - what to write instead, e.g. `"get({ timeout: 100 })"`.
- * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT`.
+ * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT`. @throws {AbortError} `ERR_ABORTED` when the signal is already aborted.
  */
 export function checkBlockingOptions(call: string, options: unknown, form: string): void {
   if (options === undefined) return;
@@ -53,6 +54,8 @@ export function checkBlockingOptions(call: string, options: unknown, form: strin
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new InvalidArgumentError(`${call}: signal must be an AbortSignal, got ${String(signal)}.`);
   }
+  // As Node's own calls do: an aborted signal stops the call at once, even one that would not have waited.
+  if (signal?.aborted) throw new AbortError(call, signal.reason);
 }
 
 /**

@@ -105,6 +105,8 @@ export class RemoteLock implements LockBackend {
   }
 
   locked(): Promise<boolean> {
+    // A lease not held here goes back first: to the owner the lessee holds the lock, and this process released it.
+    this.returnIdleLease();
     return this.#owner.locked([], { call: `${this.spec.kind}.locked()` });
   }
 

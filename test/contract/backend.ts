@@ -1,0 +1,58 @@
+// What a contract suite runs against: a backend, as a factory of the public objects over it, and what it can do.
+//
+// Each suite (queue.contract.ts, lock.contract.ts, sync.contract.ts) is a function of a ContractBackend, run by
+// one runner per backend: local.test.ts (this process owns the objects), proxy.test.ts (another process owns them:
+// every call of the test goes through the proxy backend), fake.test.ts (an in-memory fake, fake-backend.ts). A new
+// backend needs one more runner: a ContractBackend whose factories make the objects over it (CPython's mixins).
+//
+// A case that needs a capability is registered only for backends that declare it (CPython's ALLOWED_TYPES); the
+// runner's name lists the capabilities, so what did not run is plain.
+import type { Acquirable, Barrier, BackendCapabilities, Condition, Event, JoinableQueue, LostItems, Queue, SimpleQueue } from 'multiproc';
+
+/** Options of a queue made for a case. */
+export interface QueueCase<T> {
+  maxsize?: number;
+  onConsumerDeath?: 'requeue' | 'done';
+  /** Only where `creatorCallbacks`. */
+  onLostItems?: (lost: LostItems<T>) => void;
+}
+
+/** A backend under test. */
+export interface ContractBackend {
+  /** Names the runner: `local`, `proxy`, `fake`, `redis`. */
+  readonly name: string;
+  readonly capabilities: BackendCapabilities;
+  queue<T>(options?: QueueCase<T>): Promise<Queue<T>>;
+  joinableQueue<T>(options?: QueueCase<T>): Promise<JoinableQueue<T>>;
+  simpleQueue<T>(): Promise<SimpleQueue<T>>;
+  /** Lock, RLock, Semaphore or BoundedSemaphore (`value` for the semaphores). */
+  lock(kind: 'Lock' | 'RLock' | 'Semaphore' | 'BoundedSemaphore', value?: number): Promise<Acquirable>;
+  event(): Promise<Event>;
+  /** Absent when the backend has no Condition. */
+  condition?(lock?: 'Lock' | 'RLock'): Promise<Condition>;
+  /** Absent when the backend has no Barrier. `action` only where `creatorCallbacks`. */
+  barrier?(parties: number, options?: { action?: () => unknown; timeout?: number }): Promise<Barrier>;
+}
+
+/** A function of a backend: registers its cases with node:test (inside the runner's describe). */
+export type ContractSuite = (backend: () => ContractBackend) => void;
+
+/** The names of the capabilities a backend has, for its runner's title. */
+export function describeCapabilities(capabilities: BackendCapabilities): string {
+  const names = Object.entries(capabilities).filter(([, has]) => has).map(([name]) => name);
+  return names.length ? names.join(', ') : 'single process';
+}
+
+/**
+ * Waits until `probe()` gives what `ok` accepts: the state a case names (the backend saw a waiter, an item came
+ * back), never a guess at how long it takes. Fails after `timeoutMs`, which only bounds a hang.
+ */
+export async function until<T>(what: string, probe: () => Promise<T> | T, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const end = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (performance.now() > end) throw new Error(`waited ${timeoutMs} ms for ${what}; last seen: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
