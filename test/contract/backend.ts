@@ -1,7 +1,7 @@
 // What a contract suite runs against: a backend, as a factory of the public objects over it, and what it can do.
 //
 // Each suite (queue.contract.ts, lock.contract.ts, sync.contract.ts) is a function of a ContractBackend, run by
-// one runner per backend: local.test.ts (this process owns the objects), proxy.test.ts (another process owns them:
+// one runner per backend and family: local.*.test.ts (this process owns the objects), proxy.*.test.ts (another process owns them:
 // every call of the test goes through the proxy backend), fake.test.ts (an in-memory fake, fake-backend.ts). A new
 // backend needs one more runner: a ContractBackend whose factories make the objects over it (CPython's mixins).
 //
@@ -55,4 +55,13 @@ export async function until<T>(what: string, probe: () => Promise<T> | T, ok: (v
     if (performance.now() > end) throw new Error(`waited ${timeoutMs} ms for ${what}; last seen: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+}
+
+/**
+ * `promise`, with its rejection marked handled now: for a call a case expects to fail while it awaits something else
+ * first (its rejection may arrive before the case's `assert.rejects` looks at it).
+ */
+export function later<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
 }

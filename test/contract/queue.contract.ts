@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Lock, Process, Queue, WAITERS, type QueueWaiters } from 'multiproc';
-import { until, type ContractBackend, type ContractSuite } from './backend.js';
+import { later, until, type ContractBackend, type ContractSuite } from './backend.js';
 import {
   dieBeforeGetLeaves,
   echoArgs,
@@ -138,7 +138,7 @@ export const queueContract: ContractSuite = (backendOf) => {
       const q = await backendOf().queue<number>({ maxsize: 2 });
       await q.put(1);
       await q.put(2);
-      const putter = q.put(3);
+      const putter = later(q.put(3));
       await until('the put waits', () => waiters(q), (w) => w.putters === 1);
       await q.close();
       await q.close();
@@ -151,7 +151,7 @@ export const queueContract: ContractSuite = (backendOf) => {
       await assert.rejects(q.get(), { code: 'ERR_CLOSED' });
       await assert.rejects(q.getNowait(), { code: 'ERR_CLOSED' });
       const empty = await backendOf().queue<number>();
-      const waiting = empty.get();
+      const waiting = later(empty.get());
       await until('the get waits', () => waiters(empty), (w) => w.getters === 1);
       await empty.close();
       await assert.rejects(waiting, { code: 'ERR_CLOSED' });
@@ -342,11 +342,11 @@ function queueAcrossProcesses(backendOf: () => ContractBackend): void {
       });
     }
   });
-
-  if (backendOf().capabilities.detectsDeath) queueKills(backendOf);
 }
 
-function queueKills(backendOf: () => ContractBackend): void {
+/** The kill points of a consumer, for backends that notice a process's death (`detectsDeath`; a suite of its own: it is long). */
+export const queueKillContract: ContractSuite = (backendOf) => {
+  if (!backendOf().capabilities.crossProcess || !backendOf().capabilities.detectsDeath) return;
   describe('Queue: a consumer SIGKILLed', () => {
     it('before its get() left it: nothing is waiting for it, and the next item goes to the next getter', async () => {
       const backend = backendOf();
@@ -485,7 +485,7 @@ function queueKills(backendOf: () => ContractBackend): void {
       });
     }
   });
-}
+};
 
 /**
  * Puts a backlog of 4 000 items, then 8 times starts a consumer iterating it (recording each item in a file the

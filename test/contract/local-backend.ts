@@ -1,13 +1,9 @@
-// The contract suites against the process-local backend, in its owner: this process creates every object (and owns
-// it), other processes reach it through their proxies.
-import { describe } from 'node:test';
+// The process-local backend in its owner, for the contract runners local.*.test.ts: this process creates every
+// object (and owns it); other processes reach it through their proxies.
 import { Barrier, BoundedSemaphore, Condition, Event, JoinableQueue, Lock, LOCAL_CAPABILITIES, Queue, RLock, Semaphore, SimpleQueue } from 'multiproc';
-import { describeCapabilities, type ContractBackend } from './backend.js';
-import { lockContract } from './lock.contract.js';
-import { queueContract } from './queue.contract.js';
-import { syncContract } from './sync.contract.js';
+import type { ContractBackend } from './backend.js';
 
-const local: ContractBackend = {
+export const local: ContractBackend = {
   name: 'local',
   capabilities: LOCAL_CAPABILITIES,
   queue: async (options) => new Queue(options),
@@ -20,8 +16,3 @@ const local: ContractBackend = {
   barrier: async (parties, options) => new Barrier(parties, options),
 };
 
-describe(`contract: local backend, in the owner (${describeCapabilities(local.capabilities)})`, () => {
-  queueContract(() => local);
-  lockContract(() => local);
-  syncContract(() => local);
-});

@@ -1,13 +1,9 @@
-// The contract suites against the process-local backend's proxy: another process (fixtures/owner.mjs) creates
-// and owns every object, so each call of this process goes through the proxy backend to the owner, and the
-// children it starts are proxies too (they reach the owner directly, not through this process).
-import { after, describe } from 'node:test';
+// The process-local backend through its proxy, for the contract runners proxy.*.test.ts: another process
+// (fixtures/owner.mjs) creates and owns every object, so each call of this process goes through the proxy backend
+// to the owner, and the children it starts are proxies too (they reach the owner directly, not through this process).
 import { LOCAL_CAPABILITIES, Pipe, Process, type Connection } from 'multiproc';
-import { describeCapabilities, type ContractBackend } from './backend.js';
+import type { ContractBackend } from './backend.js';
 import { serveObjects } from './fixtures/owner.mjs';
-import { lockContract } from './lock.contract.js';
-import { queueContract } from './queue.contract.js';
-import { syncContract } from './sync.contract.js';
 
 type Reply = { ok: unknown } | { error: Error };
 
@@ -30,7 +26,7 @@ function ask<T>(what: string, options?: object): Promise<T> {
   return request;
 }
 
-const proxy: ContractBackend = {
+export const proxy: ContractBackend = {
   name: 'proxy',
   // Callbacks given at creation would run in the owner process, which this test cannot hand functions to.
   capabilities: { ...LOCAL_CAPABILITIES, creatorCallbacks: false },
@@ -43,13 +39,10 @@ const proxy: ContractBackend = {
   barrier: (parties, options) => ask('barrier', { parties, timeout: options?.timeout }),
 };
 
-describe(`contract: local backend, through its proxy (${describeCapabilities(proxy.capabilities)})`, () => {
-  after(async () => {
-    if (!owner) return;
-    await owner.conn.close();
-    await owner.process.join({ timeout: 30_000 });
-  });
-  queueContract(() => proxy);
-  lockContract(() => proxy);
-  syncContract(() => proxy);
-});
+/** Ends the owner process (after the runner's cases). */
+export async function stopOwner(): Promise<void> {
+  if (!owner) return;
+  await owner.conn.close();
+  await owner.process.join({ timeout: 30_000 });
+  owner = undefined;
+}

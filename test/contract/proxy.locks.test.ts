@@ -1,0 +1,12 @@
+// The lock-family contracts against the process-local backend through its proxy (see proxy-backend.ts).
+import { after, describe } from 'node:test';
+import { describeCapabilities } from './backend.js';
+import { lockContract } from './lock.contract.js';
+import { syncContract } from './sync.contract.js';
+import { proxy, stopOwner } from './proxy-backend.js';
+
+describe(`contract: local backend, through its proxy (${describeCapabilities(proxy.capabilities)})`, () => {
+  after(stopOwner);
+  lockContract(() => proxy);
+  syncContract(() => proxy);
+});
