@@ -17,6 +17,8 @@ export interface CallMessage {
   /** The operation, e.g. `'get'`, `'acquire'`. */
   op: string;
   args: unknown[];
+  /** For a batch: the caller's slot in its receipts file, where it records the items it used (see ack-journal.ts). */
+  s?: number;
 }
 
 /** Asks the owner to give up on call `id` if it has not been served yet. */
@@ -56,15 +58,21 @@ export interface PostMessage {
   args: unknown[];
 }
 
+/** The caller's receipts file (see ack-journal.ts), named once per connection before its first batch call. */
+export interface AcksMessage {
+  t: 'acks';
+  path: string;
+}
+
 /** Every message the runtime itself handles. */
-export type RuntimeMessage = CallMessage | CancelMessage | ReplyMessage | PostMessage | ReceiptMessage;
+export type RuntimeMessage = CallMessage | CancelMessage | ReplyMessage | PostMessage | ReceiptMessage | AcksMessage;
 
 /** Any message with a string tag `t`. */
 export interface TaggedMessage {
   t: string;
 }
 
-const RUNTIME_TAGS = new Set(['call', 'cancel', 'reply', 'post', 'receipt']);
+const RUNTIME_TAGS = new Set(['call', 'cancel', 'reply', 'post', 'receipt', 'acks']);
 
 /** True for the runtime's own messages. */
 export function isRuntimeMessage(message: TaggedMessage): message is RuntimeMessage {

@@ -13,8 +13,9 @@ import { Deadline, type BlockingOptions } from '../blocking.js';
 import { Channel } from '../channel.js';
 import type { Transfer } from '../encode-context.js';
 import { AbortError, OwnerGoneError, ProtocolError, type MultiprocError } from '../errors.js';
-import { isRuntimeMessage, type CallMessage, type ReplyMessage, type RuntimeMessage, type TaggedMessage } from './messages.js';
+import { isRuntimeMessage, type CallMessage, type ReceiptMessage, type ReplyMessage, type RuntimeMessage, type TaggedMessage } from './messages.js';
 import type { BatchReceipt, CallContext, Owned } from './owned.js';
+import { AckJournalReader, AckJournalWriter } from './ack-journal.js';
 
 /** Finds the objects a peer may call; the runtime implements it. */
 export interface ObjectTable {
@@ -23,7 +24,7 @@ export interface ObjectTable {
   peerClosed(peer: Peer): void;
 }
 
-/** Acknowledgements of a batch's items wait at most this long for the code using them to yield. */
+/** Socket receipts of a batch's items (bookkeeping: the journal holds what counts) wait at most this long for the code using them to yield. */
 const ACK_WITHIN_MS = 1;
 
 /** Options of a {@link Peer}. */
@@ -61,12 +62,28 @@ interface Pending {
   deadline?: Deadline | undefined;
   /** Asked for with callBatch(). */
   batch?: boolean;
+  /** The batch's slot in this side's receipts file. */
+  slot?: number | undefined;
+}
+
+/** A reply the caller has not yet confirmed receiving (or, for a batch, using). */
+interface Unreceipted {
+  lost: (error?: unknown) => unknown;
+  batch: BatchReceipt | undefined;
+  /** A batch: the caller's slot, its items, and how many its socket receipts said were used. */
+  slot?: number | undefined;
+  length?: number;
+  used?: number;
 }
 
 /** A batch reply: its items, and how to tell the owner which were used. */
 export interface Batch<T> {
   value: T;
-  /** `used` more items were used (sent once per tick, added up); with `giveBack`, the rest go back to the owner now. */
+  /**
+   * `used` more items were used; with `giveBack`, the rest go back to the owner now. Recorded where it outlives this
+   * process before it returns (see ack-journal.ts), so call it just before the code using the items sees them: an
+   * item that code saw is never handed out again.
+   */
   acknowledge(used: number, giveBack?: boolean): void;
 }
 
@@ -82,13 +99,17 @@ export class Peer {
   /** Calls this side serves that can still be cancelled. */
   readonly #serving = new Map<number, AbortController>();
   /** Replies the caller has not yet confirmed receiving (or, for batches, using). */
-  readonly #unreceipted = new Map<number, { lost: (error?: unknown) => unknown; batch: BatchReceipt | undefined }>();
+  readonly #unreceipted = new Map<number, Unreceipted>();
   /** Batch acknowledgements waiting to be sent (see #acknowledger). */
   readonly #pendingAcks = new Set<() => void>();
   #nextId = 0;
   #holds = 0;
   #closeError: Error | undefined;
   #closed = false;
+  /** Where this side records the items of batch replies it used (undefined: not made yet; null: none to be had). */
+  #acks: AckJournalWriter | null | undefined;
+  /** The other side's such file, to read when it dies. */
+  #peerAcks: AckJournalReader | undefined;
 
   constructor(socket: Duplex, objects: ObjectTable, options: PeerOptions) {
     this.pid = options.pid;
@@ -132,15 +153,17 @@ export class Peer {
         return Promise.reject(error);
       }
     }
+    const batch = (options as { batch?: boolean }).batch === true;
+    const slot = batch ? this.#ackSlot() : undefined;
     const promise = new Promise<T>((resolve, reject) => {
-      const batch = (options as { batch?: boolean }).batch === true;
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, call: options.call, deadline, batch });
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, call: options.call, deadline, batch, slot });
     });
     try {
-      this.#send({ t: 'call', id, obj, op, args } satisfies CallMessage);
+      this.#send(slot === undefined ? ({ t: 'call', id, obj, op, args } satisfies CallMessage) : ({ t: 'call', id, obj, op, args, s: slot } satisfies CallMessage));
     } catch (error) {
       // Not sent (e.g. an argument cannot be encoded): nothing is pending, nothing may linger.
       this.#pending.delete(id);
+      if (slot !== undefined) this.#acks?.free(slot);
       deadline?.[Symbol.dispose]();
       options.onNotSent?.(error);
       return Promise.reject(error);
@@ -228,15 +251,20 @@ export class Peer {
       case 'reply':
         return this.#reply(message);
       case 'call':
-        return this.#serve(message.id, message.obj, message.op, message.args);
+        return this.#serve(message.id, message.obj, message.op, message.args, message.s);
       case 'post':
-        return this.#serve(0, message.obj, message.op, message.args);
+        return this.#serve(0, message.obj, message.op, message.args, undefined);
+      case 'acks':
+        this.#peerAcks?.close();
+        this.#peerAcks = new AckJournalReader(message.path, this.#channel.name);
+        return;
       case 'cancel':
         this.#serving.get(message.id)?.abort(new AbortError('the caller cancelled'));
         return;
       case 'receipt': {
         const entry = this.#unreceipted.get(message.id);
         if (!entry) return;
+        if (entry.used !== undefined && message.n !== undefined) entry.used += message.n;
         if (!entry.batch || message.n === undefined || entry.batch.acknowledged(message.n, message.back === true)) {
           this.#unreceipted.delete(message.id);
         }
@@ -254,22 +282,38 @@ export class Peer {
     // The receipt goes out before the caller's code runs, so even a process.exit() right after it gets sent.
     // A batch (r: 2) asked for with callBatch() is acknowledged by its user, item by item.
     if (message.r === 1 || (message.r === 2 && !pending.batch)) this.#send({ t: 'receipt', id: message.id });
-    if (message.ok && pending.batch) pending.resolve({ value: message.value, acknowledge: this.#acknowledger(message.id) });
-    else if (message.ok) pending.resolve(message.value);
+    if (pending.slot !== undefined && !(message.ok && pending.batch)) this.#acks?.free(pending.slot);
+    if (message.ok && pending.batch) {
+      const length = Array.isArray(message.value) ? message.value.length : 1;
+      pending.resolve({ value: message.value, acknowledge: this.#acknowledger(message.id, pending.slot, length) });
+    } else if (message.ok) pending.resolve(message.value);
     else if (pending.cancelled && (message.value as { code?: string } | null)?.code === 'ERR_ABORTED') pending.reject(pending.cancelled);
     else pending.reject(message.value);
   }
 
   /**
-   * Adds up acknowledgements of a batch and sends them when the code running now has finished
-   * (a process.nextTick runs after every pending promise callback: a `for await` over a batch of
-   * quick items acknowledges them in one message, not one each), or sooner when that code has run
-   * for ACK_WITHIN_MS (so a slow loop still reports item by item), and always before any other
-   * message to this peer (what the loop does with an item cannot overtake the item's receipt).
-   * A give-back goes at once.
+   * A slot in this side's receipts file for a batch call (see ack-journal.ts); the file is made on the first one, its
+   * path goes to the other side before that call; undefined when there is none to be had.
    */
-  #acknowledger(id: number): Batch<unknown>['acknowledge'] {
+  #ackSlot(): number | undefined {
+    if (this.#acks === undefined) {
+      this.#acks = AckJournalWriter.create() ?? null;
+      if (this.#acks) this.#send({ t: 'acks', path: this.#acks.path });
+    }
+    return this.#acks?.open();
+  }
+
+  /**
+   * Acknowledgements of a batch's items. Each is recorded in this side's receipts file before it returns (a `pwrite`
+   * of the slot: the owner reads it if this process dies, and is not woken now), and the receipts on the socket are
+   * added up and sent when the code running now has finished (a process.nextTick runs after every pending promise
+   * callback: a `for await` over quick items acknowledges them in one message), or sooner when that code has run for
+   * ACK_WITHIN_MS, and always before any other message to this peer. A give-back, and any acknowledgement without a
+   * slot (no file, or none free), is written to the socket at once (Channel.sendNow).
+   */
+  #acknowledger(id: number, slot: number | undefined, length: number): Batch<unknown>['acknowledge'] {
     let used = 0;
+    let total = 0;
     let since = 0;
     const flush = () => {
       this.#pendingAcks.delete(flush);
@@ -280,11 +324,25 @@ export class Peer {
     };
     return (n, giveBack = false) => {
       used += n;
-      if (giveBack) {
+      total += n;
+      let recorded = false;
+      if (slot !== undefined) {
+        recorded = this.#acks?.record(slot, id, total, giveBack) ?? false;
+        // Every item used: the slot may serve another batch (a different call's record then means "all used").
+        if (recorded && !giveBack && total >= length) this.#acks!.free(slot);
+        if (!recorded || total >= length) slot = undefined;
+      }
+      if (giveBack || !recorded) {
         this.#pendingAcks.delete(flush);
-        const n = used;
+        const m = used;
         used = 0;
-        this.#sendQuietly({ t: 'receipt', id, n, back: true });
+        if (this.#closed) return;
+        try {
+          const receipt: ReceiptMessage = giveBack ? { t: 'receipt', id, n: m, back: true } : { t: 'receipt', id, n: m };
+          this.#channel.sendNow(receipt);
+        } catch {
+          // Closing: the owner settles the batch when it sees the close.
+        }
       } else if (!this.#pendingAcks.has(flush)) {
         this.#pendingAcks.add(flush);
         since = performance.now();
@@ -305,14 +363,15 @@ export class Peer {
     }
   }
 
-  #serve(id: number, objId: number, op: string, args: unknown[]): void {
+  #serve(id: number, objId: number, op: string, args: unknown[], slot: number | undefined): void {
     const object = this.#objects.get(objId);
-    const respond = (ok: boolean, value: unknown, receipt?: { lost: (error?: unknown) => unknown; batch: BatchReceipt | undefined }) => {
+    const respond = (ok: boolean, value: unknown, receipt?: Unreceipted) => {
       this.#serving.delete(id);
       if (id === 0 || this.#closed) {
         if (!ok && id === 0) process.emitWarning(value as Error);
         return;
       }
+      if (receipt?.batch && Array.isArray(value)) Object.assign(receipt, { slot, length: value.length, used: 0 });
       if (receipt) this.#unreceipted.set(id, receipt);
       try {
         this.#send({ t: 'reply', id, ok, value, ...(receipt ? { r: receipt.batch ? (2 as const) : (1 as const) } : {}) });
@@ -332,7 +391,7 @@ export class Peer {
       respond(false, new OwnerGoneError(`${op}(): the object no longer exists in process ${process.pid} (it was closed or released).`));
       return;
     }
-    let receipt: { lost: (error?: unknown) => unknown; batch: BatchReceipt | undefined } | undefined;
+    let receipt: Unreceipted | undefined;
     const context = this.#context(id, (lost, batch) => (receipt = { lost, batch }));
     let result: unknown;
     try {
@@ -367,6 +426,15 @@ export class Peer {
     };
   }
 
+  /** The other side died with batch `id` unsettled: what its receipts file says it used counts as used. */
+  #settleFromJournal(id: number, entry: Unreceipted): void {
+    if (!entry.batch || entry.slot === undefined || entry.length === undefined || !this.#peerAcks) return;
+    const reading = this.#peerAcks.read(entry.slot, id);
+    if (!reading) return;
+    const more = Math.min(reading.used, entry.length) - (entry.used ?? 0);
+    if (more > 0) entry.batch.acknowledged(more, false);
+  }
+
   #goneError(call: string, cause?: Error): MultiprocError {
     return new OwnerGoneError(
       `${call}: the connection to process ${this.pid} is closed, so the owner of this object is gone (it exited or was killed). ` +
@@ -386,8 +454,13 @@ export class Peer {
     this.#pending.clear();
     for (const controller of this.#serving.values()) controller.abort(this.#goneError('a call being served'));
     this.#serving.clear();
-    for (const { lost } of this.#unreceipted.values()) lost();
+    for (const [id, entry] of this.#unreceipted) {
+      this.#settleFromJournal(id, entry);
+      entry.lost();
+    }
     this.#unreceipted.clear();
+    this.#peerAcks?.close();
+    this.#acks?.close();
     this.#holds = 0;
     this.#objects.peerClosed(this);
     this.#onClose?.(error);
