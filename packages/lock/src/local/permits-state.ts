@@ -1,16 +1,15 @@
 /**
  * Owner-side state of Lock, RLock, Semaphore and BoundedSemaphore, on
- * async-mutex's Semaphore (FIFO hand-off, so a process that keeps
- * re-acquiring cannot starve the others).
+ * permits.ts (FIFO hand-off, so a process that keeps re-acquiring cannot
+ * starve the others).
  *
  * Robust, which Python's are not: the owner knows which process holds what,
  * and when a holder's connection closes (it died) its permits are released at
  * once; the next acquisition of each is told the holder died (`ownerDied`, the
  * idea of a POSIX robust mutex's EOWNERDEAD), so it can repair shared state.
  *
- * async-mutex cannot cancel one waiter; a waiter that gives up (timeout,
- * abort, its process died) stays in line and, when its turn comes, hands the
- * permit straight on. So a cancelled acquire never leaves a permit taken.
+ * A waiter that gives up (timeout, abort, its process died) leaves the line
+ * at once, so a cancelled acquire never takes a permit, even for a moment.
  *
  * Leases (Lock only): a process that takes the lock again, uncontended, right
  * after it held it last, is granted a lease with it, and may then re-take it
@@ -24,13 +23,13 @@
  *
  * @module
  */
-import { Semaphore as AsyncSemaphore } from 'async-mutex';
 import { postOp, signalOf, type CallContext, type Owned, type Peer, type SignalSource } from '@multiproc/wire';
 import { LockNotHeldError, OverReleaseError } from '../errors.js';
 import type { Acquired, PermitsKind } from '../lock-backend.js';
 import { LEASE_DESK_OPS, LEASE_UNIT, type LeaseDeskCalls, type LeaseRequest } from '../ops.js';
 import { forgetOne, SELF, type Holder } from './holder.js';
 import { LOCK_SERVICE } from './lock-service.js';
+import { Permits } from './permits.js';
 
 interface Lease extends LeaseRequest {
   id: number;
@@ -44,15 +43,11 @@ interface Lease extends LeaseRequest {
 export class PermitsState implements Owned {
   readonly kind: PermitsKind;
   readonly initial: number;
-  readonly #permits: AsyncSemaphore;
+  readonly #permits: Permits;
   /** Permits held per holder; for an RLock, its recursion depth. */
   readonly #held = new Map<Holder, number>();
   /** Permits released because their holder died, not yet re-acquired. */
   #orphaned = 0;
-  /** Acquirers in line (abandoned ones too, until their turn). */
-  #waiting = 0;
-  /** Acquirers in line that still wait (for observation). */
-  #live = 0;
   /** Who took it last: a lease goes only to the holder that takes it again. */
   #lastHolder: Holder | undefined;
   /** The lease out now, if any. */
@@ -66,22 +61,22 @@ export class PermitsState implements Owned {
   constructor(kind: PermitsKind, initial: number) {
     this.kind = kind;
     this.initial = initial;
-    this.#permits = new AsyncSemaphore(initial);
+    this.#permits = new Permits(initial);
   }
 
   /** Permits free now. */
   get value(): number {
-    return Math.max(0, this.#permits.getValue());
+    return Math.max(0, this.#permits.value);
   }
 
   /** True when no permit is free. */
   get locked(): boolean {
-    return this.#permits.isLocked();
+    return this.#permits.value <= 0;
   }
 
   /** Acquires waiting now (not counting abandoned ones). */
   get waiters(): number {
-    return this.#live;
+    return this.#permits.waiters;
   }
 
   /** How deep `holder` holds it (RLock), or how many permits it holds. */
@@ -99,10 +94,7 @@ export class PermitsState implements Owned {
       this.#held.set(holder, depth + 1);
       return 1;
     }
-    if (this.#permits.getValue() <= 0) return 0;
-    // async-mutex hands a free permit over synchronously, inside acquire(); its promise is not needed.
-    void this.#permits.acquire();
-    return this.#grant(holder) as Acquired;
+    return this.#permits.tryTake() ? (this.#grant(holder) as Acquired) : 0;
   }
 
   /**
@@ -115,43 +107,12 @@ export class PermitsState implements Owned {
       this.#held.set(holder, depth + 1);
       return 1;
     }
-    const free = this.#permits.getValue() > 0;
-    if (!blocking && !free) {
-      // Someone wants it, if only now: a lessee that keeps re-taking it is asked to give it back.
-      this.#revokeLease();
-      return 0;
-    }
-    // A free permit is taken at once: no signal is needed (nor made) for a call that does not wait.
-    const signal = free ? undefined : signalOf(source);
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    const granted = this.#permits.acquire();
-    if (free) return granted.then(() => this.#grant(holder, lease));
-    this.#waiting++;
-    this.#live++;
+    if (this.#permits.tryTake()) return this.#grant(holder, lease);
+    // Someone wants it, if only now: a lessee that keeps re-taking it is asked to give it back.
     this.#revokeLease();
-    if (!signal) {
-      return granted.then(() => {
-        this.#waiting--;
-        this.#live--;
-        return this.#grant(holder, lease);
-      });
-    }
-    return new Promise<number>((resolve, reject) => {
-      let abandoned = false;
-      const onAbort = () => {
-        abandoned = true;
-        this.#live--;
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      void granted.then(() => {
-        this.#waiting--;
-        if (!abandoned) this.#live--;
-        signal.removeEventListener('abort', onAbort);
-        if (abandoned) this.#permits.release();
-        else resolve(this.#grant(holder, lease));
-      });
-    });
+    if (!blocking) return 0;
+    // The signal is made only for a call that waits. The grant is recorded in the release that hands the permit over.
+    return this.#permits.wait(signalOf(source), () => this.#grant(holder, lease));
   }
 
   /**
@@ -172,10 +133,10 @@ export class PermitsState implements Owned {
         break;
       case 'Lock':
         if (this.#lease) return this.#releaseLeased();
-        if (!this.#permits.isLocked()) throw new LockNotHeldError('Lock.release(): the lock is not held.');
+        if (this.#permits.value > 0) throw new LockNotHeldError('Lock.release(): the lock is not held.');
         break;
       case 'BoundedSemaphore':
-        if (this.#permits.getValue() >= this.initial) throw new OverReleaseError(this.initial);
+        if (this.#permits.value >= this.initial) throw new OverReleaseError(this.initial);
         break;
     }
     forgetOne(this.#held, holder, depth);
@@ -227,16 +188,18 @@ export class PermitsState implements Owned {
 
   /** Condition support: re-acquires the lock for `holder` at the depth it had. */
   async restore(holder: Holder, depth: number): Promise<void> {
-    this.#waiting++;
+    if (this.#permits.tryTake()) return this.#restored(holder, depth);
     this.#revokeLease();
-    await this.#permits.acquire();
-    this.#waiting--;
+    await this.#permits.wait(undefined, () => this.#restored(holder, depth));
+  }
+
+  #restored(holder: Holder, depth: number): void {
     this.#held.set(holder, depth);
     this.#lastHolder = holder;
     if (this.#parkedLease?.peer === holder) {
       this.#lease = this.#parkedLease;
       this.#parkedLease = undefined;
-      if (this.#waiting > 0) this.#revokeLease();
+      if (this.#permits.waiters > 0) this.#revokeLease();
     }
   }
 
@@ -270,7 +233,7 @@ export class PermitsState implements Owned {
       acquired = 2;
     }
     // A lease for a holder that takes the lock again with nobody waiting: it is using it alone.
-    if (request === undefined || this.kind !== 'Lock' || holder === SELF || !again || this.#waiting > 0) return acquired;
+    if (request === undefined || this.kind !== 'Lock' || holder === SELF || !again || this.#permits.waiters > 0) return acquired;
     const id = ++this.#leaseIds;
     this.#lease = { ...request, id, peer: holder, revoked: false, ending: false };
     return acquired + LEASE_UNIT * id;
