@@ -1,11 +1,12 @@
 // Lock leases: a process that keeps taking an uncontended Lock takes it without a round trip to the
 // owner, and gives the lease back when it stops, when another process waits, and when it exits.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Condition, Event, Lock, Process, Queue, runtime } from 'multiproc';
+import { Barrier, Condition, Event, Lock, Process, Queue, runtime, WAITERS } from 'multiproc';
+import { until } from './helpers/until.js';
 import {
   acquireReleaseLoop,
   appendUntilStopped,
@@ -60,8 +61,7 @@ describe('Lock leases', () => {
     const ready = new Event();
     const child = new Process({ target: loopThenIdle, args: [lock, ready] }).start();
     assert.equal(await ready.wait({ timeout: 30_000 }), true);
-    const deadline = performance.now() + 30_000;
-    while ((await lock.locked()) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await until('the idle child gives its lease back', () => lock.locked(), (locked) => !locked);
     assert.equal(await lock.acquire({ blocking: false }), true, 'the idle child still holds the lease');
     assert.equal(lock.ownerDied, false);
     await lock.release();
@@ -98,7 +98,7 @@ describe('Lock leases', () => {
     const flag = new Queue<number>();
     const results = new Queue<boolean>();
     const child = new Process({ target: leaseThenWaitForGo, args: [cond, flag, results] }).start();
-    await new Promise((r) => setTimeout(r, 300));
+    await until('the lessee waits on the condition', () => cond[WAITERS](), (n) => n === 1);
     assert.equal(await cond.acquire({ timeout: 30_000 }), true);
     await flag.put(1);
     await cond.notifyAll();
@@ -125,16 +125,22 @@ describe('Lock leases', () => {
   });
 
   it('a revocation that arrives with the reply granting the lease is not lost', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'multiproc-lease-'));
+    const marker = join(dir, 'waiting');
     const lock = new Lock();
     const granted = new Event();
     const stop = new Event();
-    const child = new Process({ target: busyWhileGranted, args: [lock, granted, stop] }).start();
+    const child = new Process({ target: busyWhileGranted, args: [lock, granted, stop, marker] }).start();
     assert.equal(await granted.wait({ timeout: 30_000 }), true);
-    assert.equal(await lock.acquire({ timeout: 30_000 }), true);
+    const acquiring = lock.acquire({ timeout: 30_000 });
+    assert.equal(await lock[WAITERS](), 1, 'this acquire waits (this process owns the lock): the revocation is on its way');
+    writeFileSync(marker, '');
+    assert.equal(await acquiring, true);
     await lock.release();
     await stop.set();
     await child.join();
     assert.equal(child.exitCode, 0);
+    rmSync(dir, { recursive: true });
   });
 
   it('a release by another process while the lessee holds the Lock frees it (as in Python); the lessee\'s own release then fails, and it can take the lock again', async () => {
@@ -195,9 +201,9 @@ describe('Lock leases', () => {
   it('two processes re-taking the lock in loops that never wait on I/O still take turns (a lease is only good for 1 ms)', async () => {
     const lock = new Lock();
     const results = new Queue<number[]>();
-    const start = performance.timeOrigin + performance.now() + 1500;
-    const until = start + 500;
-    const children = [0, 1].map(() => new Process({ target: tightLoop, args: [lock, start, until, results] }).start());
+    const start = new Barrier(3);
+    const children = [0, 1].map(() => new Process({ target: tightLoop, args: [lock, start, 500, results] }).start());
+    await start.wait({ timeout: 60_000 });
     const [a, b] = [await results.get({ timeout: 60_000 }), await results.get({ timeout: 60_000 })];
     await Promise.all(children.map((child) => child.join()));
     const merged = [...a!.map((t) => [t, 0] as const), ...b!.map((t) => [t, 1] as const)].sort((x, y) => x[0] - y[0]);
