@@ -403,25 +403,6 @@ export const queueKillContract: ContractSuite = (backendOf) => {
       await watch.noticed();
       assert.deepEqual(await queue.getMany(100), range(19, 1));
     });
-
-    it('inside for-await batches with a backlog, 8 times: no item its code saw is handed out again, and at most the one each was handed as it died is missing', async () => {
-      const { seen, missing, kills } = await killConsumersMidBatch(backendOf(), 'queue');
-      assert.deepEqual(seen.duplicates, [], `${seen.duplicates.length} items handed out twice after ${kills} kills`);
-      assert.ok(missing.length <= kills, `${missing.length} items missing after ${kills} kills: ${missing.slice(0, 20).join(', ')}`);
-    });
-
-    if (backendOf().capabilities.creatorCallbacks) {
-      it("JoinableQueue with onConsumerDeath 'done', 8 kills inside for-await batches: every item is seen once, or reported lost with its dead consumer, never both but for the one item each was working on", async () => {
-        const lost: number[] = [];
-        const { seen, missing, kills, all } = await killConsumersMidBatch(backendOf(), 'joinable', (report) => lost.push(...report.items));
-        assert.deepEqual(seen.duplicates, [], 'items seen twice');
-        const reported = new Set(lost);
-        assert.deepEqual(missing.filter((item) => !reported.has(item)), [], 'items neither seen nor reported');
-        const both = lost.filter((item) => seen.once.has(item));
-        assert.ok(both.length <= kills, `${both.length} items seen and reported lost after ${kills} kills`);
-        assert.equal(all, 4000);
-      });
-    }
   });
 
   describe('JoinableQueue: a consumer SIGKILLed', () => {
@@ -482,6 +463,34 @@ export const queueKillContract: ContractSuite = (backendOf) => {
         await victim.join();
         assert.deepEqual(lost, [{ pid: victim.pid, items: ['gone'] }]);
         assert.equal(await tasks.qsize(), 0);
+      });
+    }
+  });
+};
+
+/**
+ * Consumers SIGKILLed again and again inside for-await batches, with a backlog, every item counted (a suite of its
+ * own: each kill starts a process).
+ */
+export const queueKillStormContract: ContractSuite = (backendOf) => {
+  if (!backendOf().capabilities.crossProcess || !backendOf().capabilities.detectsDeath) return;
+  describe('Queue: consumers SIGKILLed again and again', () => {
+    it('inside for-await batches with a backlog, 8 times: no item its code saw is handed out again, and at most the one each was handed as it died is missing', async () => {
+      const { seen, missing, kills } = await killConsumersMidBatch(backendOf(), 'queue');
+      assert.deepEqual(seen.duplicates, [], `${seen.duplicates.length} items handed out twice after ${kills} kills`);
+      assert.ok(missing.length <= kills, `${missing.length} items missing after ${kills} kills: ${missing.slice(0, 20).join(', ')}`);
+    });
+
+    if (backendOf().capabilities.creatorCallbacks) {
+      it("JoinableQueue with onConsumerDeath 'done', 8 kills inside for-await batches: every item is seen once, or reported lost with its dead consumer, never both but for the one item each was working on", async () => {
+        const lost: number[] = [];
+        const { seen, missing, kills, all } = await killConsumersMidBatch(backendOf(), 'joinable', (report) => lost.push(...report.items));
+        assert.deepEqual(seen.duplicates, [], 'items seen twice');
+        const reported = new Set(lost);
+        assert.deepEqual(missing.filter((item) => !reported.has(item)), [], 'items neither seen nor reported');
+        const both = lost.filter((item) => seen.once.has(item));
+        assert.ok(both.length <= kills, `${both.length} items seen and reported lost after ${kills} kills`);
+        assert.equal(all, 4000);
       });
     }
   });

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { AbortError, checkBlockingOptions, InvalidArgumentError, TimeoutError, WAITERS, type BlockingOptions } from '@multiproc/wire';
+import { AbortError, checkBlockingOptions, handleOf, InvalidArgumentError, TimeoutError, WAITERS, type BlockingOptions, type Handle } from '@multiproc/wire';
 import { lockBackendFor, type LockInternals } from './create-backend.js';
 import { ACQUIRED_OWNER_DIED, NOT_ACQUIRED, type Acquired, type LockBackend, type PermitsKind } from './lock-backend.js';
 
@@ -29,6 +29,11 @@ export abstract class Acquirable {
   /** @internal */
   protected constructor(kind: PermitsKind, value: number, internals: LockInternals) {
     this._backend = lockBackendFor({ kind, value }, internals, this);
+  }
+
+  /** @internal The owner and id of this object when it is the process-local backend's (tests and tools that speak to an owner directly). */
+  get handle(): Handle {
+    return handleOf(this._backend.ref());
   }
 
   /** True in the process that counts the permits. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkBlockingOptions, checkTimeout, InvalidArgumentError, WAITERS, type BlockingOptions } from '@multiproc/wire';
+import { checkBlockingOptions, checkTimeout, handleOf, InvalidArgumentError, WAITERS, type BlockingOptions, type Handle } from '@multiproc/wire';
 import type { BarrierBackend } from './barrier-backend.js';
 import { barrierBackendFor, type LockInternals } from './create-backend.js';
 
@@ -39,6 +39,11 @@ export class Barrier {
     if (options.timeout !== undefined) checkTimeout('new Barrier()', options.timeout);
     this._backend = barrierBackendFor({ parties, action: options.action }, options, this);
     this.timeout = options.timeout;
+  }
+
+  /** @internal The owner and id of this object when it is the process-local backend's (tests and tools that speak to an owner directly). */
+  get handle(): Handle {
+    return handleOf(this._backend.ref());
   }
 
   /** How many parties must arrive. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { AbortError, checkBlockingOptions, InvalidArgumentError, WAITERS, type BlockingOptions } from '@multiproc/wire';
+import { AbortError, checkBlockingOptions, handleOf, InvalidArgumentError, WAITERS, type BlockingOptions, type Handle } from '@multiproc/wire';
 import type { AcquireOptions } from './acquirable.js';
 import type { ConditionBackend } from './condition-backend.js';
 import { conditionBackendFor, type LockInternals } from './create-backend.js';
@@ -43,6 +43,11 @@ export class Condition {
     }
     this.lock = lock;
     this._backend = conditionBackendFor(lock._backend, options, this);
+  }
+
+  /** @internal The owner and id of this object when it is the process-local backend's (tests and tools that speak to an owner directly). */
+  get handle(): Handle {
+    return handleOf(this._backend.ref());
   }
 
   /** Acquires the condition's lock. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkBlockingOptions, TimeoutError, WAITERS, type BlockingOptions } from '@multiproc/wire';
+import { checkBlockingOptions, handleOf, TimeoutError, WAITERS, type BlockingOptions, type Handle } from '@multiproc/wire';
 import { eventBackendFor, type LockInternals } from './create-backend.js';
 import type { EventBackend } from './event-backend.js';
 
@@ -30,6 +30,11 @@ export class Event {
    */
   constructor(internals: LockInternals = {}) {
     this._backend = eventBackendFor(internals, this);
+  }
+
+  /** @internal The owner and id of this object when it is the process-local backend's (tests and tools that speak to an owner directly). */
+  get handle(): Handle {
+    return handleOf(this._backend.ref());
   }
 
   /** True in the process that holds the flag. */

@@ -15,6 +15,7 @@ export { Condition, type ConditionOptions } from './condition.js';
 export { Barrier, type BarrierOptions } from './barrier.js';
 export { Acquirable, type AcquireOptions } from './acquirable.js';
 export { LOCAL_LOCKS } from './create-backend.js';
+export { LOCK_OPS, EVENT_OPS, CONDITION_OPS, BARRIER_OPS, LEASE_DESK_OPS, type LockCalls, type EventCalls, type ConditionCalls, type BarrierCalls, type LeaseDeskCalls } from './ops.js';
 export { LockNotHeldError, OverReleaseError, BrokenBarrierError } from './errors.js';
 export { NOT_ACQUIRED, ACQUIRED, ACQUIRED_OWNER_DIED, type Acquired, type PermitsKind, type LockSpec, type LockAcquireOptions, type LockBackend, type LockBackendProvider } from './lock-backend.js';
 export type { EventBackend } from './event-backend.js';

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { checkBlockingOptions, InvalidArgumentError, WAITERS, type BlockingOptions } from '@multiproc/wire';
+import { checkBlockingOptions, handleOf, InvalidArgumentError, WAITERS, type BlockingOptions, type Handle } from '@multiproc/wire';
 import { queueBackendFor, type QueueInternals } from './create-backend.js';
 import type { ConsumerDeathPolicy, LostItems, QueueBackend, QueueWaiters, Taken } from './queue-backend.js';
 import { QueueIterator } from './queue-iterator.js';
@@ -59,6 +59,11 @@ export class Queue<T = unknown> {
   /** The most items it holds (0: unbounded). */
   get maxsize(): number {
     return this._backend.spec.maxsize;
+  }
+
+  /** @internal The owner and id of this object when it is the process-local backend's (tests and tools that speak to an owner directly). */
+  get handle(): Handle {
+    return handleOf(this._backend.ref());
   }
 
   /** True in the process that holds the items. */

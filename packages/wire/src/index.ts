@@ -23,7 +23,7 @@ export type { TaggedMessage } from './runtime/messages.js';
 export { UnixTransport, privateSocketDir, sweepSocketDirs, type Transport } from './runtime/transport.js';
 export { fromHandle, registerPublicObject } from './runtime/shared-object.js';
 export { checkSendable } from './sendable.js';
-export { LOCAL_KIND, LOCAL_CAPABILITIES, localRef, isLocalRef, type LocalRef } from './runtime/local-ref.js';
+export { LOCAL_KIND, LOCAL_CAPABILITIES, localRef, isLocalRef, handleOf, type LocalRef } from './runtime/local-ref.js';
 export { serveOps, opClient, postOp, type OpSpec, type OpSignatures, type OpTable, type OpArgs, type OpResult, type OpHandlers, type OpService, type OpClient } from './runtime/operations.js';
 export { BACKEND, OPENED, WAITERS, registerBackendKind, backendFor, type BackendCapabilities, type ObjectRef } from './backend.js';
 export { noteTransfer, currentDecodeContext, type Transfer } from './encode-context.js';

@@ -30,3 +30,14 @@ export function localRef(id: number): LocalRef {
 export function isLocalRef(ref: ObjectRef): ref is LocalRef {
   return ref.backend === LOCAL_KIND && typeof (ref as LocalRef).handle === 'object';
 }
+
+/**
+ * The owner and id of a process-local backend's object (what the runtime addresses): for tests and tools that speak
+ * to an owner directly (a hostile peer, the fuzzer).
+ *
+ * @throws {TypeError} for a reference of another backend.
+ */
+export function handleOf(ref: ObjectRef): Handle {
+  if (!isLocalRef(ref)) throw new TypeError(`an object of the '${ref.backend}' backend has no process-local handle.`);
+  return ref.handle;
+}
