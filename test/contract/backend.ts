@@ -1,9 +1,12 @@
 // What a contract suite runs against: a backend, as a factory of the public objects over it, and what it can do.
 //
-// Each suite (queue.contract.ts, lock.contract.ts, sync.contract.ts) is a function of a ContractBackend, run by
-// one runner per backend and family: local.*.test.ts (this process owns the objects), proxy.*.test.ts (another process owns them:
-// every call of the test goes through the proxy backend), fake.test.ts (an in-memory fake, fake-backend.ts). A new
-// backend needs one more runner: a ContractBackend whose factories make the objects over it (CPython's mixins).
+// The suites are functions of a ContractBackend: queueContract, queueKillContract (a consumer's kill points) and
+// queueKillStormContract (8 kills inside for-await batches, every item counted) in queue.contract.ts; lockContract
+// in lock.contract.ts; syncContract (Event, Condition, Barrier) in sync.contract.ts. Each runs in a file of its own
+// per backend, since a test file may take 120 s: local.*.test.ts (this process owns the objects), proxy.*.test.ts
+// (another process owns them: every call of the test goes through the proxy backend), fake.test.ts (an in-memory
+// fake, fake-backend.ts). A new backend needs its runners: a ContractBackend whose factories make the objects over
+// it (CPython's mixins), and one file per suite.
 //
 // A case that needs a capability is registered only for backends that declare it (CPython's ALLOWED_TYPES); the
 // runner's name lists the capabilities, so what did not run is plain.
