@@ -28,12 +28,16 @@ import { privateSocketDir, sweepSocketDirs } from './transport.js';
 const SHM = '/dev/shm';
 const DIR_PREFIX = 'multiproc-acks-';
 const FILE_NAME = 'acks';
-/** Batches on their way to being used at once, per connection. */
-export const ACK_SLOTS = 256;
+/**
+ * Slots per connection: batches on their way to being used at once, plus one for each batch given back early
+ * (kept for the connection's life). A file of this many slots takes memory only for the pages written.
+ */
+export const ACK_SLOTS = 4096;
 const SLOT_BYTES = 16;
 const FILE_BYTES = ACK_SLOTS * SLOT_BYTES;
 
 let swept = false;
+let exitHooked = false;
 const liveWriters = new Set<AckJournalWriter>();
 
 /** The caller's side: one per connection that asks for batches. */
@@ -69,7 +73,10 @@ export class AckJournalWriter {
       throw error;
     }
     for (let slot = ACK_SLOTS - 1; slot >= 0; slot--) this.#free.push(slot);
-    if (liveWriters.size === 0) process.once('exit', () => liveWriters.forEach((w) => w.close()));
+    if (!exitHooked) {
+      exitHooked = true;
+      process.once('exit', () => liveWriters.forEach((w) => w.close()));
+    }
     liveWriters.add(this);
   }
 
