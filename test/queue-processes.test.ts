@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Event, Process, Queue } from 'multiproc';
+import { local } from './contract/local-backend.js';
+import { killConsumersMidBatch } from './contract/queue.contract.js';
 import {
   consume,
   countBytes,
@@ -69,6 +71,14 @@ describe('Queue iteration in another process fetches ahead, and loses nothing', 
     assert.deepEqual(await results.get({ timeout: 30_000 }), [0, 1, 2]);
     await child.join();
     assert.deepEqual(await queue.getMany(10), [3, 4]);
+  });
+});
+
+describe('receipts without the receipts file', () => {
+  it('with MULTIPROC_RECEIPTS_FILE=off a consumer writes each acknowledgement to its socket at once: 4 kills inside for-await batches, no item its code saw handed out again', async () => {
+    const { seen, missing, kills } = await killConsumersMidBatch(local, 'queue', undefined, { kills: 4, env: { ...process.env, MULTIPROC_RECEIPTS_FILE: 'off' } });
+    assert.deepEqual(seen.duplicates, [], `${seen.duplicates.length} items handed out twice after ${kills} kills`);
+    assert.ok(missing.length <= kills, `${missing.length} items missing after ${kills} kills`);
   });
 });
 

@@ -497,13 +497,17 @@ export const queueKillStormContract: ContractSuite = (backendOf) => {
 };
 
 /**
- * Puts a backlog of 4 000 items, then 8 times starts a consumer iterating it (recording each item in a file the
+ * Puts a backlog of 4 000 items, then 8 times (`kills`) starts a consumer (with `env`) iterating it (recording each item in a file the
  * moment its code has it) and SIGKILLs it once its code has seen a number of items picked at random, then drains
  * what is left with one last consumer. Returns what the consumers' code saw.
  */
-async function killConsumersMidBatch(backend: ContractBackend, kind: 'queue' | 'joinable', onLost?: (lost: { items: number[] }) => void) {
+export async function killConsumersMidBatch(
+  backend: ContractBackend,
+  kind: 'queue' | 'joinable',
+  onLost?: (lost: { items: number[] }) => void,
+  { kills: KILLS = 8, env }: { kills?: number; env?: NodeJS.ProcessEnv } = {},
+) {
   const N = 4000;
-  const KILLS = 8;
   const dir = mkdtempSync(join(tmpdir(), 'multiproc-contract-'));
   const queue =
     kind === 'joinable' ? await backend.joinableQueue<number>({ onConsumerDeath: 'done', onLostItems: onLost }) : await backend.queue<number>();
@@ -515,7 +519,7 @@ async function killConsumersMidBatch(backend: ContractBackend, kind: 'queue' | '
     const file = join(dir, `consumer-${k}`);
     writeFileSync(file, '');
     files.push(file);
-    const victim = new Process({ target: recordEach, args: [queue, file, kind === 'joinable'] }).start();
+    const victim = new Process({ target: recordEach, args: [queue, file, kind === 'joinable'], env }).start();
     const target = 5 + Math.floor(Math.random() * 60);
     await until(`consumer ${k} saw ${target} items`, () => lines(file).length, (n) => n >= target);
     victim.kill();

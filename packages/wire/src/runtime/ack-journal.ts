@@ -48,10 +48,13 @@ export class AckJournalWriter {
   readonly #free: number[] = [];
   readonly #record = Buffer.alloc(SLOT_BYTES);
 
-  /** Makes one, or undefined where there is no shared memory (or it cannot be made). */
+  /**
+   * Makes one, or undefined where there is no shared memory (or it cannot be made), or the environment says not to
+   * (`MULTIPROC_RECEIPTS_FILE=off`: receipts go to the socket, one write per item).
+   */
   static create(): AckJournalWriter | undefined {
     try {
-      if (!existsSync(SHM)) return undefined;
+      if (process.env.MULTIPROC_RECEIPTS_FILE === 'off' || !existsSync(SHM)) return undefined;
       if (!swept) {
         swept = true;
         sweepSocketDirs(DIR_PREFIX, SHM);
