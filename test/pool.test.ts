@@ -31,10 +31,10 @@ describe('Pool results', () => {
     assert.deepEqual(await pool.map(double, items, { chunksize: 7 }), items.map((i) => i * 2));
     assert.deepEqual(await pool.starmap(add, [[1, 2], [3, 4]]), [3, 7]);
     const ordered: number[] = [];
-    for await (const v of pool.imap<number, number>(double, items, { chunksize: 3 })) ordered.push(v);
+    for await (const v of pool.imap(double, items, { chunksize: 3 })) ordered.push(v);
     assert.deepEqual(ordered, items.map((i) => i * 2));
     const unordered: number[] = [];
-    for await (const v of pool.imapUnordered<number, number>(double, items)) unordered.push(v);
+    for await (const v of pool.imapUnordered(double, items)) unordered.push(v);
     assert.deepEqual(unordered.sort((a, b) => a - b), items.map((i) => i * 2));
     assert.deepEqual(await pool.map(double, []), []);
   });
@@ -44,7 +44,7 @@ describe('Pool results', () => {
     const echo = (...args: unknown[]) => [args.length, ...args];
     const shared = { shared: true };
     const calls: unknown[][] = [[], [undefined], [1, 'two'], [null, [3], { four: 4 }], [1, 2, 3, 4], [shared, shared, undefined, 'x', 5n], [[1, [2]], {}, 0, 1.5, '', false]];
-    const results = await Promise.all([...calls, ...calls].map((args) => pool.apply<unknown[]>(echo, args)));
+    const results = await Promise.all([...calls, ...calls].map((args) => pool.apply(echo, args)));
     assert.deepEqual(results, [...calls, ...calls].map((args) => [args.length, ...args]));
     assert.equal((results[5]![1] as object), results[5]![2], 'an object twice among one call\'s args arrives as one object');
     const items = [undefined, [1], { a: 1 }, 'x', 7];
@@ -254,7 +254,7 @@ describe('Pool failures', () => {
       const end = Date.now() + 30;
       while (Date.now() < end);
     }, 40);
-    const results = await Promise.all(Array.from({ length: 3000 }, () => pool.apply<string>(blob, [32 * 1024])));
+    const results = await Promise.all(Array.from({ length: 3000 }, () => pool.apply(blob, [32 * 1024])));
     clearInterval(busy);
     probe();
     assert.equal(results.length, 3000);
@@ -399,20 +399,20 @@ describe('Pool failures', () => {
     const seen: number[] = [];
     await assert.rejects(
       (async () => {
-        for await (const v of pool.imap<number, number>(doubleBut13, upTo(1000), { chunksize: 4 })) seen.push(v);
+        for await (const v of pool.imap(doubleBut13, upTo(1000), { chunksize: 4 })) seen.push(v);
       })(),
       (error: unknown) => error instanceof RangeError && error.message === '13 is unlucky',
     );
     assert.deepEqual(seen, Array.from({ length: 12 }, (_, i) => i * 2), 'the results of the chunks before it (12 is in the failed chunk)');
     assert.equal(returned, 1, 'the input was let go after the error');
 
-    for await (const v of pool.imap<number, number>(double, upTo(1000), { chunksize: 4 })) if (v === 10) break;
+    for await (const v of pool.imap(double, upTo(1000), { chunksize: 4 })) if (v === 10) break;
     assert.equal(returned, 2, 'and after a break');
 
     const bad = pool.imap(double, [1, 2, 3], { chunksize: 0 })[Symbol.asyncIterator]();
     await assert.rejects(bad.next(), { code: 'ERR_INVALID_ARGUMENT' });
 
-    const iterator = pool.imap<number, number>(double, [1, 2, 3, 4, 5], { chunksize: 2 })[Symbol.asyncIterator]();
+    const iterator = pool.imap(double, [1, 2, 3, 4, 5], { chunksize: 2 })[Symbol.asyncIterator]();
     const steps = await Promise.all([iterator.next(), iterator.next(), iterator.next(), iterator.next(), iterator.next(), iterator.next()]);
     assert.deepEqual(steps.map((s) => s.value), [2, 4, 6, 8, 10, undefined]);
     assert.equal(steps[5]!.done, true);
@@ -561,14 +561,14 @@ describe('Pool work sharing', () => {
     await workersStarted(pool, processes);
     // Run times become known (the first tasks go one to each worker).
     for (let i = 0; i < 2000; i++) await pool.apply(whoAmI);
-    const tiny = await Promise.all(Array.from({ length: 20_000 }, () => pool.apply<number>(whoAmI)));
+    const tiny = await Promise.all(Array.from({ length: 20_000 }, () => pool.apply(whoAmI)));
     const perPid = [...tiny.reduce((counts, pid) => counts.set(pid, (counts.get(pid) ?? 0) + 1), new Map<number, number>()).values()];
     perPid.sort((a, b) => b - a);
     const onCoresWorth = perPid.slice(0, cpuCount()).reduce((sum, n) => sum + n, 0);
     // Without it, the tasks are spread over every worker: cores / (cores + 2) of them (half, on 2 cores) on the busiest.
     // (Not all: a worker descheduled in the middle of a task makes one run look long, and one batch may go elsewhere.)
     assert.ok(onCoresWorth >= 0.8 * tiny.length, `tiny tasks per worker: ${perPid.join(', ')}`);
-    const long = await Promise.all(Array.from({ length: processes * 3 }, () => pool.apply<number>(busyWhoAmI, [20])));
+    const long = await Promise.all(Array.from({ length: processes * 3 }, () => pool.apply(busyWhoAmI, [20])));
     assert.equal(new Set(long).size, processes, 'every worker takes longer tasks');
   });
 });
@@ -585,7 +585,7 @@ describe('Pool work sharing while the caller submits', () => {
     const submitted: Array<Promise<number>> = [];
     for (let i = 0; i < 4096; i++) {
       inApply = true;
-      submitted.push(pool.apply<number>(touchAndWhoAmI, [touched]));
+      submitted.push(pool.apply(touchAndWhoAmI, [touched]));
       inApply = false;
     }
     // The same run of code goes on (a caller busy building its next tasks) until a task has run, or 10 s.
@@ -603,7 +603,7 @@ describe('Pool work sharing while the caller submits', () => {
     for (let i = 0; i < 500; i++) await pool.apply(double, [i]);
     let exits = 0;
     pool.on('workerExit', () => exits++);
-    const timed = Array.from({ length: 512 }, (_, i) => pool.apply<number>(double, [i], { timeout: 50 }));
+    const timed = Array.from({ length: 512 }, (_, i) => pool.apply(double, [i], { timeout: 50 }));
     const until = Date.now() + 200; // longer than the timeout: a timer started in this run would fire before any result is read
     while (Date.now() < until);
     assert.deepEqual(await Promise.all(timed), Array.from({ length: 512 }, (_, i) => i * 2));
@@ -670,7 +670,7 @@ describe('Pool work sharing when the workers of the cores are busy', () => {
     await workersStarted(pool, processes);
     for (let i = 0; i < 300; i++) await pool.apply(whoAmI);
     const tiny = pool.apply(whoAmI);
-    const long = Array.from({ length: processes }, () => pool.apply<number>(busyWhoAmI, [100]));
+    const long = Array.from({ length: processes }, () => pool.apply(busyWhoAmI, [100]));
     await tiny;
     assert.equal(new Set(await Promise.all(long)).size, processes, 'one long task on each worker');
   });

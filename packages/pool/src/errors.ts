@@ -78,7 +78,30 @@ export class PoolBrokenError extends MultiprocError {
   }
 }
 
+/**
+ * `ERR_RESULT_DECODE`: the task ran, but its result could not be rebuilt in the pool's process (the cause says why:
+ * typically a class registered with `registerPassable()` whose `decode` throws here, or whose module cannot be
+ * imported here). Only this task fails; its worker, whose pipe cannot be read past that result, is replaced.
+ */
+export class ResultDecodeError extends MultiprocError {
+  /** The task whose result it was. */
+  readonly task: CrashedTask;
+
+  constructor(task: CrashedTask, options?: MultiprocErrorOptions) {
+    super(
+      'ERR_RESULT_DECODE',
+      `Pool: the result of task ${task.id} (${task.fn || 'anonymous'}) could not be decoded in the pool's process` +
+        `${options?.cause instanceof Error && options.cause.cause instanceof Error ? ` (${options.cause.cause.message})` : ''}. ` +
+        'Only this task failed; its worker was replaced. Make the result decodable here: a class passed by registerPassable() ' +
+        'must be registered, and decode, in every process that receives it.',
+      options,
+    );
+    this.task = task;
+  }
+}
+
 registerErrorClass(WorkerCrashedError);
+registerErrorClass(ResultDecodeError);
 registerErrorClass(PoolClosedError);
 registerErrorClass(PoolTerminatedError);
 registerErrorClass(PoolQueueFullError);

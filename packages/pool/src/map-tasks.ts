@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { TaskOptions } from './task.js';
+import { InvalidArgumentError } from '@multiproc/wire';
+import type { TaskOptions } from './pool-options.js';
 
 /** Options of `imap` / `imapUnordered`. */
 export interface ImapOptions extends TaskOptions {
@@ -46,4 +47,16 @@ export async function collectOrdered(chunks: Array<Promise<unknown[]>>, total: n
   for (const part of parts) for (let i = 0; i < part.length; i++) all[at++] = part[i];
   all.length = at;
   return all;
+}
+
+/** `items` as an array: an array as it is, an iterable spread, an async iterable read to its end. */
+export async function listOf(call: string, items: Iterable<unknown> | AsyncIterable<unknown>): Promise<unknown[]> {
+  if (Array.isArray(items)) return items;
+  if (items != null && typeof (items as Iterable<unknown>)[Symbol.iterator] === 'function') return [...(items as Iterable<unknown>)];
+  if (items != null && typeof (items as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+    const list: unknown[] = [];
+    for await (const item of items as AsyncIterable<unknown>) list.push(item);
+    return list;
+  }
+  throw new InvalidArgumentError(`${call}: items must be iterable (an array, a Set, a generator…) or async iterable, got ${String(items)}.`);
 }

@@ -128,22 +128,44 @@ export class ResultIterator<T, R> implements AsyncIterableIterator<R> {
     const source = this.#source!;
     while (!this.#exhausted && !this.#ended && this.#inFlight.length < this.#buffer) {
       const chunk: T[] = [];
+      let failed: { error: unknown } | undefined;
       while (chunk.length < this.#size) {
-        // A sync source is read without an await per item (a microtask each, a million of them for a million items).
-        const next = this.#isAsync ? await (source as AsyncIterator<T>).next() : (source as Iterator<T>).next();
+        let next: IteratorResult<T>;
+        try {
+          // A sync source is read without an await per item (a microtask each, a million of them for a million items).
+          next = this.#isAsync ? await (source as AsyncIterator<T>).next() : (source as Iterator<T>).next();
+        } catch (error) {
+          failed = { error };
+          next = DONE;
+        }
         if (next.done) {
           this.#exhausted = true;
           break;
         }
         chunk.push(next.value);
       }
+      if (chunk.length > 0) {
+        const pending = {} as Pending<R>;
+        pending.promise = this.#submit(chunk).then((results) => ({ pending, results }));
+        this.#track(pending);
+      }
+      // The input threw (as Python's imap): the results of the items before come first, then its error.
+      if (failed) this.#fail(failed.error);
       if (chunk.length === 0) break;
-      const pending = {} as Pending<R>;
-      pending.promise = this.#submit(chunk).then((results) => ({ pending, results }));
-      // A rejection is raised where it is awaited; until then it must not count as unhandled.
-      pending.promise.catch(() => {});
-      this.#inFlight.push(pending);
     }
+  }
+
+  /** Keeps `pending` in flight; a rejection is raised where it is awaited, and until then must not count as unhandled. */
+  #track(pending: Pending<R>): void {
+    pending.promise.catch(() => {});
+    this.#inFlight.push(pending);
+  }
+
+  /** Ends the results with `error`, once every chunk submitted before has finished. */
+  #fail(error: unknown): void {
+    const pending = {} as Pending<R>;
+    pending.promise = Promise.allSettled(this.#inFlight.map((before) => before.promise)).then(() => Promise.reject(error));
+    this.#track(pending);
   }
 
   /** No more results; the input is let go if it was not read to its end. */

@@ -21,7 +21,7 @@ const isHandleMessage = (message: unknown): message is HandleMessage =>
   typeof message === 'object' && message !== null && (message as HandleMessage).multiproc === 'handle';
 
 /** Something that can send a message with a handle: a ChildProcess, or `process` in a child. */
-type HandleSender = { send?: (message: HandleMessage, handle?: Socket) => boolean };
+type HandleSender = { send?: (message: HandleMessage, handle: Socket, options: { keepOpen: boolean }, callback: (error: Error | null) => void) => boolean };
 
 /** The `transfer` function of a peer whose IPC channel is `sender`. */
 export function handleSender(sender: HandleSender): (transfers: Transfer[]) => void {
@@ -35,7 +35,11 @@ export function handleSender(sender: HandleSender): (transfers: Transfer[]) => v
         const buffered = socket.readableLength > 0 ? (socket.read() as Buffer | null) : null;
         const message: HandleMessage = { multiproc: 'handle', id };
         if (buffered?.length) message.buffered = buffered.toString('base64');
-        sender.send!(message, socket);
+        // This process's copy is closed once the message is written (the descriptor travels in it from then on), or
+        // could not be (the receiver is gone). Left to Node (keepOpen: false), it is closed only when the receiver
+        // acknowledges it: never, if the receiver dies first (a pool worker killed while starting), nor when the
+        // channel was already closed.
+        sender.send!(message, socket, { keepOpen: true }, () => socket.destroy());
       }).catch((error: unknown) => {
         // The socket could not be made (e.g. out of file descriptors): the receiver's end reports
         // it as gone when its peer closes; this process must not crash on it.

@@ -1,36 +1,13 @@
 /**
- * Messages between the pool and a worker, on the worker's Pipe. Tasks travel
- * in batches (one message per batch); results one message each, as each task
- * finishes (the worker journals each, and writes them in batches).
+ * Messages between the local engine and a worker, on the worker's Pipe. Tasks
+ * travel in batches (one message per batch, a task list: see task-list.ts);
+ * results one message each, as each task finishes (the worker journals each,
+ * and writes them in batches).
  *
  * @module
  */
 import type { FunctionRef } from '@multiproc/process';
-
-/** How a task calls its function: `fn(...args)`, or over a chunk of items (map/starmap). */
-export const enum TaskKind {
-  Call = 0,
-  Map = 1,
-  Starmap = 2,
-}
-
-/**
- * Added to a task's kind in a {@link TaskList}: the task has a timeout or an abort signal, so the
- * pool must know exactly when it runs — its worker writes the results before it out before it
- * starts, and its own result as soon as it ends.
- */
-export const WATCHED = 8;
-
-/**
- * Tasks, flat: task id, function id, kind (plus {@link WATCHED}), a count n, then n entries — a call's
- * args themselves, or (Map/Starmap) 1 and the chunk's array of items. One array for a whole batch,
- * not one per task: a batch of calls with simple args is one array of primitives, with nothing per
- * task for the encoder to track, the decoder to allocate or the garbage collector to copy.
- */
-export type TaskList = unknown[];
-
-/** Entries of a task in a {@link TaskList} before its args or items. */
-export const TASK_HEADER = 4;
+import type { TaskList } from './task-list.js';
 
 /**
  * The tag (`t`) of each message. Numbers, not strings: one message per task each way, and a number

@@ -1,5 +1,5 @@
 /**
- * A task, as the pool (parent side) tracks it from submission to settlement.
+ * A task, as the local engine (parent side) tracks it from submission to settlement.
  *
  * Pending tasks are what a burst keeps alive: 100 000 `apply()` calls awaited at once are 100 000 of these,
  * each with its promise and resolving function, and every one of them survives a scavenge or two before it
@@ -9,17 +9,7 @@
  *
  * @module
  */
-import { TASK_HEADER, TaskKind, WATCHED, type TaskList } from './protocol.js';
-
-/** Per-task options. */
-export interface TaskOptions {
-  /** ms the task may run; past it its worker is killed and replaced, and only this task rejects (`ERR_TIMEOUT`). @default the pool's taskTimeout */
-  timeout?: number | undefined;
-  /** Aborts the task: removed if still queued; its worker killed and replaced if running (`ERR_ABORTED`). */
-  signal?: AbortSignal | undefined;
-  /** How many times to run it again if its worker crashes (only for tasks safe to repeat). @default the pool's retries (0) */
-  retries?: number | undefined;
-}
+import type { TaskKind } from '../engine.js';
 
 /** Where a task is. */
 export const enum TaskState {
@@ -58,8 +48,8 @@ class Rejection {
 /**
  * See the module comment. An object literal made by {@link newTask}, not a class instance, with functions beside
  * it: V8 tracks where a literal is made, sees that nearly every task survives the young generation, and then makes
- * them in the old one at once (pretenuring), where a class instance is always made young and copied out. A burst of
- * 1 000 000 no-op tasks on 2 workers: 62-71 scavenges as literals, 83-92 as class instances (docs/architecture.md).
+ * them in the old one at once (pretenuring), where a class instance is always made young and copied out (a burst of
+ * a million no-op tasks: a quarter fewer scavenges; see commit fd9075b).
  */
 export interface Task {
   readonly id: number;
@@ -100,8 +90,8 @@ export const isSettled = (task: Task): boolean => task.state === TaskState.Settl
 export const timeoutOf = (task: Task): number | undefined => task.extras?.timeout;
 
 /**
- * It has a timeout or an abort signal: the pool must know exactly when it runs (see {@link WATCHED}), and an eager
- * dispatch does not send it (see Pool's `#dispatch`).
+ * It has a timeout or an abort signal: the pool must know exactly when it runs (see `WATCHED` in task-list.ts), and an
+ * eager dispatch does not send it (see scheduler.ts).
  */
 export function isWatched(task: Task): boolean {
   const extras = task.extras;
@@ -113,12 +103,12 @@ export function watchAbort(task: Task, cleanup: () => void): void {
   (task.extras ??= { timeout: undefined, retriesLeft: 0, cleanup: undefined }).cleanup = cleanup;
 }
 
-/** Uses up one of the task's retries, if it has one left: then it runs again. */
-export function retry(task: Task): boolean {
-  const extras = task.extras;
-  if (extras === undefined || extras.retriesLeft <= 0) return false;
-  extras.retriesLeft--;
-  return true;
+/** It may run again if its worker dies while it runs. */
+export const hasRetries = (task: Task): boolean => (task.extras?.retriesLeft ?? 0) > 0;
+
+/** Uses up one of its retries (see {@link hasRetries}). */
+export function useRetry(task: Task): void {
+  if (task.extras !== undefined && task.extras.retriesLeft > 0) task.extras.retriesLeft--;
 }
 
 /** Taken by a worker at `now`: returns how long it waited, ms. */
@@ -141,27 +131,4 @@ export function settle(task: Task, ok: boolean, value: unknown): boolean {
   task.extras?.cleanup?.();
   task.resolve(ok ? value : new Rejection(value));
   return true;
-}
-
-/** The wire form of tasks (see {@link TaskList}). */
-export function taskList(tasks: Task[]): TaskList {
-  // Made at its final length (a list grown by push was copied as it grew).
-  let length = 0;
-  for (const task of tasks) length += TASK_HEADER + (task.kind === TaskKind.Call ? task.payload.length : 1);
-  const list: TaskList = new Array(length);
-  let at = 0;
-  for (const task of tasks) {
-    const payload = task.payload;
-    list[at++] = task.id;
-    list[at++] = task.fnId;
-    list[at++] = isWatched(task) ? task.kind + WATCHED : task.kind;
-    if (task.kind === TaskKind.Call) {
-      list[at++] = payload.length;
-      for (let i = 0; i < payload.length; i++) list[at++] = payload[i];
-    } else {
-      list[at++] = 1;
-      list[at++] = payload;
-    }
-  }
-  return list;
 }
