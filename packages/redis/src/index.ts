@@ -1,0 +1,9 @@
+/**
+ * @multiproc/redis — multiproc's Queue, Lock, Event, Condition, Barrier and Pool on Redis or Valkey: objects created
+ * with `{ name, backend }` live in the server, so processes on any machine that name the same object share it.
+ *
+ * @packageDocumentation
+ */
+export { connect, type ConnectOptions } from './connect.js';
+export { RedisBackend } from './backend.js';
+export { BackendUnavailableError, BackendConfigError, OptionsMismatchError, NoBackendError, PayloadSealError } from './errors.js';
