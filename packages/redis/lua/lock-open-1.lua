@@ -6,5 +6,5 @@ if not kind then
   return 'ok'
 end
 local initial = redis.call('HGET', KEYS[1], 'initial')
-if kind ~= ARGV[1] or initial ~= ARGV[2] then return 'mismatch ' .. kind .. ' ' .. initial end
+if kind ~= ARGV[1] or initial ~= ARGV[2] then return 'mismatch ' .. kind .. ' value=' .. initial end
 return 'ok'

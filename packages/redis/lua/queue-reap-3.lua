@@ -1,5 +1,6 @@
--- A process died (or closed): its unfinished and unacknowledged items go back to the head, oldest first, and its
--- waits end. KEYS: meta, items, waiters. ARGV: channel prefix, client. Returns the number of items given back.
+-- A process died (or closed): the items it took and had not acknowledged go back to the head, oldest first; a
+-- JoinableQueue's items it acknowledged and had not marked done go back too (policy 'requeue') or count as done
+-- ('done'); its waits end. KEYS: meta, items, waiters. ARGV: channel prefix, client. Returns the items given back.
 --@include now
 --@include waiters
 --@include framing
@@ -7,7 +8,13 @@
 local meta, itemsKey, waitersKey = KEYS[1], KEYS[2], KEYS[3]
 local client = ARGV[2]
 local base = queueBase(meta)
-local back = redis.call('LRANGE', base .. 'taken:' .. client, 0, -1)
+local taken = redis.call('LRANGE', base .. 'taken:' .. client, 0, -1)
+local back = {}
+if redis.call('HGET', meta, 'policy') == 'done' then
+  if #taken > 0 and redis.call('HINCRBY', meta, 'unfinished', -#taken) == 0 then redis.call('PUBLISH', base .. 'wake', 'joined') end
+else
+  back = taken
+end
 local tickets = redis.call('SMEMBERS', base .. 'dl:' .. client)
 table.sort(tickets, function(a, b) return tonumber(a) < tonumber(b) end)
 for _, ticket in ipairs(tickets) do
@@ -16,6 +23,7 @@ for _, ticket in ipairs(tickets) do
   redis.call('DEL', key)
 end
 redis.call('DEL', base .. 'taken:' .. client, base .. 'dl:' .. client)
+redis.call('HDEL', base .. 'watch', client .. '|put', client .. '|join')
 dropWaitersOf(waitersKey, client)
 redis.call('SREM', base .. 'clients', client)
 requeue(itemsKey, back)

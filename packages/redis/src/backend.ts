@@ -1,197 +1,148 @@
 /**
- * `RedisBackend`: one process's connection to a Redis server for one namespace. Objects created with
- * `{ name, backend }` keep their state there; this class runs their scripts, routes their wake-ups, keeps this
- * process's liveness key alive, and releases what dead processes held.
- *
- * Lifecycle (one field, `#state`): open → closing → closed.
+ * `RedisBackend`: what `connect()` returns and objects take as `{ name, backend }`. It makes the objects of both
+ * families (it is a `QueueBackendProvider` and a `LockBackendProvider`) and holds this process's session with the
+ * server (session.ts), opened at `connect()` or, for a backend made from the environment, at its first use.
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { ClosedError, MultiprocError } from '@multiproc/wire';
-import { BackendUnavailableError } from './errors.js';
-import { clientKeys, familyOfTag, scriptKeys, type Family } from './keys.js';
-import type { Liveness } from './liveness.js';
-import { runScript, type Reply, type ScriptName } from './scripts.js';
-import type { ValueCodec } from './value-codec.js';
-import type { Wakeups } from './wakeups.js';
+import type { ObjectRef } from '@multiproc/wire';
+import type { BarrierSpec, LockBackendProvider, LockSpec } from '@multiproc/lock';
+import type { QueueBackendProvider, QueueSpec } from '@multiproc/queue';
+import type { ConnectOptions } from './connect.js';
+import { InvalidArgumentError } from '@multiproc/wire';
+import { RedisBarrier } from './lock/redis-barrier.js';
+import { RedisCondition } from './lock/redis-condition.js';
+import { RedisEvent } from './lock/redis-event.js';
+import { RedisLock } from './lock/redis-lock.js';
+import { REDIS_KIND, type RedisRef } from './named-object.js';
+import { checkOptions, openSession, type CheckedOptions } from './open-session.js';
+import { RedisQueue } from './queue/redis-queue.js';
+import { addBackend, removeBackend } from './resolver.js';
+import type { Session } from './session.js';
 
-/** What `connect()` hands the backend. */
-export interface BackendParts {
-  id: string;
-  namespace: string;
-  client: string;
-  server: string;
-  livenessTtlMs: number;
-  commands: Redis;
-  subscriber: Redis;
-  wakeups: Wakeups;
-  liveness: Liveness;
-  codec: ValueCodec;
-}
+type BackendState = 'new' | 'connecting' | 'open' | 'closed';
 
-type BackendState = 'open' | 'closing' | 'closed';
-
-/** See the module comment. Made by `connect()`. */
-export class RedisBackend {
-  /** The backend's id (stored in the server at its first use): handles name it, never the URL or credentials. */
-  readonly id: string;
-  /** Every key of this backend's objects is under it. */
+/** See the module comment. */
+export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
+  readonly kind = REDIS_KIND;
+  /** Every key of its objects is under `mp:<namespace>`. */
   readonly namespace: string;
-  /** This process's name in the server (`<pid>.<random>`): what holds locks and takes items. */
-  readonly client: string;
-  /** The server, without credentials (`redis://host:6379/0`). */
+  /** The server, without credentials (`redis://host:6379/0`): safe to print. */
   readonly server: string;
-  /** How long this process's liveness key lives without a heartbeat, ms. */
-  readonly livenessTtlMs: number;
-  /** @internal */
-  readonly codec: ValueCodec;
-  /** @internal */
-  readonly wakeups: Wakeups;
-  readonly #commands: Redis;
-  readonly #subscriber: Redis;
-  readonly #liveness: Liveness;
-  #state: BackendState = 'open';
-  #tickets = 0;
-  /** Objects this process has registered state in (their tags). */
-  readonly #touched = new Set<string>();
-  /** Calls in progress: while there is one, the connections keep the process alive. */
-  #busy = 0;
-  /** Cancels that failed while the server was away: run again once it is back. */
-  readonly #pendingCancels = new Set<() => Promise<unknown>>();
+  readonly #checked: CheckedOptions;
+  #state: BackendState = 'new';
+  #session: Promise<Session> | undefined;
+  #open: Session | undefined;
 
-  /** @internal Use `connect()`. */
-  constructor(parts: BackendParts) {
-    this.id = parts.id;
-    this.namespace = parts.namespace;
-    this.client = parts.client;
-    this.server = parts.server;
-    this.livenessTtlMs = parts.livenessTtlMs;
-    this.codec = parts.codec;
-    this.wakeups = parts.wakeups;
-    this.#commands = parts.commands;
-    this.#subscriber = parts.subscriber;
-    this.#liveness = parts.liveness;
-    this.#commands.on('ready', () => this.#retryCancels());
-    this.#subscriber.on('ready', () => this.#setRef(this.#busy > 0));
-    this.#setRef(false);
+  /**
+   * Checks `url` and `options` now; connects at `connect()`, or at the first use. Prefer `connect()`, which reports
+   * an unreachable or misconfigured server at once.
+   *
+   * @throws {BackendConfigError} `ERR_BACKEND_CONFIG` for a bad URL, namespace or payload key.
+   */
+  constructor(url: string, options: ConnectOptions = {}) {
+    this.#checked = checkOptions(url, options);
+    this.namespace = this.#checked.namespace;
+    this.server = this.#checked.address.description;
   }
 
-  /** True until `close()` is called. */
-  get isOpen(): boolean {
-    return this.#state === 'open';
+  /** The backend's id (stored in the server), once connected: references carry it, never the URL. */
+  get id(): string | undefined {
+    return this.#open?.id;
   }
 
-  /** How often a waiting call re-checks its state and looks for dead processes, ms. */
-  get recheckMs(): number {
-    return Math.min(1000, Math.max(50, Math.floor(this.livenessTtlMs / 2)));
-  }
-
-  /** @internal A ticket: names one wait of this process (unique in the process). */
-  nextTicket(): string {
-    return String(++this.#tickets);
+  /** This process's name in the server once connected (`<pid>.<random>`): what holds its locks and items. */
+  get client(): string | undefined {
+    return this.#open?.client;
   }
 
   /**
-   * @internal Runs a script. Errors of the connection become `ERR_BACKEND_UNAVAILABLE` (naming `call`); the script
-   * may or may not have run when the connection was lost while it was on its way.
+   * @internal The session, connecting on the first call (a failed attempt is retried by the next call).
+   * @throws {BackendUnavailableError} `ERR_BACKEND_UNAVAILABLE` / {@link BackendConfigError} `ERR_BACKEND_CONFIG`.
    */
-  async run(call: string, name: ScriptName, keys: readonly string[], args: ReadonlyArray<string | number | Buffer>): Promise<Reply> {
-    this.#checkOpen(call);
-    this.#enter();
+  session(): Promise<Session> {
+    if (this.#state === 'closed') return Promise.reject(new InvalidArgumentError(`${this}: the backend is closed.`));
+    this.#session ??= this.#connect();
+    return this.#session;
+  }
+
+  async #connect(): Promise<Session> {
+    this.#state = 'connecting';
     try {
-      return await runScript(this.#commands, name, keys, args);
+      const session = await openSession(this.#checked);
+      if ((this.#state as BackendState) === 'closed') {
+        await session.close();
+        throw new InvalidArgumentError(`${this}: the backend was closed while it connected.`);
+      }
+      this.#open = session;
+      this.#state = 'open';
+      addBackend(this);
+      return session;
     } catch (error) {
-      throw this.#unavailable(call, error);
-    } finally {
-      this.#leave();
+      if (this.#state === 'connecting') this.#state = 'new';
+      this.#session = undefined;
+      throw error;
     }
   }
 
-  /** @internal Runs a plain command (for reads such as HGET), with the same error mapping as `run`. */
-  async command<R>(call: string, run: (redis: Redis) => Promise<R>): Promise<R> {
-    this.#checkOpen(call);
-    this.#enter();
-    try {
-      return await run(this.#commands);
-    } catch (error) {
-      throw this.#unavailable(call, error);
-    } finally {
-      this.#leave();
-    }
+  createQueue<T>(spec: QueueSpec<T>): RedisQueue<T> {
+    return new RedisQueue<T>(this, requireName(spec.name, spec.joinable ? 'JoinableQueue' : 'Queue'), spec);
   }
 
-  /** @internal Marks this process as having state in the object `tag` (so its death releases it); once per object. */
-  touch(tag: string): void {
-    if (this.#touched.has(tag)) return;
-    this.#touched.add(tag);
-    // Sent ahead of the script that creates the state, on the same connection: the server sees it first.
-    this.#commands.sadd(clientKeys.touched(this.namespace, this.client), tag).catch(() => this.#touched.delete(tag));
+  openQueue<T>(ref: ObjectRef, spec: QueueSpec<T>): RedisQueue<T> {
+    return new RedisQueue<T>(this, (ref as RedisRef).name, spec);
   }
 
-  /** @internal Keeps the process alive while a wait is in progress (a wait has no command on its way). */
-  hold(): () => void {
-    this.#enter();
-    let held = true;
-    return () => {
-      if (held) this.#leave();
-      held = false;
-    };
+  createLock(spec: LockSpec): RedisLock {
+    return new RedisLock(this, requireName(spec.name, spec.kind), spec);
   }
 
-  /** @internal A cancel that could not reach the server: it runs again when the server is back. */
-  cancelLater(cancel: () => Promise<unknown>): void {
-    this.#pendingCancels.add(cancel);
+  openLock(ref: ObjectRef, spec: LockSpec): RedisLock {
+    return new RedisLock(this, (ref as RedisRef).name, spec);
   }
 
-  /**
-   * @internal Looks for dead processes with state in object `tag` (their liveness key is gone) and releases what
-   * they held there and everywhere else.
-   */
-  async probe(tag: string): Promise<void> {
-    const clients = (await this.command('probe', (r) => r.smembers(`mp:${tag}:clients`))).filter((c) => c !== this.client);
-    if (clients.length === 0) return;
-    const alive = await this.command('probe', (r) => Promise.all(clients.map((c) => r.exists(clientKeys.live(this.namespace, c)))));
-    for (let i = 0; i < clients.length; i++) if (alive[i] === 0) await this.reapClient(clients[i]!);
+  createEvent(spec: { readonly name?: string | undefined }): RedisEvent {
+    return new RedisEvent(this, requireName(spec.name, 'Event'));
+  }
+
+  openEvent(ref: ObjectRef): RedisEvent {
+    return new RedisEvent(this, (ref as RedisRef).name);
+  }
+
+  createCondition(spec: { readonly name?: string | undefined; readonly lock: unknown }): RedisCondition {
+    return new RedisCondition(this, requireName(spec.name, 'Condition'), asRedisLock(spec.lock));
+  }
+
+  openCondition(ref: ObjectRef, lock: unknown): RedisCondition {
+    return new RedisCondition(this, (ref as RedisRef).name, asRedisLock(lock));
+  }
+
+  createBarrier(spec: BarrierSpec): RedisBarrier {
+    return new RedisBarrier(this, requireName(spec.name, 'Barrier'), spec);
+  }
+
+  openBarrier(ref: ObjectRef, spec: BarrierSpec): RedisBarrier {
+    return new RedisBarrier(this, (ref as RedisRef).name, spec);
   }
 
   /**
-   * Releases what process `client` held in this namespace, as if it died: its locks are freed (the next holder sees
-   * `ownerDied`), its unfinished items go back to the head of their queues, its barriers break. A parent calls it
-   * for a child that died; every process calls it for one whose liveness key expired. Idempotent.
+   * @internal Releases what process `client` held in this namespace, as if it died (locks freed with `ownerDied`,
+   * unfinished items back at the head, barriers broken). A parent does it for a child that died.
    */
   async reapClient(client: string): Promise<void> {
-    const touchedKey = clientKeys.touched(this.namespace, client);
-    const tags = await this.command('reap', (r) => r.smembers(touchedKey));
-    const prefix = clientKeys.channel(this.namespace, '');
-    for (const tag of tags) {
-      const family = familyOfTag(tag);
-      if (family) await this.run('reap', `${family}-reap` as ScriptName, scriptKeys(family, tag), [prefix, client]);
-    }
-    await this.command('reap', (r) => r.del(touchedKey, clientKeys.live(this.namespace, client)));
-  }
-
-  /** The prefix of every process's wake-up channel (scripts append the client). */
-  get channelPrefix(): string {
-    return clientKeys.channel(this.namespace, '');
+    await (await this.session()).reapClient(client);
   }
 
   /**
-   * Releases everything this process holds in the server (locks, unfinished items, waits), stops its heartbeat,
-   * and closes its connections. Calls made after it reject with `ERR_CLOSED`.
+   * Releases everything this process holds in the server (locks, unfinished items, waits), stops its heartbeat and
+   * closes the connections. Objects on it reject their calls afterwards.
    */
   async close(): Promise<void> {
-    if (this.#state !== 'open') return;
-    this.#state = 'closing';
-    try {
-      await this.#liveness.stop();
-      if (this.#commands.status === 'ready') await this.reapClient(this.client).catch(() => undefined);
-    } finally {
-      this.#state = 'closed';
-      this.#commands.disconnect();
-      this.#subscriber.disconnect();
-    }
+    if (this.#state === 'closed') return;
+    const session = this.#session;
+    this.#state = 'closed';
+    removeBackend(this);
+    if (session) await (await session.catch(() => undefined))?.close();
   }
 
   /** Same as `close()`. */
@@ -199,58 +150,22 @@ export class RedisBackend {
     await this.close();
   }
 
-  /** `<RedisBackend redis://host:6379/0 namespace=etl client=123.ab12>`: never credentials. */
+  /** `<RedisBackend redis://host:6379/0 namespace=etl>`: never credentials. */
   toString(): string {
-    return `<RedisBackend ${this.server} namespace=${this.namespace} client=${this.client}>`;
-  }
-
-  #checkOpen(call: string): void {
-    // A backend closing still runs its own release (reapClient).
-    if (this.#state === 'closed') throw new ClosedError(`${call}: the Redis backend (${this.server}) is closed.`);
-  }
-
-  #unavailable(call: string, error: unknown): Error {
-    if (error instanceof MultiprocError) return error;
-    const name = (error as Error | undefined)?.name;
-    // A script's own error (ReplyError) is a bug here, not the server's absence: keep it as it is.
-    if (name === 'ReplyError' && !/NOSCRIPT|LOADING|BUSY|READONLY|MASTERDOWN/.test((error as Error).message)) return error as Error;
-    return new BackendUnavailableError(
-      `${call}: the Redis server ${this.server} is not reachable (${(error as Error | undefined)?.message ?? String(error)}); ` +
-        'if the call changed state, it may or may not have been applied. Check that the server runs and is reachable; ' +
-        'calls work again once it is back.',
-      { cause: error },
-    );
-  }
-
-  #enter(): void {
-    if (this.#busy++ === 0) this.#setRef(true);
-  }
-
-  #leave(): void {
-    if (--this.#busy === 0) this.#setRef(false);
-  }
-
-  /** The connections keep the process alive only while a call is in progress (an idle backend never does). */
-  #setRef(ref: boolean): void {
-    for (const redis of [this.#commands, this.#subscriber]) {
-      const stream = (redis as unknown as { stream?: { ref(): void; unref(): void } }).stream;
-      if (ref) stream?.ref();
-      else stream?.unref();
-    }
-  }
-
-  #retryCancels(): void {
-    this.#setRef(this.#busy > 0);
-    for (const cancel of this.#pendingCancels) {
-      this.#pendingCancels.delete(cancel);
-      cancel().catch(() => this.#pendingCancels.add(cancel));
-    }
+    return `<RedisBackend ${this.server} namespace=${this.namespace}>`;
   }
 }
 
-/** @internal A fresh client name: `<pid>.<random>`. */
-export function newClientName(): string {
-  return `${process.pid}.${randomBytes(4).toString('hex')}`;
+function requireName(name: string | undefined, kind: string): string {
+  if (typeof name !== 'string' || name.length === 0 || name.length > 512) {
+    throw new InvalidArgumentError(`new ${kind}({ backend }): an object on Redis needs a name (1-512 characters) that every process uses to find it, as in { name: 'jobs', backend }.`);
+  }
+  return name;
 }
 
-export type { Family };
+function asRedisLock(lock: unknown): RedisLock {
+  if (!(lock instanceof RedisLock) || (lock.spec.kind !== 'Lock' && lock.spec.kind !== 'RLock')) {
+    throw new InvalidArgumentError('new Condition({ backend }): its lock must be a Lock or RLock on the same Redis backend.');
+  }
+  return lock;
+}

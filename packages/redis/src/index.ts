@@ -6,4 +6,5 @@
  */
 export { connect, type ConnectOptions } from './connect.js';
 export { RedisBackend } from './backend.js';
+export type { RedisRef } from './named-object.js';
 export { BackendUnavailableError, BackendConfigError, OptionsMismatchError, NoBackendError, PayloadSealError } from './errors.js';

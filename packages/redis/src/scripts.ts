@@ -11,24 +11,8 @@ import type { Redis } from 'ioredis';
 
 const LUA_DIR = new URL('../lua/', import.meta.url);
 
-/** The name of every script, from its file name. */
-export type ScriptName =
-  | 'queue-open'
-  | 'queue-put'
-  | 'queue-get'
-  | 'queue-ack'
-  | 'queue-cancel'
-  | 'queue-claim'
-  | 'queue-close'
-  | 'queue-task-done'
-  | 'queue-reap'
-  | 'lock-open'
-  | 'lock-acquire'
-  | 'lock-release'
-  | 'lock-cancel'
-  | 'lock-claim'
-  | 'lock-accept'
-  | 'lock-reap';
+/** The name of a script: its family and operation (`queue-put`), or `object-open`. */
+export type ScriptName = `${'queue' | 'lock' | 'event' | 'cond' | 'barrier' | 'pool'}-${string}` | 'object-open';
 
 /** A reply as ioredis gives a script's reply with Buffers for strings. */
 export type Reply = Buffer | number | null | Reply[];

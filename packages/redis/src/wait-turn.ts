@@ -17,7 +17,7 @@
  * @module
  */
 import { Deadline, type BlockingOptions } from '@multiproc/wire';
-import type { RedisBackend } from './backend.js';
+import type { Session } from './session.js';
 
 /** What `enter` and `claim` return while the caller must wait. */
 export const WAIT: unique symbol = Symbol('wait');
@@ -43,7 +43,7 @@ type TurnState = 'entering' | 'waiting' | 'done';
  *
  * @throws the `{ timeout, signal }` errors (`ERR_TIMEOUT`, `ERR_ABORTED`) once the wait was cancelled on the server.
  */
-export async function waitTurn<R>(backend: RedisBackend, call: string, tag: string, options: BlockingOptions | undefined, steps: TurnSteps<R>): Promise<R> {
+export async function waitTurn<R>(backend: Session, call: string, tag: string, options: BlockingOptions | undefined, steps: TurnSteps<R>): Promise<R> {
   using deadline = new Deadline(call, options);
   const ticket = backend.nextTicket();
   let state: TurnState = 'entering';

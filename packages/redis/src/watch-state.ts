@@ -7,7 +7,7 @@
  * @module
  */
 import { Deadline, type BlockingOptions } from '@multiproc/wire';
-import type { RedisBackend } from './backend.js';
+import type { Session } from './session.js';
 import { partOfTag } from './keys.js';
 import { WAIT } from './wait-turn.js';
 
@@ -16,7 +16,7 @@ import { WAIT } from './wait-turn.js';
  *
  * @throws the `{ timeout, signal }` errors, or what `check` throws.
  */
-export async function watchState<R>(backend: RedisBackend, call: string, tag: string, options: BlockingOptions | undefined, check: () => Promise<R | typeof WAIT>): Promise<R> {
+export async function watchState<R>(backend: Session, call: string, tag: string, options: BlockingOptions | undefined, check: () => Promise<R | typeof WAIT>): Promise<R> {
   using deadline = new Deadline(call, options);
   const release = backend.hold();
   let wake: () => void = () => undefined;

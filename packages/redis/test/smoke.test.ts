@@ -1,7 +1,6 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type RedisBackend } from '@multiproc/redis';
-import { RedisQueue } from '../src/queue/redis-queue.js';
 import { describeRedis, startRedis, type RedisServer } from './helpers/redis-server.js';
 
 describeRedis('redis smoke', () => {
@@ -18,39 +17,75 @@ describeRedis('redis smoke', () => {
     await b?.close();
     await server?.stop();
   });
+  const q = (backend: RedisBackend, name: string, maxsize = 0) => backend.createQueue<unknown>({ name, maxsize, joinable: false });
+  const take = { wait: true, call: 'Queue.get()' };
 
   test('put then get', async () => {
-    const qa = new RedisQueue<unknown>(a, 'Queue', 'q1', 0);
-    const qb = new RedisQueue<unknown>(b, 'Queue', 'q1', 0);
-    await qa.put([{ x: 1 }, new Map([[1, 2]])]);
-    assert.equal(await qa.size(), 2);
-    const batch = await qb.take(10);
-    batch.acknowledge(2);
+    await q(a, 'q1').putMany([{ x: 1 }, new Map([[1, 2]])], { call: 'put' });
+    assert.equal(await q(a, 'q1').size(), 2);
+    const batch = await q(b, 'q1').take(10, take);
+    batch.ack(2);
     assert.deepEqual(batch.items, [{ x: 1 }, new Map([[1, 2]])]);
   });
 
   test('a waiting get is handed the item', async () => {
-    const qa = new RedisQueue<number>(a, 'Queue', 'q2', 0);
-    const qb = new RedisQueue<number>(b, 'Queue', 'q2', 0);
-    const got = qb.take(1);
-    await new Promise((r) => setTimeout(r, 50));
+    const got = q(b, 'q2').take(1, take);
+    while ((await q(a, 'q2').waiters()).getters === 0) await new Promise((r) => setTimeout(r, 5));
     const t0 = performance.now();
-    await qa.put([42]);
+    await q(a, 'q2').put(42, { call: 'put' });
     const batch = await got;
     console.log('hand-off ms', performance.now() - t0);
-    batch.acknowledge(1);
+    batch.ack(1);
     assert.deepEqual(batch.items, [42]);
   });
 
   test('a get times out and leaves nothing', async () => {
-    const qb = new RedisQueue<number>(b, 'Queue', 'q3', 0);
-    await assert.rejects(qb.take(1, { timeout: 50 }), { code: 'ERR_TIMEOUT' });
-    await qb.put([7]);
-    assert.equal(await qb.size(), 1);
+    await assert.rejects(q(b, 'q3').take(1, { ...take, timeout: 50 }), { code: 'ERR_TIMEOUT' });
+    await q(b, 'q3').put(7, { call: 'put' });
+    assert.equal(await q(b, 'q3').size(), 1);
+    assert.equal((await q(b, 'q3').waiters()).getters, 0);
   });
 
   test('options mismatch', async () => {
-    await new RedisQueue<number>(a, 'Queue', 'q4', 0).open();
-    await assert.rejects(new RedisQueue<number>(b, 'Queue', 'q4', 3).open(), { code: 'ERR_OPTIONS_MISMATCH' });
+    await q(a, 'q4').size();
+    await assert.rejects(q(b, 'q4', 3).size(), { code: 'ERR_OPTIONS_MISMATCH' });
+  });
+
+  test('lock hand-off and ownerDied', async () => {
+    const la = a.createLock({ name: 'l1', kind: 'Lock', value: 1 });
+    const lb = b.createLock({ name: 'l1', kind: 'Lock', value: 1 });
+    assert.equal(await la.acquire({ blocking: true, call: 'acquire' }), 1);
+    assert.equal(await lb.acquire({ blocking: false, call: 'acquire' }), 0);
+    const waiting = lb.acquire({ blocking: true, call: 'acquire' });
+    while ((await la.waiters()) === 0) await new Promise((r) => setTimeout(r, 5));
+    await la.release('release');
+    assert.equal(await waiting, 1);
+    await b.reapClient(b.client!);
+    assert.equal(await la.acquire({ blocking: true, call: 'acquire' }), 2);
+    await la.release('release');
+  });
+
+  test('event, barrier, condition', async () => {
+    const ea = a.createEvent({ name: 'e' });
+    const w = b.createEvent({ name: 'e' }).wait({ call: 'wait' });
+    while ((await ea.waiters()) === 0) await new Promise((r) => setTimeout(r, 5));
+    await ea.set();
+    assert.equal(await w, true);
+    const ba = a.createBarrier({ name: 'bar', parties: 2 });
+    const bb = b.createBarrier({ name: 'bar', parties: 2 });
+    const [i, j] = await Promise.all([ba.wait({ call: 'wait' }), bb.wait({ call: 'wait' })]);
+    assert.deepEqual([i, j].sort(), [0, 1]);
+    const lockA = a.createLock({ name: 'cl', kind: 'RLock', value: 1 });
+    const lockB = b.createLock({ name: 'cl', kind: 'RLock', value: 1 });
+    const ca = a.createCondition({ name: 'c', lock: lockA });
+    const cb = b.createCondition({ name: 'c', lock: lockB });
+    await lockB.acquire({ blocking: true, call: 'acquire' });
+    const waited = cb.wait({ call: 'wait' });
+    while ((await ca.waiters()) === 0) await new Promise((r) => setTimeout(r, 5));
+    await lockA.acquire({ blocking: true, call: 'acquire' });
+    await ca.notify(1);
+    await lockA.release('release');
+    assert.equal(await waited, true);
+    await lockB.release('release');
   });
 });

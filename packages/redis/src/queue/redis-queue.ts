@@ -1,214 +1,191 @@
 /**
- * A Queue, JoinableQueue or SimpleQueue kept in Redis: each operation one script (lua/queue-*.lua).
+ * A Queue, JoinableQueue or SimpleQueue kept in Redis (a `QueueBackend`): each operation one script (lua/queue-*.lua).
  *
- * An item taken stays recorded under the taker's ticket until the taker acknowledges it, which it does before the
- * item reaches its code (the acknowledgement is written to the socket first), so a process that dies with items on
- * their way gives them back to the head. A JoinableQueue keeps each taker's acknowledged items until `taskDone()`.
+ * An item taken stays recorded under the taker's ticket until the taker acknowledges it, which the facade does before
+ * the item reaches the user's code (`ack` writes the acknowledgement to the socket before it returns), so a process
+ * that dies with items on their way gives them back to the head. A JoinableQueue keeps each taker's acknowledged items
+ * until `taskDone()`, and gives them back (or, under `'done'`, counts them done) when the taker dies.
  *
  * @module
  */
 import { ClosedError, type BlockingOptions } from '@multiproc/wire';
-import { EmptyError, FullError, TaskDoneError } from '@multiproc/queue';
+import { EmptyError, FullError, TaskDoneError, type PutOptions, type QueueBackend, type QueueSpec, type QueueWaiters, type Taken, type TakeOptions } from '@multiproc/queue';
+import { BackendUnavailableError } from '../errors.js';
+import { NamedObject } from '../named-object.js';
 import type { RedisBackend } from '../backend.js';
-import { BackendUnavailableError, OptionsMismatchError } from '../errors.js';
-import { objectKeys, scriptKeys, type ObjectKeys } from '../keys.js';
-import { statusOf, type Reply } from '../scripts.js';
-import { WAIT, waitTurn } from '../wait-turn.js';
+import { statusOf, type ScriptName } from '../scripts.js';
+import { WAIT, waitTurn, type TurnSteps } from '../wait-turn.js';
 import { watchState } from '../watch-state.js';
+import { countWatcher, countWatchers } from '../watchers.js';
 import { readFramedItems } from './framed-items.js';
 
-/** Which queue class. */
-export type QueueKind = 'Queue' | 'JoinableQueue' | 'SimpleQueue';
-
-/** A batch of items taken, with its acknowledgement (see the module comment). */
-export interface TakenBatch<T> {
-  items: T[];
-  /** `used` more items reached the caller's code; with `giveBack`, the others go back to the head. */
-  acknowledge(used: number, giveBack?: boolean): void;
-}
-
 /** See the module comment. */
-export class RedisQueue<T> {
-  readonly kind: QueueKind;
-  readonly name: string;
-  readonly maxsize: number;
-  readonly #backend: RedisBackend;
-  readonly #keys: ObjectKeys;
-  readonly #scriptKeys: string[];
-  #opened: Promise<void> | undefined;
+export class RedisQueue<T> extends NamedObject implements QueueBackend<T> {
+  readonly spec: QueueSpec<T>;
 
-  constructor(backend: RedisBackend, kind: QueueKind, name: string, maxsize: number) {
-    this.#backend = backend;
-    this.kind = kind;
-    this.name = name;
-    this.maxsize = maxsize;
-    this.#keys = objectKeys(backend.namespace, 'queue', name);
-    this.#scriptKeys = scriptKeys('queue', this.#keys.tag);
+  constructor(backend: RedisBackend, name: string, spec: QueueSpec<T>) {
+    super(backend, 'queue', name);
+    this.spec = spec;
   }
 
-  get #context(): string {
-    return this.#keys.tag;
+  get #kind(): string {
+    return this.spec.joinable ? 'JoinableQueue' : 'Queue';
   }
 
-  /** Creates the queue in the server, or checks that the one there has this kind and maxsize (once per object). */
-  open(): Promise<void> {
-    return (this.#opened ??= this.#open().catch((error: unknown) => {
-      this.#opened = undefined;
-      throw error;
-    }));
+  protected openArgs() {
+    const policy = this.spec.onConsumerDeath ?? 'requeue';
+    return {
+      kind: this.#kind,
+      script: 'queue-open' as ScriptName,
+      args: [this.spec.maxsize, this.spec.joinable ? 1 : 0, policy],
+      describe: `maxsize=${this.spec.maxsize}${this.spec.joinable ? ` onConsumerDeath=${policy}` : ''}`,
+    };
   }
 
-  async #open(): Promise<void> {
-    this.#backend.touch(this.#keys.tag);
-    const reply = statusOf(
-      await this.#backend.run(`${this.kind}()`, 'queue-open', [this.#scriptKeys[0]!], [this.kind, this.maxsize, this.kind === 'JoinableQueue' ? 1 : 0]),
-    );
-    if (reply !== 'ok') {
-      const [, kind, maxsize] = (reply ?? '').split(' ');
-      throw new OptionsMismatchError(
-        `new ${this.kind}({ name: '${this.name}' }): the namespace '${this.#backend.namespace}' already has a ${kind} named '${this.name}' with maxsize ${maxsize}, ` +
-          `not a ${this.kind} with maxsize ${this.maxsize}. Use the same class and options in every process, or another name.`,
-      );
-    }
+  put(item: T, options: PutOptions): Promise<void> {
+    return this.putMany([item], options);
   }
 
-  /** Adds items in order, waiting for room while a bounded queue is full. */
-  async put(items: T[], options?: BlockingOptions): Promise<void> {
-    const call = `${this.kind}.put()`;
+  async putMany(items: T[], options: PutOptions): Promise<void> {
     await this.open();
-    let values = items.map((item) => this.#backend.codec.encode(item, this.#context));
-    values = values.slice(await this.#putSome(call, values, 'put'));
+    let values = items.map((item) => this.session.codec.encode(item, this.context));
+    values = values.slice(await this.#putSome(options.call, values, 'put'));
     if (values.length === 0) return;
-    await watchState(this.#backend, call, this.#keys.tag, options, async () => {
-      values = values.slice(await this.#putSome(call, values, 'put'));
-      return values.length === 0 ? true : WAIT;
-    });
+    await countWatcher(this.session, this.keys, 'put', () =>
+      watchState(this.session, options.call, this.keys.tag, options, async () => {
+        values = values.slice(await this.#putSome(options.call, values, 'put'));
+        return values.length === 0 ? true : WAIT;
+      }),
+    );
   }
 
-  /** Adds an item if there is room now, else throws `ERR_QUEUE_FULL`. */
-  async putNowait(item: T): Promise<void> {
+  async putNowait(item: T, call: string): Promise<void> {
     await this.open();
-    await this.#putSome(`${this.kind}.putNowait()`, [this.#backend.codec.encode(item, this.#context)], 'nowait');
+    await this.#putSome(call, [this.session.codec.encode(item, this.context)], 'nowait');
   }
 
   async #putSome(call: string, values: Buffer[], mode: 'put' | 'nowait'): Promise<number> {
-    const reply = await this.#backend.run(call, 'queue-put', this.#scriptKeys, [this.#backend.channelPrefix, mode, ...values]);
+    const reply = await this.session.run(call, 'queue-put', this.scriptKeys, [this.session.channelPrefix, mode, ...values]);
     if (typeof reply === 'number') return reply;
     throw this.#statusError(call, statusOf(reply));
   }
 
-  /** Takes up to `max` items, waiting for at least one. */
-  async take(max: number, options?: BlockingOptions): Promise<TakenBatch<T>> {
-    const call = `${this.kind}.get()`;
+  async take(max: number, options: TakeOptions): Promise<Taken<T>> {
     await this.open();
-    const steps = this.#takeSteps(call, max, 'wait');
+    if (!options.wait) {
+      const ticket = this.session.nextTicket();
+      const buffers = await this.#takeSteps(options.call, max, 'nowait').enter(ticket);
+      if (buffers === WAIT) throw new EmptyError(options.call);
+      return this.#taken(ticket, buffers);
+    }
+    const steps = this.#takeSteps(options.call, max, 'wait');
     let ticket = '';
-    const buffers = await waitTurn(this.#backend, call, this.#keys.tag, options, {
-      ...steps,
-      enter: (t) => ((ticket = t), steps.enter(t)),
-    });
-    return this.#batch(ticket, buffers);
+    const buffers = await waitTurn(this.session, options.call, this.keys.tag, options, { ...steps, enter: (t) => steps.enter((ticket = t)) });
+    return this.#taken(ticket, buffers);
   }
 
-  /** Takes the oldest item if there is one, else throws `ERR_QUEUE_EMPTY` (`ERR_CLOSED` once closed and drained). */
-  async takeNowait(): Promise<T> {
-    const call = `${this.kind}.getNowait()`;
-    await this.open();
-    const ticket = this.#backend.nextTicket();
-    const buffers = await this.#takeSteps(call, 1, 'nowait').enter(ticket);
-    if (buffers === WAIT) throw new EmptyError(call);
-    const batch = this.#batch(ticket, buffers);
-    batch.acknowledge(1);
-    return batch.items[0]!;
-  }
-
-  #takeSteps(call: string, max: number, mode: 'wait' | 'nowait') {
-    const backend = this.#backend;
-    const keys = this.#scriptKeys;
-    const prefix = backend.channelPrefix;
+  #takeSteps(call: string, max: number, mode: 'wait' | 'nowait'): TurnSteps<Buffer[]> {
+    const session = this.session;
+    const keys = this.scriptKeys;
+    const prefix = session.channelPrefix;
     return {
-      enter: async (ticket: string): Promise<Buffer[] | typeof WAIT> => {
-        const reply = await backend.run(call, 'queue-get', keys, [prefix, backend.client, ticket, max, mode, -1]);
+      enter: async (ticket) => {
+        const reply = await session.run(call, 'queue-get', keys, [prefix, session.client, ticket, max, mode, -1]);
         if (Array.isArray(reply)) return reply as Buffer[];
         const status = statusOf(reply);
         if (status === 'wait' || status === 'empty') return WAIT;
         throw this.#statusError(call, status);
       },
-      claim: async (ticket: string): Promise<Buffer[] | typeof WAIT> => {
-        const reply = await backend.run(call, 'queue-claim', keys, [backend.client, ticket]);
+      claim: async (ticket) => {
+        const reply = await session.run(call, 'queue-claim', keys, [session.client, ticket]);
         if (Array.isArray(reply)) return reply as Buffer[];
         const status = statusOf(reply);
         if (status === 'wait') return WAIT;
         throw this.#statusError(call, status);
       },
-      cancel: (ticket: string) => backend.run(call, 'queue-cancel', keys, [prefix, backend.client, ticket]),
-      fromMessage: (body: Buffer): Buffer[] => {
-        if (body[0] === 0x63 /* 'c' */) throw new ClosedError(`${call}: the queue was closed while this call waited.`);
+      cancel: (ticket) => session.run(call, 'queue-cancel', keys, [prefix, session.client, ticket]),
+      fromMessage: (body) => {
+        if (body[0] === 0x63 /* 'c' */) throw new ClosedError(`${call}: the queue '${this.name}' was closed while this call waited.`);
         return readFramedItems(body, 1);
       },
       accept: () => undefined,
     };
   }
 
-  #batch(ticket: string, buffers: Buffer[]): TakenBatch<T> {
-    const items = buffers.map((b) => this.#backend.codec.decode(b, this.#context) as T);
-    let open = true;
+  #taken(ticket: string, buffers: Buffer[]): Taken<T> {
+    const items = buffers.map((b) => this.session.codec.decode(b, this.context) as T);
+    let acknowledged = 0;
+    const acknowledge = (used: number, giveBack: boolean) => {
+      // Sent now (the command is written to the socket before this returns), ahead of the items reaching user code.
+      this.session
+        .run(`${this.#kind} receipt`, 'queue-ack', this.scriptKeys, [this.session.channelPrefix, this.session.client, ticket, used, giveBack ? 1 : 0])
+        .catch(() => undefined);
+    };
     return {
       items,
-      acknowledge: (used, giveBack = false) => {
-        if (!open) return;
-        if (giveBack) open = false;
-        // Written to the socket now, before the items reach the caller's code (see the module comment).
-        this.#backend
-          .run(`${this.kind} acknowledgement`, 'queue-ack', this.#scriptKeys, [this.#backend.channelPrefix, this.#backend.client, ticket, used, giveBack ? 1 : 0])
-          .catch(() => undefined);
+      ack: (n) => {
+        if (n <= 0 || acknowledged >= items.length) return;
+        acknowledged += n;
+        acknowledge(n, false);
+      },
+      release: () => {
+        if (acknowledged >= items.length) return;
+        acknowledged = items.length;
+        acknowledge(0, true);
       },
     };
   }
 
-  /** Items buffered now (exact: the server counts them). */
   async size(): Promise<number> {
-    return await this.#backend.command(`${this.kind}.qsize()`, (r) => r.llen(this.#keys.part('items')));
+    await this.open();
+    return await this.session.command(`${this.#kind}.qsize()`, (r) => r.llen(this.keys.part('items')));
   }
 
-  /** Closes the queue for every process. */
   async close(): Promise<void> {
     await this.open();
-    await this.#backend.run(`${this.kind}.close()`, 'queue-close', this.#scriptKeys, [this.#backend.channelPrefix]);
+    await this.session.run(`${this.#kind}.close()`, 'queue-close', this.scriptKeys, [this.session.channelPrefix]);
   }
 
-  /** JoinableQueue: one item taken by this process (or any) is done. */
   async taskDone(): Promise<void> {
     const call = 'JoinableQueue.taskDone()';
     await this.open();
-    const reply = await this.#backend.run(call, 'queue-task-done', this.#scriptKeys, [this.#backend.client]);
+    const reply = await this.session.run(call, 'queue-task-done', this.scriptKeys, [this.session.client]);
     if (typeof reply !== 'number') throw this.#statusError(call, statusOf(reply));
   }
 
-  /** JoinableQueue: resolves when every item put has been marked done. */
-  async join(options?: BlockingOptions): Promise<void> {
-    const call = 'JoinableQueue.join()';
+  async join(options: BlockingOptions & { readonly call: string }): Promise<void> {
     await this.open();
-    await watchState(this.#backend, call, this.#keys.tag, options, async () => {
-      const unfinished = await this.#backend.command(call, (r) => r.hget(this.#keys.part('meta'), 'unfinished'));
-      if (unfinished === null) throw this.#statusError(call, 'gone');
+    const read = async () => {
+      const unfinished = await this.session.command(options.call, (r) => r.hget(this.keys.part('meta'), 'unfinished'));
+      if (unfinished === null) throw this.#statusError(options.call, 'gone');
       return Number(unfinished) === 0 ? undefined : WAIT;
-    });
+    };
+    if ((await read()) !== WAIT) return;
+    await countWatcher(this.session, this.keys, 'join', () => watchState(this.session, options.call, this.keys.tag, options, read));
+  }
+
+  async waiters(): Promise<QueueWaiters> {
+    await this.open();
+    const [getters, watching] = await Promise.all([
+      this.session.command('waiters', (r) => r.llen(this.keys.part('waiters'))),
+      countWatchers(this.session, this.keys),
+    ]);
+    return { getters, putters: watching.put ?? 0, joiners: watching.join ?? 0 };
   }
 
   #statusError(call: string, status: string | undefined): Error {
     switch (status) {
       case 'closed':
-        return new ClosedError(`${call}: the queue '${this.name}' is closed${call.includes('get') ? ' and has no items left' : ''}.`);
+        return new ClosedError(`${call}: the queue '${this.name}' is closed${/get|take|iteration/i.test(call) ? ' and has no items left' : ''}.`);
       case 'full':
-        return new FullError(call, this.maxsize);
+        return new FullError(call, this.spec.maxsize);
       case 'too-many':
         return new TaskDoneError();
       case 'gone':
-        this.#opened = undefined;
+        this.forgetOpened();
         return new BackendUnavailableError(
-          `${call}: the queue '${this.name}' is gone from ${this.#backend.server} (the server restarted without persistence, or its keys were deleted); ` +
-            'its items are lost. The next call creates it again, empty.',
+          `${call}: the queue '${this.name}' is gone from ${this.session.server} (the server restarted without persistence, or its keys ` +
+            'were deleted), and its items with it. The next call creates it again, empty.',
         );
       default:
         return new Error(`${call}: unexpected reply from the queue script: ${String(status)}`);
