@@ -17,7 +17,8 @@ import { RedisLock } from './lock/redis-lock.js';
 import { REDIS_KIND, type RedisRef } from './named-object.js';
 import { checkOptions, openSession, type CheckedOptions } from './open-session.js';
 import { RedisQueue } from './queue/redis-queue.js';
-import { addBackend, removeBackend } from './resolver.js';
+import { joinDeathWatch } from './death-watch.js';
+import { addBackend, reaperOf, removeBackend } from './resolver.js';
 import type { Session } from './session.js';
 
 type BackendState = 'new' | 'connecting' | 'open' | 'closed';
@@ -77,6 +78,7 @@ export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
       this.#open = session;
       this.#state = 'open';
       addBackend(this);
+      joinDeathWatch({ id: session.id, namespace: session.namespace, client: session.client }, reaperOf);
       return session;
     } catch (error) {
       if (this.#state === 'connecting') this.#state = 'new';

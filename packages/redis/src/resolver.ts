@@ -50,6 +50,12 @@ export function backendOf(ref: RedisRef, call: string): RedisBackend {
   );
 }
 
+/** This process's way to release for a dead child on backend `id`/`namespace`, if it has that backend open. */
+export function reaperOf(id: string, namespace: string): ((client: string) => Promise<void>) | undefined {
+  for (const backend of backends) if (backend.id === id && backend.namespace === namespace) return (client) => backend.reapClient(client);
+  return undefined;
+}
+
 const resolver = {
   kind: REDIS_KIND,
   openQueue: <T>(ref: ObjectRef, spec: QueueSpec<T>) => backendOf(ref as RedisRef, 'a Queue received').openQueue(ref, spec),
