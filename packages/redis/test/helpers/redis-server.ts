@@ -8,6 +8,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,10 +82,26 @@ export async function startRedis(options: StartOptions = {}): Promise<RedisServe
   ];
   writeFileSync(join(dir, 'redis.conf'), config.join('\n') + '\n');
   let child: ChildProcess | undefined;
-  const kill = () => child?.kill('SIGKILL');
+  let serverPid = 0;
+  const kill = () => {
+    try {
+      if (serverPid) process.kill(serverPid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
   const launch = async () => {
-    child = spawn(redisServerBinary!, [join(dir, 'redis.conf')], { stdio: 'ignore' });
+    // Through a small shell that kills the server when its stdin closes: if this test process dies (killed by the
+    // runner, a crash), the server dies with it instead of running on. It prints the server's pid first.
+    child = spawn('sh', ['-c', WATCHDOG, redisServerBinary!, join(dir, 'redis.conf')], { stdio: ['pipe', 'pipe', 'ignore'] });
+    child.stdout!.setEncoding('utf8');
+    const [line] = (await once(child.stdout!, 'data')) as [string];
+    serverPid = Number.parseInt(line, 10);
     await waitForPing(socket, child);
+    // A test file that forgets stop() can still exit; its server then dies with the watchdog's stdin.
+    child.unref();
+    for (const stream of [child.stdin, child.stdout] as unknown as Array<{ unref?: () => void }>) stream.unref?.();
   };
   process.once('exit', kill);
   await launch();
@@ -94,7 +111,7 @@ export async function startRedis(options: StartOptions = {}): Promise<RedisServe
     socket,
     dir,
     get pid() {
-      return child!.pid!;
+      return serverPid;
     },
     async stop() {
       process.removeListener('exit', kill);
@@ -109,10 +126,15 @@ export async function startRedis(options: StartOptions = {}): Promise<RedisServe
   return server;
 }
 
+/** The watchdog shell: starts the server, prints its pid, and kills it when stdin closes (or on SIGTERM/SIGKILL of the shell's parent). */
+const WATCHDOG = '"$0" "$1" & pid=$!; echo $pid; cat >/dev/null; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null; exit 0';
+
+/** Stops the server: closes the watchdog's stdin (it kills the server and waits for it), then waits for the watchdog. */
 async function stopChild(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
+  const exited = once(child, 'exit');
+  child.ref();
+  child.stdin!.end();
   await exited;
 }
 
@@ -121,7 +143,7 @@ async function waitForPing(socket: string, child: ChildProcess): Promise<void> {
   const { createConnection } = await import('node:net');
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode} at start`);
+    if (child.exitCode !== null) throw new Error(`redis-server (its watchdog) exited with code ${child.exitCode} at start`);
     const ok = await new Promise<boolean>((resolve) => {
       const conn = createConnection(socket);
       conn.once('error', () => resolve(false));
