@@ -17,11 +17,16 @@ import { RedisLock } from './lock/redis-lock.js';
 import { REDIS_KIND, type RedisRef } from './named-object.js';
 import { checkOptions, openSession, type CheckedOptions } from './open-session.js';
 import { RedisQueue } from './queue/redis-queue.js';
-import { joinDeathWatch } from './death-watch.js';
-import { addBackend, reaperOf, removeBackend } from './resolver.js';
+import { configFromParent, joinParentLink } from './parent-link.js';
+import { addBackend, parentSide, removeBackend } from './resolver.js';
+import { randomBytes } from 'node:crypto';
+import { NoBackendError } from './errors.js';
 import type { Session } from './session.js';
 
 type BackendState = 'new' | 'connecting' | 'open' | 'closed';
+
+/** Internal option: a backend inherited from the parent (see `RedisBackend.inherited`). */
+const INHERIT = Symbol('inherit');
 
 /** See the module comment. */
 export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
@@ -30,8 +35,12 @@ export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
   readonly namespace: string;
   /** The server, without credentials (`redis://host:6379/0`): safe to print. */
   readonly server: string;
-  readonly #checked: CheckedOptions;
+  /** How to connect: checked options, or (a backend inherited from the parent process) how to get them. */
+  #source: { url: string; options: ConnectOptions; checked: CheckedOptions } | { inherit: string };
   #state: BackendState = 'new';
+  /** Names of objects made without one: private to the processes they are passed to. */
+  readonly #unnamedPrefix = `~${randomBytes(6).toString('hex')}.`;
+  #unnamed = 0;
   #session: Promise<Session> | undefined;
   #open: Session | undefined;
 
@@ -42,9 +51,27 @@ export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
    * @throws {BackendConfigError} `ERR_BACKEND_CONFIG` for a bad URL, namespace or payload key.
    */
   constructor(url: string, options: ConnectOptions = {}) {
-    this.#checked = checkOptions(url, options);
-    this.namespace = this.#checked.namespace;
-    this.server = this.#checked.address.description;
+    const inherit = (options as { [INHERIT]?: { id: string; namespace: string } })[INHERIT];
+    if (inherit) {
+      this.#source = { inherit: inherit.id };
+      this.namespace = inherit.namespace;
+      this.server = '(a backend inherited from the parent process)';
+      return;
+    }
+    const checked = checkOptions(url, options);
+    this.#source = { url, options, checked };
+    this.namespace = checked.namespace;
+    this.server = checked.address.description;
+  }
+
+  /** @internal A backend this process's multiproc parent tells how to connect to (an object of it arrived here). */
+  static inherited(id: string, namespace: string): RedisBackend {
+    return new RedisBackend('', { [INHERIT]: { id, namespace } } as ConnectOptions);
+  }
+
+  /** @internal How a child of this process connects to this backend (asked through the parent link). */
+  configForChildren(): { url: string; options: ConnectOptions } | undefined {
+    return 'url' in this.#source ? { url: this.#source.url, options: this.#source.options } : undefined;
   }
 
   /** The backend's id (stored in the server), once connected: references carry it, never the URL. */
@@ -70,7 +97,7 @@ export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
   async #connect(): Promise<Session> {
     this.#state = 'connecting';
     try {
-      const session = await openSession(this.#checked);
+      const session = await openSession(await this.#checkedOptions());
       if ((this.#state as BackendState) === 'closed') {
         await session.close();
         throw new InvalidArgumentError(`${this}: the backend was closed while it connected.`);
@@ -78,7 +105,7 @@ export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
       this.#open = session;
       this.#state = 'open';
       addBackend(this);
-      joinDeathWatch({ id: session.id, namespace: session.namespace, client: session.client }, reaperOf);
+      joinParentLink({ id: session.id, namespace: session.namespace, client: session.client }, parentSide);
       return session;
     } catch (error) {
       if (this.#state === 'connecting') this.#state = 'new';
@@ -87,8 +114,33 @@ export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
     }
   }
 
+  async #checkedOptions(): Promise<CheckedOptions> {
+    const source = this.#source;
+    if ('checked' in source) return source.checked;
+    const config = await configFromParent(source.inherit, this.namespace);
+    if (!config) {
+      throw new NoBackendError(
+        `an object of a Redis backend (namespace '${this.namespace}') arrived in process ${process.pid}, and its parent has no such backend to share. ` +
+          `Connect one here (connect(url, { namespace: '${this.namespace}' })), or set MULTIPROC_BACKEND and MULTIPROC_NAMESPACE.`,
+      );
+    }
+    const checked = checkOptions(config.url, config.options);
+    this.#source = { url: config.url, options: config.options, checked };
+    (this as { server: string }).server = checked.address.description;
+    return checked;
+  }
+
+  /** The object's name, or a fresh private one. */
+  #nameOf(name: string | undefined, kind: string): string {
+    if (name === undefined) return `${this.#unnamedPrefix}${++this.#unnamed}`;
+    if (typeof name !== 'string' || name.length === 0 || name.length > 512) {
+      throw new InvalidArgumentError(`new ${kind}({ name }): a name on Redis is 1-512 characters, got ${typeof name === 'string' ? `${name.length}` : typeof name}.`);
+    }
+    return name;
+  }
+
   createQueue<T>(spec: QueueSpec<T>): RedisQueue<T> {
-    return new RedisQueue<T>(this, requireName(spec.name, spec.joinable ? 'JoinableQueue' : 'Queue'), spec);
+    return new RedisQueue<T>(this, this.#nameOf(spec.name, spec.joinable ? 'JoinableQueue' : 'Queue'), spec);
   }
 
   openQueue<T>(ref: ObjectRef, spec: QueueSpec<T>): RedisQueue<T> {
@@ -96,7 +148,7 @@ export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
   }
 
   createLock(spec: LockSpec): RedisLock {
-    return new RedisLock(this, requireName(spec.name, spec.kind), spec);
+    return new RedisLock(this, this.#nameOf(spec.name, spec.kind), spec);
   }
 
   openLock(ref: ObjectRef, spec: LockSpec): RedisLock {
@@ -104,7 +156,7 @@ export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
   }
 
   createEvent(spec: { readonly name?: string | undefined }): RedisEvent {
-    return new RedisEvent(this, requireName(spec.name, 'Event'));
+    return new RedisEvent(this, this.#nameOf(spec.name, 'Event'));
   }
 
   openEvent(ref: ObjectRef): RedisEvent {
@@ -112,7 +164,7 @@ export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
   }
 
   createCondition(spec: { readonly name?: string | undefined; readonly lock: unknown }): RedisCondition {
-    return new RedisCondition(this, requireName(spec.name, 'Condition'), asRedisLock(spec.lock));
+    return new RedisCondition(this, this.#nameOf(spec.name, 'Condition'), asRedisLock(spec.lock));
   }
 
   openCondition(ref: ObjectRef, lock: unknown): RedisCondition {
@@ -120,7 +172,7 @@ export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
   }
 
   createBarrier(spec: BarrierSpec): RedisBarrier {
-    return new RedisBarrier(this, requireName(spec.name, 'Barrier'), spec);
+    return new RedisBarrier(this, this.#nameOf(spec.name, 'Barrier'), spec);
   }
 
   openBarrier(ref: ObjectRef, spec: BarrierSpec): RedisBarrier {
@@ -156,13 +208,6 @@ export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
   toString(): string {
     return `<RedisBackend ${this.server} namespace=${this.namespace}>`;
   }
-}
-
-function requireName(name: string | undefined, kind: string): string {
-  if (typeof name !== 'string' || name.length === 0 || name.length > 512) {
-    throw new InvalidArgumentError(`new ${kind}({ backend }): an object on Redis needs a name (1-512 characters) that every process uses to find it, as in { name: 'jobs', backend }.`);
-  }
-  return name;
 }
 
 function asRedisLock(lock: unknown): RedisLock {

@@ -4,7 +4,10 @@
  *
  * @packageDocumentation
  */
+import './environment.js';
+
 export { connect, type ConnectOptions } from './connect.js';
+export { setDefaultBackend } from '@multiproc/wire';
 export { RedisBackend } from './backend.js';
 export type { RedisRef } from './named-object.js';
 export { BackendUnavailableError, BackendConfigError, OptionsMismatchError, NoBackendError, PayloadSealError } from './errors.js';

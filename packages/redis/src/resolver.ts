@@ -8,15 +8,19 @@
 import { registerBackendKind, type ObjectRef } from '@multiproc/wire';
 import type { BarrierSpec, LockSpec } from '@multiproc/lock';
 import type { QueueSpec } from '@multiproc/queue';
-import type { RedisBackend } from './backend.js';
+import { RedisBackend } from './backend.js';
 import { NoBackendError } from './errors.js';
 import { REDIS_KIND, type RedisRef } from './named-object.js';
+import { hasParentLink, type ParentSide } from './parent-link.js';
 
 const backends = new Set<RedisBackend>();
+/** Backends inherited from the parent, not connected yet. */
+const pending = new Set<RedisBackend>();
 let fallback: RedisBackend | undefined;
 
 /** A backend connected: references of its id and namespace resolve to it. */
 export function addBackend(backend: RedisBackend): void {
+  pending.delete(backend);
   backends.add(backend);
   registerBackendKind(REDIS_KIND, resolver);
 }
@@ -24,6 +28,7 @@ export function addBackend(backend: RedisBackend): void {
 /** A backend closed. */
 export function removeBackend(backend: RedisBackend): void {
   backends.delete(backend);
+  pending.delete(backend);
   if (fallback === backend) fallback = undefined;
 }
 
@@ -42,7 +47,14 @@ export function setFallbackBackend(backend: RedisBackend | undefined): void {
 export function backendOf(ref: RedisRef, call: string): RedisBackend {
   for (const backend of backends) if (backend.id === ref.id && backend.namespace === ref.namespace) return backend;
   for (const backend of backends) if (backend.id === undefined && backend.namespace === ref.namespace) return backend;
+  for (const backend of pending) if (backend.namespace === ref.namespace) return backend;
   if (fallback?.namespace === ref.namespace) return fallback;
+  if (hasParentLink()) {
+    // Connected on first use, with what the parent tells; found by later references as any connected backend is.
+    const inherited = RedisBackend.inherited(ref.id, ref.namespace);
+    pending.add(inherited);
+    return inherited;
+  }
   throw new NoBackendError(
     `${call}: received the ${ref.family} '${ref.name}' of a Redis backend (namespace '${ref.namespace}', id ${ref.id}) that process ${process.pid} ` +
       `is not connected to. Connect it here first (connect(url, { namespace: '${ref.namespace}' })), or set MULTIPROC_BACKEND=redis://… ` +
@@ -50,11 +62,17 @@ export function backendOf(ref: RedisRef, call: string): RedisBackend {
   );
 }
 
-/** This process's way to release for a dead child on backend `id`/`namespace`, if it has that backend open. */
-export function reaperOf(id: string, namespace: string): ((client: string) => Promise<void>) | undefined {
-  for (const backend of backends) if (backend.id === id && backend.namespace === namespace) return (client) => backend.reapClient(client);
-  return undefined;
-}
+/** What this process's backends do for its children (see parent-link.ts). */
+export const parentSide: ParentSide = {
+  reap(id, namespace, client) {
+    for (const backend of backends) if (backend.id === id && backend.namespace === namespace) return backend.reapClient(client);
+    return undefined;
+  },
+  config(id, namespace) {
+    for (const backend of backends) if (backend.id === id && backend.namespace === namespace) return backend.configForChildren();
+    return undefined;
+  },
+};
 
 const resolver = {
   kind: REDIS_KIND,
@@ -64,3 +82,8 @@ const resolver = {
   openCondition: (ref: ObjectRef, lock: unknown) => backendOf(ref as RedisRef, 'a Condition received').openCondition(ref, lock),
   openBarrier: (ref: ObjectRef, spec: BarrierSpec) => backendOf(ref as RedisRef, 'a Barrier received').openBarrier(ref, spec),
 };
+
+/** Makes this package resolve references of the 'redis' kind in this process (at load, and again as backends connect). */
+export function registerResolver(): void {
+  registerBackendKind(REDIS_KIND, resolver);
+}

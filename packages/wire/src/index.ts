@@ -30,3 +30,4 @@ export { noteTransfer, currentDecodeContext, type Transfer } from './encode-cont
 export { WAITABLE, type Waitable, type HasWaitable } from './waitable.js';
 export { holdReading } from './hold-reading.js';
 export { BusyPoll, busyPoll, setBusyPoll, DEFAULT_BUSY_POLL_MICROS, MAX_BUSY_POLL_MICROS } from './busy-poll.js';
+export { setDefaultBackend, defaultBackend, registerBackendOpener, type BackendOptions, type BackendOpener } from './default-backend.js';
