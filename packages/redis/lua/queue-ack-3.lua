@@ -1,5 +1,6 @@
 -- Acknowledges `used` more items of a delivery (they reached the caller's code); with giveBack = 1, the rest go back to
--- the head. A JoinableQueue keeps the used items in taken:<client> until taskDone().
+-- the head. A JoinableQueue keeps the used items in taken:<client> until taskDone(), and who took each, oldest first,
+-- in `takenorder` (a taskDone() from a process that took nothing marks the oldest taken item done).
 -- KEYS: meta, items, waiters. ARGV: channel prefix, client, ticket, used, giveBack (0/1).
 --@include now
 --@include waiters
@@ -12,7 +13,9 @@ local key = base .. 'd:' .. client .. ':' .. ticket
 if used > 0 then
   if redis.call('HGET', meta, 'joinable') == '1' then
     local takenKey = base .. 'taken:' .. client
-    for _ = 1, used do redis.call('LMOVE', key, takenKey, 'LEFT', 'RIGHT') end
+    for _ = 1, used do
+      if redis.call('LMOVE', key, takenKey, 'LEFT', 'RIGHT') then redis.call('RPUSH', base .. 'takenorder', client) end
+    end
   else
     redis.call('LPOP', key, used)
   end

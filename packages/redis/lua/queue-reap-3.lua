@@ -23,6 +23,7 @@ for _, ticket in ipairs(tickets) do
   redis.call('DEL', key)
 end
 redis.call('DEL', base .. 'taken:' .. client, base .. 'dl:' .. client)
+redis.call('LREM', base .. 'takenorder', 0, client)
 redis.call('HDEL', base .. 'watch', client .. '|put', client .. '|join')
 dropWaitersOf(waitersKey, client)
 redis.call('SREM', base .. 'clients', client)

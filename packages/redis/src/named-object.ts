@@ -4,12 +4,15 @@
  *
  * @module
  */
-import type { BackendCapabilities, ObjectRef } from '@multiproc/wire';
+import { noteRequiredModule, type BackendCapabilities, type ObjectRef } from '@multiproc/wire';
 import { OptionsMismatchError } from './errors.js';
 import { objectKeys, scriptKeys, type Family, type ObjectKeys } from './keys.js';
 import type { Session } from './session.js';
 import type { RedisBackend } from './backend.js';
 import { statusOf, type ScriptName } from './scripts.js';
+
+/** This package's entry module: what a process that receives one of its objects imports first. */
+const PACKAGE_ENTRY = new URL('./index.js', import.meta.url).href;
 
 /** The backend kind in references. */
 export const REDIS_KIND = 'redis';
@@ -59,8 +62,12 @@ export abstract class NamedObject {
     return this.keys.tag;
   }
 
-  /** How it travels to another process. */
+  /**
+   * How it travels to another process. A process that receives it imports this package before it decodes the
+   * message (wire's required modules), so the reference finds its resolver even where no code imported it yet.
+   */
   ref(): RedisRef {
+    noteRequiredModule(PACKAGE_ENTRY);
     return { backend: REDIS_KIND, id: this.#backend.id ?? '', namespace: this.#backend.namespace, family: this.#family, name: this.name };
   }
 

@@ -26,7 +26,7 @@ export { checkSendable } from './sendable.js';
 export { LOCAL_KIND, LOCAL_CAPABILITIES, localRef, isLocalRef, handleOf, type LocalRef } from './runtime/local-ref.js';
 export { serveOps, opClient, postOp, type OpSpec, type OpSignatures, type OpTable, type OpArgs, type OpResult, type OpHandlers, type OpService, type OpClient } from './runtime/operations.js';
 export { BACKEND, OPENED, WAITERS, registerBackendKind, backendFor, type BackendCapabilities, type ObjectRef } from './backend.js';
-export { noteTransfer, currentDecodeContext, type Transfer } from './encode-context.js';
+export { noteTransfer, noteRequiredModule, currentDecodeContext, type Transfer } from './encode-context.js';
 export { WAITABLE, type Waitable, type HasWaitable } from './waitable.js';
 export { holdReading } from './hold-reading.js';
 export { BusyPoll, busyPoll, setBusyPoll, DEFAULT_BUSY_POLL_MICROS, MAX_BUSY_POLL_MICROS } from './busy-poll.js';
