@@ -1,7 +1,12 @@
 -- A waiting acquirer re-checks (its wake-up may have been lost). Read only: the grant stays recorded until the
 -- acquirer takes note of it (lock-accept), so a cancel racing with this re-check still finds it and gives it back.
--- KEYS: meta, waiters, holders, grants. ARGV: client, ticket. Returns 1 or 2 (granted), or 'wait'.
-local field = ARGV[1] .. '|' .. ARGV[2]
-local code = redis.call('HGET', KEYS[4], field)
-if not code then return 'wait' end
-return tonumber(code)
+-- KEYS: meta, waiters, holders, grants. ARGV: client, ticket.
+-- Returns 1 or 2 (granted), 'wait' while it is still among the waiters, else 'gone' (it was taken for dead and
+-- dropped: it enters again).
+local code = redis.call('HGET', KEYS[4], ARGV[1] .. '|' .. ARGV[2])
+if code then return tonumber(code) end
+local prefix = ARGV[1] .. '|' .. ARGV[2] .. '|'
+for _, entry in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+  if string.sub(entry, 1, #prefix) == prefix then return 'wait' end
+end
+return 'gone'

@@ -24,6 +24,9 @@ for _, ticket in ipairs(tickets) do
 end
 redis.call('DEL', base .. 'taken:' .. client, base .. 'dl:' .. client)
 redis.call('LREM', base .. 'takenorder', 0, client)
+-- A Pool's task queue: results recorded for a caller that is gone have no one to read them.
+for _, inbox in ipairs(redis.call('SMEMBERS', base .. 'rs:' .. client)) do redis.call('DEL', base .. 'r:' .. inbox) end
+redis.call('DEL', base .. 'rs:' .. client)
 redis.call('HDEL', base .. 'watch', client .. '|put', client .. '|join')
 dropWaitersOf(waitersKey, client)
 redis.call('SREM', base .. 'clients', client)

@@ -8,6 +8,9 @@
 import type { ObjectRef } from '@multiproc/wire';
 import type { BarrierSpec, LockBackendProvider, LockSpec } from '@multiproc/lock';
 import type { QueueBackendProvider, QueueSpec } from '@multiproc/queue';
+import type { PoolEngineProvider, PoolEngineSetup } from '@multiproc/pool';
+import { RedisPoolEngine } from './pool/redis-pool-engine.js';
+import { poolQueue } from './pool/pool-queue.js';
 import type { ConnectOptions } from './connect.js';
 import { InvalidArgumentError } from '@multiproc/wire';
 import { RedisBarrier } from './lock/redis-barrier.js';
@@ -29,7 +32,7 @@ type BackendState = 'new' | 'connecting' | 'open' | 'closed';
 const INHERIT = Symbol('inherit');
 
 /** See the module comment. */
-export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
+export class RedisBackend implements QueueBackendProvider, LockBackendProvider, PoolEngineProvider {
   readonly kind = REDIS_KIND;
   /** Every key of its objects is under `mp:<namespace>`. */
   readonly namespace: string;
@@ -177,6 +180,16 @@ export class RedisBackend implements QueueBackendProvider, LockBackendProvider {
 
   openBarrier(ref: ObjectRef, spec: BarrierSpec): RedisBarrier {
     return new RedisBarrier(this, (ref as RedisRef).name, spec);
+  }
+
+  /** Makes the engine of `new Pool({ name, backend })`: its tasks run on the agents (`multiproc worker`) of that pool. */
+  createPoolEngine(setup: PoolEngineSetup): RedisPoolEngine {
+    const name = this.#nameOf(setup.name, 'Pool');
+    const maxDeliveries = ('options' in this.#source ? this.#source.options.maxDeliveries : undefined) ?? 3;
+    if (!Number.isInteger(maxDeliveries) || maxDeliveries < 1) {
+      throw new InvalidArgumentError(`connect(): maxDeliveries must be a whole number ≥ 1, got ${String(maxDeliveries)}.`);
+    }
+    return new RedisPoolEngine(this, setup, poolQueue(this, name), maxDeliveries);
   }
 
   /**

@@ -22,6 +22,11 @@ export interface ConnectOptions {
   payloadKey?: string | Uint8Array;
   /** Gives up connecting after this long, ms. @default 10000 */
   connectTimeoutMs?: number;
+  /**
+   * A Pool's task whose agents died holding it this many times fails with `WorkerCrashedError` instead of running
+   * again (execution is at-least-once across lost machines). @default 3
+   */
+  maxDeliveries?: number;
 }
 
 /**

@@ -10,4 +10,6 @@ export { connect, type ConnectOptions } from './connect.js';
 export { setDefaultBackend } from '@multiproc/wire';
 export { RedisBackend } from './backend.js';
 export type { RedisRef } from './named-object.js';
+export { runAgent, type Agent, type AgentOptions } from './pool/agent.js';
+export { workerMain } from './cli/worker.js';
 export { BackendUnavailableError, BackendConfigError, OptionsMismatchError, NoBackendError, PayloadSealError } from './errors.js';

@@ -129,6 +129,12 @@ export class Session {
     this.#commands.sadd(clientKeys.touched(this.namespace, this.client), tag).catch(() => this.#touched.delete(tag));
   }
 
+  /** Registers object `tag` again (this process was taken for dead and its registrations dropped). */
+  retouch(tag: string): void {
+    this.#touched.delete(tag);
+    this.touch(tag);
+  }
+
   /** Keeps the process alive while a wait is in progress (a wait has no command on its way). */
   hold(): () => void {
     this.#enter();

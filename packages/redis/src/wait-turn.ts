@@ -22,12 +22,18 @@ import type { Session } from './session.js';
 /** What `enter` and `claim` return while the caller must wait. */
 export const WAIT: unique symbol = Symbol('wait');
 
+/**
+ * What `claim` returns when the wait is no longer known to the server: this process was taken for dead (its
+ * liveness key expired while it lived: a stalled machine, a network cut) and its waits dropped. It enters again.
+ */
+export const REENTER: unique symbol = Symbol('reenter');
+
 /** The steps of one kind of wait. */
 export interface TurnSteps<R> {
   /** Runs the operation; the result now, or WAIT once entered in the waiters under `ticket`. */
   enter(ticket: string): Promise<R | typeof WAIT>;
-  /** Re-reads the state: the result if it was handed over, else WAIT (rejects with a coded error if it ended: closed). */
-  claim(ticket: string): Promise<R | typeof WAIT>;
+  /** Re-reads the state: the result if it was handed over, WAIT, or REENTER (rejects with a coded error if it ended: closed). */
+  claim(ticket: string): Promise<R | typeof WAIT | typeof REENTER>;
   /** Leaves the waiters and gives back whatever was handed over meanwhile. */
   cancel(ticket: string): Promise<unknown>;
   /** The result a wake-up message for this ticket carries (throws the coded error it may carry: closed). */
@@ -84,8 +90,13 @@ export async function waitTurn<R>(backend: Session, call: string, tag: string, o
         if (state !== 'waiting') return;
         try {
           await backend.probe(tag);
-          const found = await steps.claim(ticket);
+          let found = await steps.claim(ticket);
           if (state !== 'waiting') return;
+          if (found === REENTER) {
+            backend.retouch(tag);
+            found = await steps.enter(ticket);
+            if (state !== 'waiting') return;
+          }
           if (found === WAIT) return schedule();
           steps.accept(ticket, found);
           settle({ value: found });

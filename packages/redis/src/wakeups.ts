@@ -16,7 +16,7 @@ export class Wakeups {
   readonly #subscriber: Redis;
   readonly #ownChannel: string;
   readonly #tickets = new Map<string, TicketHandler>();
-  readonly #broadcasts = new Map<string, { listeners: Set<() => void>; subscribed: Promise<unknown> }>();
+  readonly #broadcasts = new Map<string, { listeners: Set<(message: string) => void>; subscribed: Promise<unknown> }>();
   readonly #onReconnect = new Set<() => void>();
   #ready = false;
 
@@ -49,10 +49,10 @@ export class Wakeups {
   }
 
   /**
-   * Calls `wake` for each message on object channel `channel`, until the returned function is called. Resolves
+   * Calls `wake` with each message on object channel `channel`, until the returned function is called. Resolves
    * once subscribed, so a state read after it cannot miss a later broadcast.
    */
-  async onBroadcast(channel: string, wake: () => void): Promise<() => void> {
+  async onBroadcast(channel: string, wake: (message: string) => void): Promise<() => void> {
     let entry = this.#broadcasts.get(channel);
     if (!entry) {
       entry = { listeners: new Set(), subscribed: this.#subscriber.subscribe(channel) };
@@ -77,6 +77,9 @@ export class Wakeups {
       this.#tickets.get(message.toString('latin1', 0, newline))?.(message.subarray(newline + 1));
       return;
     }
-    for (const wake of this.#broadcasts.get(channel)?.listeners ?? []) wake();
+    const listeners = this.#broadcasts.get(channel)?.listeners;
+    if (!listeners) return;
+    const text = message.toString();
+    for (const wake of listeners) wake(text);
   }
 }

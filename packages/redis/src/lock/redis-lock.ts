@@ -15,7 +15,7 @@ import { BackendUnavailableError } from '../errors.js';
 import { NamedObject } from '../named-object.js';
 import type { RedisBackend } from '../backend.js';
 import { statusOf, type Reply, type ScriptName } from '../scripts.js';
-import { WAIT, waitTurn } from '../wait-turn.js';
+import { REENTER, WAIT, waitTurn } from '../wait-turn.js';
 
 /** See the module comment. */
 export class RedisLock extends NamedObject implements LockBackend {
@@ -50,7 +50,8 @@ export class RedisLock extends NamedObject implements LockBackend {
       },
       claim: async (ticket) => {
         const reply = await session.run(call, 'lock-claim', keys, [session.client, ticket]);
-        return typeof reply === 'number' ? (reply as Acquired) : WAIT;
+        if (typeof reply === 'number') return reply as Acquired;
+        return statusOf(reply) === 'gone' ? REENTER : WAIT;
       },
       cancel: (ticket) => session.run(call, 'lock-cancel', keys, [prefix, session.client, ticket]),
       fromMessage: (body) => (body[1] === 0x32 /* '2' */ ? 2 : ACQUIRED) as Acquired,

@@ -13,8 +13,10 @@ import { EmptyError, FullError, TaskDoneError, type PutOptions, type QueueBacken
 import { BackendUnavailableError } from '../errors.js';
 import { NamedObject } from '../named-object.js';
 import type { RedisBackend } from '../backend.js';
+import type { ObjectKeys } from '../keys.js';
+import type { Session } from '../session.js';
 import { statusOf, type ScriptName } from '../scripts.js';
-import { WAIT, waitTurn, type TurnSteps } from '../wait-turn.js';
+import { REENTER, WAIT, waitTurn, type TurnSteps } from '../wait-turn.js';
 import { watchState } from '../watch-state.js';
 import { countWatcher, countWatchers } from '../watchers.js';
 import { readFramedItems } from './framed-items.js';
@@ -22,14 +24,17 @@ import { readFramedItems } from './framed-items.js';
 /** See the module comment. */
 export class RedisQueue<T> extends NamedObject implements QueueBackend<T> {
   readonly spec: QueueSpec<T>;
+  readonly #kindName: string | undefined;
 
-  constructor(backend: RedisBackend, name: string, spec: QueueSpec<T>) {
+  /** @param kindName - the kind stored with it, when it is not a Queue or JoinableQueue (a Pool's task queue). */
+  constructor(backend: RedisBackend, name: string, spec: QueueSpec<T>, kindName?: string) {
     super(backend, 'queue', name);
     this.spec = spec;
+    this.#kindName = kindName;
   }
 
   get #kind(): string {
-    return this.spec.joinable ? 'JoinableQueue' : 'Queue';
+    return this.#kindName ?? (this.spec.joinable ? 'JoinableQueue' : 'Queue');
   }
 
   protected openArgs() {
@@ -71,17 +76,29 @@ export class RedisQueue<T> extends NamedObject implements QueueBackend<T> {
   }
 
   async take(max: number, options: TakeOptions): Promise<Taken<T>> {
+    const { ticket, buffers } = await this.takeDelivery(max, options);
+    return this.#taken(ticket, buffers);
+  }
+
+  /** @internal Takes up to `max` items as `take` does, undecoded, with the ticket they are recorded under until acknowledged. */
+  async takeDelivery(max: number, options: TakeOptions): Promise<{ ticket: string; buffers: Buffer[] }> {
     await this.open();
     if (!options.wait) {
       const ticket = this.session.nextTicket();
       const buffers = await this.#takeSteps(options.call, max, 'nowait').enter(ticket);
       if (buffers === WAIT) throw new EmptyError(options.call);
-      return this.#taken(ticket, buffers);
+      return { ticket, buffers };
     }
     const steps = this.#takeSteps(options.call, max, 'wait');
     let ticket = '';
     const buffers = await waitTurn(this.session, options.call, this.keys.tag, options, { ...steps, enter: (t) => steps.enter((ticket = t)) });
-    return this.#taken(ticket, buffers);
+    return { ticket, buffers };
+  }
+
+  /** @internal The session and keys, for a Pool's scripts on its task queue (opened first). */
+  async internals(): Promise<{ session: Session; keys: ObjectKeys; scriptKeys: string[] }> {
+    await this.open();
+    return { session: this.session, keys: this.keys, scriptKeys: this.scriptKeys };
   }
 
   #takeSteps(call: string, max: number, mode: 'wait' | 'nowait'): TurnSteps<Buffer[]> {
@@ -101,6 +118,7 @@ export class RedisQueue<T> extends NamedObject implements QueueBackend<T> {
         if (Array.isArray(reply)) return reply as Buffer[];
         const status = statusOf(reply);
         if (status === 'wait') return WAIT;
+        if (status === 'gone') return REENTER;
         throw this.#statusError(call, status);
       },
       cancel: (ticket) => session.run(call, 'queue-cancel', keys, [prefix, session.client, ticket]),
