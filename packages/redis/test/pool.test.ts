@@ -9,16 +9,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from '@multiproc/pool';
-import { connect, type RedisBackend } from '@multiproc/redis';
+import { connect, setDefaultBackend, type RedisBackend } from '@multiproc/redis';
 import { describeRedis, startRedis, type RedisServer } from './helpers/redis-server.js';
 
 const tasks = new URL('./fixtures/pool-tasks.mjs', import.meta.url).pathname;
-const bin = new URL('../dist/cli/bin.js', import.meta.url).pathname;
+// `multiproc worker` (the umbrella's command; @multiproc/redis's own is multiproc-worker).
+const bin = new URL('../../multiproc/dist/cli.js', import.meta.url).pathname;
 const { square, add, fail, sleep, hangOnce, hangAlways } = (await import(tasks)) as Record<string, (...args: any[]) => any>;
 
 /** Starts an agent (its boot line read), killed when the test process exits. */
 async function startAgent(url: string, pool: string, extra: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, '--backend', url, '--namespace', 'pool', '--pool', pool, '--import', tasks, '--processes', '1', '--liveness-ttl', '2000', ...extra], {
+  const child = spawn(process.execPath, [bin, 'worker', '--backend', url, '--namespace', 'pool', '--pool', pool, '--import', tasks, '--processes', '1', '--liveness-ttl', '2000', ...extra], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const kill = () => child.kill('SIGKILL');
@@ -79,6 +80,19 @@ describeRedis('redis: a Pool on Redis with remote agents', () => {
     assert.deepEqual(many, Array.from({ length: 500 }, (_, i) => i * i));
     pool.close();
     await pool.join();
+  });
+
+  test('with a default backend, a named Pool goes there (an unnamed one stays local)', async () => {
+    setDefaultBackend(backend);
+    try {
+      const pool = new Pool({ name: 'etl', processes: 2 });
+      assert.equal(await pool.apply(square, [5]), 25);
+      assert.equal(pool.stats().workers, 0, 'no local workers: the agents ran it');
+      pool.close();
+      await pool.join();
+    } finally {
+      setDefaultBackend(undefined);
+    }
   });
 
   test("a task's error comes back as itself; timeout and abort reach the agent", async () => {
