@@ -4,7 +4,7 @@
  *
  * ```
  * mp:{<ns>/<family>/<name>}:<part>     an object's keys (meta, items, waiters, …)
- * mp:<ns>:live:<client>                a process's liveness key (TTL livenessTtlMs), refreshed off its event loop
+ * mp:<ns>:live:<client>                a process's liveness key (TTL livenessTtlMs), refreshed off its event loop (a quarter of the TTL)
  * mp:<ns>:touched:<client>             the object tags a process has state in (what its death releases)
  * mp:<ns>:c:<client>                   a process's wake-up channel (pub/sub: only hints)
  * mp:<ns>:backend-id                   the backend's id (made by its first client)

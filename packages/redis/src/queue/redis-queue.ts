@@ -20,6 +20,7 @@ import { REENTER, WAIT, waitTurn, type TurnSteps } from '../wait-turn.js';
 import { watchState } from '../watch-state.js';
 import { countWatcher, countWatchers } from '../watchers.js';
 import { readFramedItems } from './framed-items.js';
+import { PutBatcher } from './put-batcher.js';
 
 /** See the module comment. */
 export class RedisQueue<T> extends NamedObject implements QueueBackend<T> {
@@ -48,23 +49,51 @@ export class RedisQueue<T> extends NamedObject implements QueueBackend<T> {
   }
 
   put(item: T, options: PutOptions): Promise<void> {
+    // Puts of one tick without a deadline go together (put-batcher.ts); one with a deadline goes alone, after them.
+    if (options.timeout === undefined && options.signal === undefined) return this.#batcher(options.call).put(item);
+    this.#puts?.flush();
     return this.putMany([item], options);
   }
 
+  #puts: PutBatcher<T> | undefined;
+
+  #batcher(call: string): PutBatcher<T> {
+    return (this.#puts ??= new PutBatcher<T>({
+      ready: () => this.open(),
+      encode: (item) => this.session.codec.encode(item, this.context),
+      putValues: (values, accepted) => this.#putValues(values, { call }, accepted),
+    }));
+  }
+
   async putMany(items: T[], options: PutOptions): Promise<void> {
+    this.#puts?.flush();
     await this.open();
-    let values = items.map((item) => this.session.codec.encode(item, this.context));
-    values = values.slice(await this.#putSome(options.call, values, 'put'));
+    await this.#putValues(
+      items.map((item) => this.session.codec.encode(item, this.context)),
+      options,
+      () => undefined,
+    );
+  }
+
+  /** Adds encoded items in order, waiting for room while a bounded queue is full; `accepted(n)` as they go in. */
+  async #putValues(values: Buffer[], options: PutOptions, accepted: (count: number) => void): Promise<void> {
+    const putSome = async () => {
+      const count = await this.#putSome(options.call, values, 'put');
+      values = values.slice(count);
+      if (count > 0) accepted(count);
+    };
+    await putSome();
     if (values.length === 0) return;
     await countWatcher(this.session, this.keys, 'put', () =>
       watchState(this.session, options.call, this.keys.tag, options, async () => {
-        values = values.slice(await this.#putSome(options.call, values, 'put'));
+        await putSome();
         return values.length === 0 ? true : WAIT;
       }),
     );
   }
 
   async putNowait(item: T, call: string): Promise<void> {
+    this.#puts?.flush();
     await this.open();
     await this.#putSome(call, [this.session.codec.encode(item, this.context)], 'nowait');
   }
@@ -82,6 +111,7 @@ export class RedisQueue<T> extends NamedObject implements QueueBackend<T> {
 
   /** @internal Takes up to `max` items as `take` does, undecoded, with the ticket they are recorded under until acknowledged. */
   async takeDelivery(max: number, options: TakeOptions): Promise<{ ticket: string; buffers: Buffer[] }> {
+    this.#puts?.flush();
     await this.open();
     if (!options.wait) {
       const ticket = this.session.nextTicket();
@@ -132,39 +162,55 @@ export class RedisQueue<T> extends NamedObject implements QueueBackend<T> {
 
   #taken(ticket: string, buffers: Buffer[]): Taken<T> {
     const items = buffers.map((b) => this.session.codec.decode(b, this.context) as T);
-    let acknowledged = 0;
-    const acknowledge = (used: number, giveBack: boolean) => {
-      // Sent now (the command is written to the socket before this returns), ahead of the items reaching user code.
-      this.session
-        .run(`${this.#kind} receipt`, 'queue-ack', this.scriptKeys, [this.session.channelPrefix, this.session.client, ticket, used, giveBack ? 1 : 0])
+    const session = this.session;
+    const call = `${this.#kind} receipt`;
+    const delivery = this.keys.part(`d:${session.client}:${ticket}`);
+    // Written to the socket before ack() returns, ahead of the items reaching user code.
+    const script = (used: number, giveBack: boolean) => {
+      session.run(call, 'queue-ack', this.scriptKeys, [session.channelPrefix, session.client, ticket, used, giveBack ? 1 : 0]).catch(() => undefined);
+    };
+    // A plain Queue's receipt is a plain command: the items acknowledged leave the delivery record (the last ones
+    // with the record itself; a death between DEL and SREM leaves an index entry that names nothing). A
+    // JoinableQueue's moves them to the taker's unfinished items: a script.
+    const plain = (used: number, last: boolean) => {
+      session
+        .command(call, async (r) => {
+          if (last) await Promise.all([r.del(delivery), r.srem(this.keys.part(`dl:${session.client}`), ticket)]);
+          else await r.lpop(delivery, used);
+        })
         .catch(() => undefined);
     };
+    let acknowledged = 0;
     return {
       items,
       ack: (n) => {
         if (n <= 0 || acknowledged >= items.length) return;
         acknowledged += n;
-        acknowledge(n, false);
+        if (this.spec.joinable) script(n, false);
+        else plain(n, acknowledged >= items.length);
       },
       release: () => {
         if (acknowledged >= items.length) return;
         acknowledged = items.length;
-        acknowledge(0, true);
+        script(0, true);
       },
     };
   }
 
   async size(): Promise<number> {
+    this.#puts?.flush();
     await this.open();
     return await this.session.command(`${this.#kind}.qsize()`, (r) => r.llen(this.keys.part('items')));
   }
 
   async close(): Promise<void> {
+    this.#puts?.flush();
     await this.open();
     await this.session.run(`${this.#kind}.close()`, 'queue-close', this.scriptKeys, [this.session.channelPrefix]);
   }
 
   async taskDone(): Promise<void> {
+    this.#puts?.flush();
     const call = 'JoinableQueue.taskDone()';
     await this.open();
     const reply = await this.session.run(call, 'queue-task-done', this.scriptKeys, [this.session.client]);
@@ -172,6 +218,7 @@ export class RedisQueue<T> extends NamedObject implements QueueBackend<T> {
   }
 
   async join(options: BlockingOptions & { readonly call: string }): Promise<void> {
+    this.#puts?.flush();
     await this.open();
     const read = async () => {
       const unfinished = await this.session.command(options.call, (r) => r.hget(this.keys.part('meta'), 'unfinished'));
