@@ -138,7 +138,7 @@ async function stopChild(child: ChildProcess | undefined): Promise<void> {
   await exited;
 }
 
-/** Waits until the server answers PING on its socket (it listens a few ms after it starts). */
+/** Waits until the server answers on its socket (it listens a few ms after it starts). */
 async function waitForPing(socket: string, child: ChildProcess): Promise<void> {
   const { createConnection } = await import('node:net');
   const deadline = Date.now() + 10_000;
@@ -150,7 +150,8 @@ async function waitForPing(socket: string, child: ChildProcess): Promise<void> {
       conn.once('connect', () => conn.write('PING\r\n'));
       conn.once('data', (data) => {
         conn.destroy();
-        resolve(data.toString().startsWith('+PONG'));
+        // Any answer but LOADING: a server whose default user is off answers NOAUTH, and is up.
+        resolve(!data.toString().startsWith('-LOADING'));
       });
     });
     if (ok) return;
