@@ -69,7 +69,9 @@ export async function openSession(checked: CheckedOptions): Promise<Session> {
   const commands = new Redis({ ...base, connectionName: `multiproc:${client}` });
   const subscriber = new Redis({ ...base, connectionName: `multiproc-sub:${client}` });
   // Errors reach the calls (as ERR_BACKEND_UNAVAILABLE); the clients' own 'error' events are only reconnect noise.
-  commands.on('error', () => undefined);
+  // The first connection error is kept: a refused AUTH surfaces as 'Connection is closed' from connect() otherwise.
+  let refused: Error | undefined;
+  commands.on('error', (error: Error) => (refused ??= error));
   subscriber.on('error', () => undefined);
   try {
     await Promise.all([commands.connect(), subscriber.connect()]);
@@ -88,8 +90,17 @@ export async function openSession(checked: CheckedOptions): Promise<Session> {
     commands.disconnect();
     subscriber.disconnect();
     if (error instanceof BackendConfigError) throw error;
+    // The server answered, and refused the user, the password or a command the backend needs: retrying will not help.
+    const why = refused && refused !== error ? `${(error as Error).message} (${refused.message})` : (error as Error).message;
+    if (/WRONGPASS|NOAUTH|NOPERM|invalid username-password/i.test(why)) {
+      throw new BackendConfigError(
+        `connect(): the Redis server ${address.description} refused the credentials or a command the backend needs (${why}). ` +
+          'Check the user and password (never shown here) and its ACL: see @multiproc/redis README, "Security".',
+        { cause: error },
+      );
+    }
     throw new BackendUnavailableError(
-      `connect(): cannot use the Redis server ${address.description}: ${(error as Error).message}. ` +
+      `connect(): cannot use the Redis server ${address.description}: ${why}. ` +
         'Check that it runs, that this machine can reach it, and the user and password (never shown here).',
       { cause: error },
     );

@@ -17,7 +17,11 @@ import type { Session } from '../session.js';
 import type { BatchTask, TaskBatch, TaskOutcome } from './pool-protocol.js';
 import { portableFunction, type PortableFunction } from './portable-function.js';
 
-/** Most tasks in one batch: one agent takes a whole batch, so smaller batches spread better over agents. */
+/**
+ * Most tasks in one batch: one agent takes a whole batch, so smaller batches spread better over agents. A tick's
+ * tasks are also split in at least `processes` batches (the Pool's `processes`: about how many run at once), so a
+ * few tasks still reach several agents.
+ */
 const MAX_BATCH = 64;
 /** Most results taken per round trip. */
 const RESULTS_PER_READ = 1000;
@@ -96,7 +100,7 @@ export class RedisPoolEngine implements PoolEngine {
     return fn;
   }
 
-  /** Sends the tasks submitted this tick, as batches of at most MAX_BATCH. */
+  /** Sends the tasks submitted this tick, in batches (see MAX_BATCH). */
   async #flush(): Promise<void> {
     const tasks = this.#batch;
     this.#batch = [];
@@ -108,8 +112,9 @@ export class RedisPoolEngine implements PoolEngine {
       return;
     }
     const batches: TaskBatch[] = [];
-    for (let at = 0; at < tasks.length; at += MAX_BATCH) {
-      const slice = tasks.slice(at, at + MAX_BATCH).filter((t) => this.#pending.has(t.id));
+    const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(tasks.length / this.processes)));
+    for (let at = 0; at < tasks.length; at += size) {
+      const slice = tasks.slice(at, at + size).filter((t) => this.#pending.has(t.id));
       if (slice.length === 0) continue;
       const index = new Map<number, number>();
       const functions: PortableFunction[] = [];
