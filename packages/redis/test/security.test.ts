@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Lock } from '@multiproc/lock';
 import { Queue } from '@multiproc/queue';
-import { connect, type RedisBackend } from '@multiproc/redis';
+import { connect } from '@multiproc/redis';
 import { describeRedis, freePort, startRedis, type RedisServer } from './helpers/redis-server.js';
 
 const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
