@@ -7,6 +7,8 @@
  * 4. Lock hand-off: two processes acquire and release one Lock in turn (FIFO: every acquire is a hand-off).
  * 5. Pool on Redis (2 agents × 1 process, `multiproc worker`), no-op tasks, against BullMQ 6.7 on the same server:
  *    an in-process worker at concurrency 1 and 50 (its tuned best here), and its sandboxed (child process) processor.
+ * 6. Failure detection: a lock holder SIGKILLed under a multiproc parent (its parent reports it), and a lone one
+ *    (its liveness key expires): how long until a waiting acquire gets the lock.
  *
  * Contestants of a table run interleaved, round after round. Without redis-server the bench says so and returns
  * no table (`apt-get install -y redis-server`).
@@ -16,7 +18,9 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { Queue as BullQueue, Worker as BullWorker } from 'bullmq';
-import { Lock } from '@multiproc/lock';
+import { Event, Lock } from '@multiproc/lock';
+import { Process } from '@multiproc/process';
+import { WAITERS } from '@multiproc/wire';
 import { Pool } from '@multiproc/pool';
 import { Queue } from '@multiproc/queue';
 import { connect, type RedisBackend } from '@multiproc/redis';
@@ -30,8 +34,13 @@ const PARTY = fileURLToPath(new URL('./fixtures/redis-party.mjs', import.meta.ur
 const SANDBOXED = fileURLToPath(new URL('./fixtures/bullmq-noop.cjs', import.meta.url));
 const TASKS = fileURLToPath(new URL('./fixtures/redis-pool-tasks.mjs', import.meta.url));
 const MULTIPROC = fileURLToPath(new URL('../../packages/multiproc/dist/cli.js', import.meta.url));
+const CHILDREN = new URL('../../packages/redis/test/fixtures/redis-children.mjs', import.meta.url).href;
+const LONE = fileURLToPath(new URL('../../packages/redis/test/fixtures/lone-holder.mjs', import.meta.url));
+/** The lone holder's liveness TTL in the failure-detection scenario, ms. */
+const LONE_TTL = 1000;
 
 interface Sizes {
+  kills: number;
   pings: number;
   pingPongs: number;
   items: number;
@@ -41,8 +50,8 @@ interface Sizes {
   reps: number;
   warmup: number;
 }
-const SIZES: Sizes = { pings: 2000, pingPongs: 1000, items: 20_000, lockMs: 500, jobs: 5000, sandboxedJobs: 1000, reps: 7, warmup: 1 };
-const QUICK: Sizes = { pings: 200, pingPongs: 100, items: 1000, lockMs: 100, jobs: 300, sandboxedJobs: 100, reps: 2, warmup: 1 };
+const SIZES: Sizes = { kills: 5, pings: 2000, pingPongs: 1000, items: 20_000, lockMs: 500, jobs: 5000, sandboxedJobs: 1000, reps: 7, warmup: 1 };
+const QUICK: Sizes = { kills: 1, pings: 200, pingPongs: 100, items: 1000, lockMs: 100, jobs: 300, sandboxedJobs: 100, reps: 2, warmup: 1 };
 
 /** The forked other process: commands over IPC. */
 class Party {
@@ -101,6 +110,7 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
       await throughput(options, sizes, backend, party, raw, raw2, () => ++names),
       await handOff(options, sizes, backend, party, raw, () => ++names),
       ...(await pools(options, sizes, server, backend, () => ++names)),
+      ...(await detection(options, sizes, server, () => ++names)),
     ];
     return scenarios;
   } finally {
@@ -339,6 +349,61 @@ async function pools(options: BenchOptions, sizes: Sizes, server: RedisServer, b
       agent.kill('SIGTERM');
       await exited;
     }));
+  }
+}
+
+/** How long after a holder's SIGKILL a waiting acquire gets the lock: under a multiproc parent, and a lone holder. */
+async function detection(options: BenchOptions, sizes: Sizes, server: RedisServer, next: () => number): Promise<Scenario[]> {
+  // A long TTL for the parent's own backend: only the parent's report can release the child's lock fast.
+  const backend = await connect(server.url, { namespace: 'bench', livenessTtlMs: 60_000 });
+  const waitFor = async (name: string, kill: () => void) => {
+    const lock = new Lock({ name, backend });
+    const acquiring = lock.acquire({ timeout: 30_000 });
+    while ((await lock[WAITERS]()) === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    const t0 = performance.now();
+    kill();
+    await acquiring;
+    const ms = performance.now() - t0;
+    await lock.release();
+    return ms;
+  };
+  const contestants: Contestant[] = [
+    {
+      name: 'holder under a multiproc parent (the parent reports it)',
+      run: async () => {
+        const name = `dead-${next()}`;
+        const ready = new Event();
+        const child = new Process({ target: 'holdLockForever', module: CHILDREN, args: [server.url, 'bench', name, ready] });
+        child.start();
+        await ready.wait();
+        const ms = await waitFor(name, () => child.kill());
+        await child.join();
+        return { ms };
+      },
+    },
+    {
+      name: `lone holder, livenessTtlMs ${LONE_TTL} (its liveness key expires)`,
+      run: async () => {
+        const name = `lone-${next()}`;
+        const child = spawn(process.execPath, [LONE, server.url, 'bench', name, String(LONE_TTL)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        await once(child.stdout!, 'data');
+        const ms = await waitFor(name, () => child.kill('SIGKILL'));
+        return { ms };
+      },
+    },
+  ];
+  try {
+    const s = await interleave(contestants, { warmup: 0, reps: sizes.kills, onRound: (r) => options.log(`redis failure detection round ${r}`) });
+    const [parent, lone] = contestants.map((c) => row(c.name, s[c.name]!.ms!, { ours: true }));
+    const note = 'A waiting acquire in this process (its own liveness TTL 60 s), the holder SIGKILLed; timed from the kill to the acquire resolving with ownerDied.';
+    return [
+      { id: 'redis-detect-parent', title: 'A lock holder under a multiproc parent SIGKILLed: lock handed on after', unit: 'ms', better: 'lower', rows: [parent!],
+        goal: { issue: 17, name: 'Holder under a parent SIGKILLed: handed on', text: '≤ 100 ms', measure: 'value', op: '<=', target: 100 }, notes: [note] },
+      { id: 'redis-detect-lone', title: 'A lone lock holder SIGKILLed: lock handed on after', unit: 'ms', better: 'lower', rows: [lone!],
+        goal: { issue: 17, name: 'Lone holder SIGKILLed: handed on', text: `≤ the TTL (${LONE_TTL} ms) + 1 s`, measure: 'value', op: '<=', target: LONE_TTL + 1000 }, notes: [note] },
+    ];
+  } finally {
+    await backend.close();
   }
 }
 

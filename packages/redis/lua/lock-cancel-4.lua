@@ -6,13 +6,7 @@
 --@include permits
 local meta, waitersKey, holdersKey, grantsKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local client, ticket = ARGV[2], ARGV[3]
-local prefix = client .. '|' .. ticket .. '|'
-for _, entry in ipairs(redis.call('LRANGE', waitersKey, 0, -1)) do
-  if string.sub(entry, 1, #prefix) == prefix then
-    redis.call('LREM', waitersKey, 1, entry)
-    return 'cancelled'
-  end
-end
+if removeWaiter(waitersKey, client, ticket) then return 'cancelled' end
 local code = redis.call('HGET', grantsKey, client .. '|' .. ticket)
 if code then
   redis.call('HDEL', grantsKey, client .. '|' .. ticket)

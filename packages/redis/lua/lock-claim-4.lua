@@ -3,10 +3,8 @@
 -- KEYS: meta, waiters, holders, grants. ARGV: client, ticket.
 -- Returns 1 or 2 (granted), 'wait' while it is still among the waiters, else 'gone' (it was taken for dead and
 -- dropped: it enters again).
+--@include waiters
 local code = redis.call('HGET', KEYS[4], ARGV[1] .. '|' .. ARGV[2])
 if code then return tonumber(code) end
-local prefix = ARGV[1] .. '|' .. ARGV[2] .. '|'
-for _, entry in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
-  if string.sub(entry, 1, #prefix) == prefix then return 'wait' end
-end
+if findWaiter(KEYS[2], ARGV[1], ARGV[2]) then return 'wait' end
 return 'gone'

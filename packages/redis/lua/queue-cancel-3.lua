@@ -6,13 +6,7 @@
 --@include queue-delivery
 local meta, itemsKey, waitersKey = KEYS[1], KEYS[2], KEYS[3]
 local client, ticket = ARGV[2], ARGV[3]
-local prefix = client .. '|' .. ticket .. '|'
-for _, entry in ipairs(redis.call('LRANGE', waitersKey, 0, -1)) do
-  if string.sub(entry, 1, #prefix) == prefix then
-    redis.call('LREM', waitersKey, 1, entry)
-    return 'cancelled'
-  end
-end
+if removeWaiter(waitersKey, client, ticket) then return 'cancelled' end
 local base = queueBase(meta)
 giveBackDelivery(base, itemsKey, client, ticket)
 queueHandOff(base, itemsKey, waitersKey, ARGV[1])

@@ -33,6 +33,24 @@ local function dropWaitersOf(waitersKey, client)
   return removed
 end
 
+-- The entry of `client`'s wait `ticket`, or nil: a wait that is no longer among the waiters was served, cancelled, or
+-- dropped with a process taken for dead.
+local function findWaiter(waitersKey, client, ticket)
+  local prefix = client .. '|' .. ticket .. '|'
+  for _, entry in ipairs(redis.call('LRANGE', waitersKey, 0, -1)) do
+    if string.sub(entry, 1, #prefix) == prefix then return entry end
+  end
+  return nil
+end
+
+-- Removes `client`'s wait `ticket` from the waiters; true if it was there.
+local function removeWaiter(waitersKey, client, ticket)
+  local entry = findWaiter(waitersKey, client, ticket)
+  if not entry then return false end
+  redis.call('LREM', waitersKey, 1, entry)
+  return true
+end
+
 -- Wakes one waiter: a message on its process's channel, "<ticket>\n<body>". Only a hint: the state is in keys.
 local function notifyWaiter(channelPrefix, client, ticket, body)
   redis.call('PUBLISH', channelPrefix .. client, ticket .. '\n' .. body)
