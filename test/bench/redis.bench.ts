@@ -25,7 +25,7 @@ import { Pool } from '@multiproc/pool';
 import { Queue } from '@multiproc/queue';
 import { connect, type RedisBackend } from '@multiproc/redis';
 import { redisServerBinary, startRedis, INSTALL_COMMAND, type RedisServer } from '../../packages/redis/test/helpers/redis-server.js';
-import { interleave, row, withRatios, type BenchOptions, type Contestant, type Scenario } from './lib/stats.js';
+import { interleave, row, summarize, withRatios, type BenchOptions, type Contestant, type Samples, type Scenario } from './lib/stats.js';
 import { wallNow } from './lib/clock.js';
 
 export const title = 'Redis backend: Queue, Lock and Pool on Redis against raw Redis and BullMQ';
@@ -87,6 +87,12 @@ class Party {
     this.#child.disconnect();
     await exited;
   }
+}
+
+/** The contestant of `names` with the highest median `perSecond`. */
+function bestOf(names: string[], samples: Samples): string {
+  const median = (name: string) => summarize(samples[name]!.perSecond!).median;
+  return names.reduce((best, name) => (median(name) > median(best) ? name : best));
 }
 
 const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -325,7 +331,8 @@ async function pools(options: BenchOptions, sizes: Sizes, server: RedisServer, b
         title: 'Pool on Redis against BullMQ in-process workers, no-op jobs',
         unit: 'jobs/s',
         better: 'higher',
-        reference: inProcess[1]!.name,
+        // BullMQ's best configuration of this run is the reference: the goal is against its best.
+        reference: bestOf(inProcess.slice(0, 2).map((c) => c.name), s1),
         rows: inProcess.map((c, i) => row(c.name, s1[c.name]!.perSecond!, i === 2 ? { ours: true } : {})),
         goal: { issue: 17, name: "Pool on Redis vs BullMQ's best", text: "≥ 5 × BullMQ's in-process worker at its tuned concurrency", measure: 'ratio', op: '>=', target: 5 },
         notes: [jobsNote],
