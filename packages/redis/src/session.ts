@@ -196,6 +196,8 @@ export class Session {
       this.#state = 'closed';
       this.#commands.disconnect();
       this.#subscriber.disconnect();
+      // Waits in progress re-check now, find the backend closed, and reject with ERR_CLOSED (not at their next timer).
+      this.wakeups.recheckAll();
     }
   }
 

@@ -70,6 +70,11 @@ export class Wakeups {
     };
   }
 
+  /** Runs every re-check now (the backend is closing: each wait then finds it closed and ends at once). */
+  recheckAll(): void {
+    for (const recheck of this.#onReconnect) recheck();
+  }
+
   #onMessage(channel: string, message: Buffer): void {
     if (channel === this.#ownChannel) {
       const newline = message.indexOf(10);

@@ -31,10 +31,8 @@ describeRedis('redis smoke', () => {
   test('a waiting get is handed the item', async () => {
     const got = q(b, 'q2').take(1, take);
     while ((await q(a, 'q2').waiters()).getters === 0) await new Promise((r) => setTimeout(r, 5));
-    const t0 = performance.now();
     await q(a, 'q2').put(42, { call: 'put' });
     const batch = await got;
-    console.log('hand-off ms', performance.now() - t0);
     batch.ack(1);
     assert.deepEqual(batch.items, [42]);
   });
@@ -87,5 +85,27 @@ describeRedis('redis smoke', () => {
     await lockA.release('release');
     assert.equal(await waited, true);
     await lockB.release('release');
+  });
+
+  test('closing a backend ends its waits at once with ERR_CLOSED, and releases what it held', async () => {
+    const c = await connect(server.url, { namespace: 't', livenessTtlMs: 60_000 });
+    const held = c.createLock({ name: 'held-at-close', kind: 'Lock', value: 1 });
+    assert.equal(await held.acquire({ blocking: true, call: 'acquire' }), 1);
+    const waiting = q(c, 'closing').take(1, take);
+    const watching = c.createEvent({ name: 'closing' }).wait({ call: 'Event.wait()' });
+    while ((await q(a, 'closing').waiters()).getters === 0) await new Promise((r) => setTimeout(r, 2));
+    const t0 = performance.now();
+    await c.close();
+    await assert.rejects(waiting, { code: 'ERR_CLOSED' });
+    await assert.rejects(watching, { code: 'ERR_CLOSED' });
+    assert.ok(performance.now() - t0 < 500, 'at once, not at the next re-check');
+    // Held when its process let go of the backend: released, and the next holder is told (as for a process that exits holding it).
+    assert.equal(await a.createLock({ name: 'held-at-close', kind: 'Lock', value: 1 }).acquire({ blocking: false, call: 'acquire' }), 2);
+  });
+
+  test('onLostItems is refused: no owner process to run it', () => {
+    assert.throws(() => a.createQueue({ name: 'lost', maxsize: 0, joinable: true, onConsumerDeath: 'done', onLostItems: () => undefined }), {
+      code: 'ERR_INVALID_ARGUMENT',
+    });
   });
 });

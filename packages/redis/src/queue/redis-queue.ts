@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ClosedError, type BlockingOptions } from '@multiproc/wire';
+import { ClosedError, InvalidArgumentError, type BlockingOptions } from '@multiproc/wire';
 import { EmptyError, FullError, TaskDoneError, type PutOptions, type QueueBackend, type QueueSpec, type QueueWaiters, type Taken, type TakeOptions } from '@multiproc/queue';
 import { BackendUnavailableError } from '../errors.js';
 import { NamedObject } from '../named-object.js';
@@ -28,8 +28,15 @@ export class RedisQueue<T> extends NamedObject implements QueueBackend<T> {
   readonly #kindName: string | undefined;
 
   /** @param kindName - the kind stored with it, when it is not a Queue or JoinableQueue (a Pool's task queue). */
+  /** @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for `onLostItems`: no owner process is there to run it. */
   constructor(backend: RedisBackend, name: string, spec: QueueSpec<T>, kindName?: string) {
     super(backend, 'queue', name);
+    if (spec.onLostItems) {
+      throw new InvalidArgumentError(
+        `new JoinableQueue({ name: '${name}' }): onLostItems needs an owner process to run in, and a queue on Redis has none. ` +
+          "With onConsumerDeath: 'done' a dead consumer's items count as done without it.",
+      );
+    }
     this.spec = spec;
     this.#kindName = kindName;
   }
