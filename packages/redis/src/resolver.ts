@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { registerBackendKind, type ObjectRef } from '@multiproc/wire';
+import { defaultBackend, registerBackendKind, type ObjectRef } from '@multiproc/wire';
 import type { BarrierSpec, LockSpec } from '@multiproc/lock';
 import type { QueueSpec } from '@multiproc/queue';
 import { RedisBackend } from './backend.js';
@@ -40,7 +40,7 @@ export function setFallbackBackend(backend: RedisBackend | undefined): void {
 
 /**
  * The backend of `ref`: a connected one with its id and namespace; else one of its namespace whose id is not known
- * yet (connecting); else the fallback of that namespace.
+ * yet (connecting); else the default backend of that namespace; else one inherited from the multiproc parent.
  *
  * @throws {NoBackendError} `ERR_NO_BACKEND`, saying how to configure one.
  */
@@ -49,6 +49,9 @@ export function backendOf(ref: RedisRef, call: string): RedisBackend {
   for (const backend of backends) if (backend.id === undefined && backend.namespace === ref.namespace) return backend;
   for (const backend of pending) if (backend.namespace === ref.namespace) return backend;
   if (fallback?.namespace === ref.namespace) return fallback;
+  // The default backend (setDefaultBackend, MULTIPROC_BACKEND), connected or not yet.
+  const preferred = defaultBackend();
+  if (preferred instanceof RedisBackend && preferred.namespace === ref.namespace) return preferred;
   if (hasParentLink()) {
     // Connected on first use, with what the parent tells; found by later references as any connected backend is.
     const inherited = RedisBackend.inherited(ref.id, ref.namespace);
