@@ -81,9 +81,12 @@ export class RedisPoolEngine implements PoolEngine {
         pending.cleanup = () => signal.removeEventListener('abort', onAbort);
       }
       this.#pending.set(id, pending);
-      if (this.#batch.length === 0) queueMicrotask(() => void this.#flush());
+      if (this.#batch.length === 0) {
+        // Once per tick: the batch is sent, and the results listened for, in one go.
+        queueMicrotask(() => void this.#flush());
+        this.#listen();
+      }
       this.#batch.push({ id, fn: fnId, kind, payload, timeout: timeout ?? null, retries });
-      this.#listen();
     });
   }
 
@@ -135,7 +138,6 @@ export class RedisPoolEngine implements PoolEngine {
 
   /** Listens for this caller's results (once), and keeps the process alive while tasks are outstanding. */
   #listen(): Promise<Session> {
-    this.#release ??= undefined;
     if (!this.#listening) {
       this.#listening = this.#queue.internals().then(({ session }) => {
         this.#inbox = `${session.client}/${this.#engineNo}`;
