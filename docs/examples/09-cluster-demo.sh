@@ -18,8 +18,15 @@ PIDS=()
 ns() { echo "mpd-$1-$ID"; }
 
 cleanup() {
+  # SIGTERM (an agent finishes the tasks it holds), then SIGKILL what is still there after 5 s.
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    alive=0
+    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   for host in "${HOSTS[@]}" switch; do ip netns del "$(ns "$host")" 2>/dev/null || true; done
   rm -rf "$DIR"
 }
@@ -60,5 +67,9 @@ for agent in agent-1 agent-2; do
   grep -q '^multiproc worker' "$DIR/$agent.log" || { echo "$agent did not start:" >&2; cat "$DIR/$agent.log" >&2; exit 1; }
 done
 
-# The caller: the unchanged program, its Pool moved to Redis by the environment.
-ip netns exec "$(ns caller)" env MULTIPROC_BACKEND="$REDIS" MULTIPROC_NAMESPACE=demo "${NODE[@]}" docs/examples/09-cluster.ts
+# The caller: the unchanged program, its Pool moved to Redis by the environment. (In the background with `wait`, so
+# a signal to this script runs its cleanup at once instead of after the caller ends.)
+ip netns exec "$(ns caller)" env MULTIPROC_BACKEND="$REDIS" MULTIPROC_NAMESPACE=demo "${NODE[@]}" docs/examples/09-cluster.ts &
+CALLER=$!
+PIDS+=("$CALLER")
+wait "$CALLER"

@@ -87,6 +87,8 @@ export async function openSession(checked: CheckedOptions): Promise<Session> {
     const liveness = new Liveness(connection, clientKeys.live(namespace, client), livenessTtlMs);
     return new Session({ id, namespace, client, server: address.description, livenessTtlMs, commands, subscriber, wakeups, liveness, codec });
   } catch (error) {
+    // A TLS alert can still arrive on a socket being closed: nothing is listening by then, so it must not be thrown.
+    for (const client of [commands, subscriber]) (client as unknown as { stream?: { on(e: 'error', f: () => void): void } }).stream?.on('error', () => undefined);
     commands.disconnect();
     subscriber.disconnect();
     if (error instanceof BackendConfigError) throw error;

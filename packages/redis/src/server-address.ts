@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { BackendConfigError } from './errors.js';
 
@@ -67,6 +68,7 @@ export function connectionOptions(address: ServerAddress, tls: ConnectionOptions
     db: address.db,
     ...(address.username ? { username: address.username } : {}),
     ...(address.password ? { password: address.password } : {}),
-    ...(address.tls ? { tls: { ...(tls ?? {}), ...(tls?.servername || !address.host ? {} : { servername: address.host }) } } : {}),
+    // SNI names a host, never an address (RFC 6066): an IP is checked against the certificate's IP SANs without it.
+    ...(address.tls ? { tls: { ...(tls ?? {}), ...(tls?.servername || !address.host || isIP(address.host) ? {} : { servername: address.host }) } } : {}),
   };
 }

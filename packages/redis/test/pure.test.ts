@@ -18,6 +18,7 @@ test('a URL: credentials are used, never shown', () => {
   assert.equal(a.description, 'redis://10.0.0.5:6380/2');
   assert.equal(parseServerUrl('rediss://h').description, 'rediss://h:6379/0');
   assert.equal((connectionOptions(parseServerUrl('rediss://h'), undefined).tls as { servername: string }).servername, 'h');
+  assert.equal((connectionOptions(parseServerUrl('rediss://127.0.0.1'), undefined).tls as { servername?: string }).servername, undefined);
   const u = parseServerUrl('unix:///run/redis.sock?db=3');
   assert.deepEqual([u.path, u.db, u.description], ['/run/redis.sock', 3, 'unix:///run/redis.sock?db=3']);
   for (const bad of ['http://h', 'not a url', 'redis://h/x', 'redis://user:topsecret@h/-1']) {
