@@ -603,8 +603,9 @@ describe('Pool work sharing while the caller submits', () => {
     for (let i = 0; i < 500; i++) await pool.apply(double, [i]);
     let exits = 0;
     pool.on('workerExit', () => exits++);
-    const timed = Array.from({ length: 512 }, (_, i) => pool.apply(double, [i], { timeout: 50 }));
-    const until = Date.now() + 200; // longer than the timeout: a timer started in this run would fire before any result is read
+    const timed = Array.from({ length: 512 }, (_, i) => pool.apply(double, [i], { timeout: 400 }));
+    // Timeout and run long enough that a loaded machine's scheduling cannot time a task out by itself.
+    const until = Date.now() + 1000; // longer than the timeout: a timer started in this run would fire before any result is read
     while (Date.now() < until);
     assert.deepEqual(await Promise.all(timed), Array.from({ length: 512 }, (_, i) => i * 2));
     const controller = new AbortController();

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every test file (packages/*/test/**/*.test.ts and test/**/*.test.ts) with
-// node:test under tsx, on whichever `node` runs this script (CI runs it on Node 20 and 24).
+// node:test under tsx, on whichever `node` runs this script (CI runs it on Node 20, 22, 24 and 26).
 // Node 20's `--test` takes no globs, so the files are listed here.
 // Usage: node test/run-tests.mjs [substring filter…]
 import { spawnSync } from 'node:child_process';
@@ -39,7 +39,7 @@ if (files.length === 0) {
 console.log(`run-tests: node ${process.version}, ${files.length} files`);
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-timeout=120000', '--test-concurrency=2', ...files],
+  ['--import', 'tsx', '--test', '--test-timeout=300000', '--test-concurrency=2', ...files],
   { cwd: root, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -1,7 +1,7 @@
 // Example 1 of the article: the parent ends first; its (non-daemon) child runs on.
 // As in Python, the parent's own code finishes, then the parent waits for the child before it exits.
 import { Process, isMainModule } from 'multiproc';
-import { WAIT_SECONDS, ctime, sleep } from './ctime.js';
+import { WAIT_SECONDS, ctime, sleep } from './ctime.ts';
 
 export async function runProc(wTime: number) {
   let n = 0;

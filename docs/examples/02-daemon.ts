@@ -1,6 +1,6 @@
 // Example 2: the same with daemon = true — the child is cut off when the parent ends.
 import { Process, isMainModule } from 'multiproc';
-import { WAIT_SECONDS, ctime, sleep } from './ctime.js';
+import { WAIT_SECONDS, ctime, sleep } from './ctime.ts';
 
 export async function runProc(wTime: number) {
   let n = 0;

@@ -1,6 +1,6 @@
 // Example 3: daemon + join() — the parent waits for the child to finish before it goes on.
 import { Process, isMainModule } from 'multiproc';
-import { WAIT_SECONDS, ctime, sleep } from './ctime.js';
+import { WAIT_SECONDS, ctime, sleep } from './ctime.ts';
 
 export async function runProc(wTime: number) {
   let n = 0;

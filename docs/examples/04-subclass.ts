@@ -1,6 +1,6 @@
 // Example 4: a process as a class — subclass Process and implement run(); start() calls it in the child.
 import { Process, isMainModule } from 'multiproc';
-import { WAIT_SECONDS, ctime, sleep } from './ctime.js';
+import { WAIT_SECONDS, ctime, sleep } from './ctime.ts';
 
 export class MyProcess extends Process {
   wTime: number;

@@ -14,6 +14,8 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Pipe } from '@multiproc/pipe';
 import { Process } from '@multiproc/process';
+import { missingNote, nodeBinaries } from './lib/node-versions.js';
+import { runProbe } from './lib/probe.js';
 import { canMeasureMemory, descendants, rssMiB } from './lib/rss.js';
 import { fmt, interleave, row, summarize, withRatios, type BenchOptions, type Contestant, type Row, type Samples, type Scenario } from './lib/stats.js';
 import { runPythonScript, type PythonNotes } from './lib/python.js';
@@ -135,7 +137,56 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
   ];
   options.log(`memory: ${sizes.reps} interleaved rounds (+${sizes.warmup} warm-up) of ${contestants.length} contestants; imap of ${sizes.imapItems} tasks`);
   const samples = await interleave(contestants, { warmup: sizes.warmup, reps: sizes.reps, onRound: (r) => options.log(`  round ${r}/${sizes.reps}`) });
-  return scenarios(samples, sizes, { python });
+  return [...scenarios(samples, sizes, { python }), versionsScenario(sizes, options)];
+}
+
+/** Issue #18: an idle child within this many MiB of an idle bare Node of the same version, on every Node line. */
+const VERSIONS_GOAL_MIB = 5;
+
+/** An idle Process child against an idle bare Node, on every Node line (fixtures/start-probe.mjs run by each). */
+function versionsScenario(sizes: Sizes, options: BenchOptions): Scenario {
+  const { binaries, missing } = nodeBinaries();
+  const per = new Map(binaries.map((node) => [node.version, {} as Record<string, number[]>]));
+  options.log(`memory: ${sizes.reps} rounds on each of ${binaries.map((n) => n.version).join(', ')}`);
+  for (let round = 0; round < sizes.reps; round++) {
+    for (const node of binaries) {
+      const got = runProbe(node, 'memory', 1, 0, sizes.settleMs);
+      const mine = per.get(node.version)!;
+      for (const [metric, values] of Object.entries(got)) (mine[metric] ??= []).push(...values);
+    }
+  }
+  const absolute = binaries
+    .map((node) => {
+      const s = per.get(node.version)!;
+      return `Node ${node.version.slice(1)}: bare ${fmt(summarize(s.bareMiB!).median)} MiB, our child ${fmt(summarize(s.childMiB!).median)} MiB`;
+    })
+    .join('; ');
+  return {
+    id: 'memory-idle-versions',
+    title: 'Memory: an idle Process child on each Node line, above an idle bare Node of the same version',
+    unit: 'MiB resident (VmRSS) above a bare Node',
+    better: 'lower',
+    rows: binaries.map((node) =>
+      row(`Node ${node.version.slice(1)}: Process child, idle`, per.get(node.version)!.childOverMiB!, {
+        ours: true,
+        note: '`execArgv: []`, the target awaiting `recv()`',
+      }),
+    ),
+    goal: {
+      issue: 18,
+      name: 'Idle child memory, every Node line',
+      text: `≤ a bare Node's + ${VERSIONS_GOAL_MIB} MiB, on every Node line`,
+      measure: 'value',
+      op: '<=',
+      target: VERSIONS_GOAL_MIB,
+      of: 'worst',
+    },
+    notes: [
+      `Each sample is one round of fixtures/start-probe.mjs run by that Node: an idle \`node -e\` and an idle Process child, each read ${sizes.settleMs} ms after it is ready; the row is the difference. ` +
+        `Medians: ${absolute}. Of the difference, about 2 MiB is Node's IPC channel, which every child has (a \`fork()\`ed empty module is 2.1 MiB above \`node -e\` on Node 20 and 24), for passing OS handles.`,
+      ...missingNote(missing),
+    ],
+  };
 }
 
 function scenarios(s: Samples, sizes: Sizes, context: { python: PythonNotes; skipped?: string }): Scenario[] {
@@ -166,7 +217,7 @@ function scenarios(s: Samples, sizes: Sizes, context: { python: PythonNotes; ski
     ],
     notes: [
       `Each child is read ${sizes.settleMs} ms after it is ready (a pool: after one no-op task, with 1 worker, in a fresh Node process with no loader flags, so that no worker loads tsx). ` +
-        "Our children run a watchdog thread (so that they die with their parent), which is counted here. piscina runs threads: its row is the growth of its process's resident set (after a GC) once its 1-thread pool is up. " +
+        "On Linux our children learn of their parent's death from the kernel (setpriv --pdeathsig), with no watchdog thread (where one runs, elsewhere, it is 15–19 MiB more). piscina runs threads: its row is the growth of its process's resident set (after a GC) once its 1-thread pool is up. " +
         "A forked Python child shares its pages with its parent until either writes them; the resident set counts them all.",
       ...skippedNotes,
     ],

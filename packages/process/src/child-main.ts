@@ -1,108 +1,23 @@
 /**
- * The child's entry point (forked by spawn.ts). It has no exports.
+ * The child's entry point (spawned by spawn.ts). It has no exports, and imports
+ * only what it needs before the rest loads:
  *
- * 1. starts the orphan watchdog;
- * 2. reads the boot message from the parent channel (fd 4);
- * 3. finds the target — importing its module with `bootstrapping` set, so a
- *    module that starts processes at top level fails clearly instead of
- *    forking without end — and rebuilds this child's Process object;
- * 4. calls its `run()`. When it returns the child ends once its event loop is
- *    empty, like any Node program; when it throws, the error is printed to
- *    stderr with its stack and the child exits with code 1, as in Python.
+ * 1. turns on Node's module compile cache (Node ≥ 22.1), so that this package,
+ *    its dependencies and the user's modules are compiled once per machine, not
+ *    once per child — TypeScript included: Node ≥ 23 caches the stripped code
+ *    itself, and on Node 22 ts-strip-cache.ts does;
+ * 2. watches the parent, ending this child when it dies (watchdog.ts);
+ * 3. imports the boot (child-boot.ts), which reads the boot message and runs
+ *    the target.
  *
  * @module
  */
-import { Socket } from 'node:net';
-import { inspect } from 'node:util';
-import { ProtocolError, runtime } from '@multiproc/wire';
-import { handleSender, receiveHandles } from './handle-passing.js';
-import { currentProcessObject, Process } from './process.js';
-import type { ChildMessage, FunctionRef, ParentMessage } from './protocol.js';
-import { explainSourceError, loadFunction } from './resolve-target.js';
-import { runtimeState } from './runtime-state.js';
-import { CHANNEL_FD } from './spawn.js';
-import { startWatchdog } from './watchdog.js';
+import module from 'node:module';
+import { cacheStrippedTypeScript } from './ts-strip-cache.js';
+import { watchParent } from './watchdog.js';
 
-startWatchdog();
-// Node's IPC channel only carries OS handles (Pipe ends); it must never keep the child alive.
-receiveHandles(process, process.ppid);
-(process.channel as { unref?: () => void } | undefined)?.unref?.();
-
-let booted = false;
-const socket = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });
-const parent = runtime().attach(socket, process.ppid, {
-  name: 'channel to parent',
-  transfer: handleSender(process),
-  onOther: (message) => {
-    if (message.t !== 'boot' || booted) {
-      throw new ProtocolError(`child ${process.pid}: unexpected message from the parent: ${inspect(message).slice(0, 200)}`);
-    }
-    booted = true;
-    // From here the child lives as long as its own work does.
-    parent.release();
-    void boot(message as ParentMessage);
-  },
-  onClose: (error) => {
-    if (!booted) void fail('the parent channel closed before the boot message arrived', error);
-  },
-});
-// Until the boot message arrives, the channel is all that keeps this process alive.
-parent.hold();
-
-async function boot(message: ParentMessage): Promise<void> {
-  const state = runtimeState();
-  runtime().adoptSecret(message.secret);
-  state.identity = message.identity;
-  state.parentName = message.parentName;
-  const { target } = message;
-  let instance: Process;
-  let ref: FunctionRef | undefined;
-  let fromSource = false;
-  state.bootstrapping = true;
-  try {
-    const options = { name: message.name, daemon: message.daemon, identity: message.identity };
-    if (target.kind === 'subclass') {
-      ref = target.ref;
-      const loaded = await loadFunction(ref, { Process });
-      fromSource = loaded.fromSource;
-      instance = currentProcessObject(loaded.fn as typeof Process, options);
-      Object.assign(instance, target.fields);
-    } else if (target.kind === 'function') {
-      ref = target.ref;
-      const loaded = await loadFunction(ref, {});
-      fromSource = loaded.fromSource;
-      instance = currentProcessObject(Process, { ...options, target: loaded.fn as (...args: unknown[]) => unknown, args: target.args });
-    } else {
-      instance = currentProcessObject(Process, options);
-    }
-  } catch (error) {
-    return fail(`could not load the target`, error);
-  } finally {
-    state.bootstrapping = false;
-  }
-  state.current = instance;
-  try {
-    parent.send({ t: 'running' } satisfies ChildMessage);
-    await instance.run();
-  } catch (error) {
-    await fail(undefined, ref ? explainSourceError(error, ref, fromSource) : error);
-  }
-}
-
-async function fail(what: string | undefined, error: unknown): Promise<void> {
-  const name = runtimeState().current?.name ?? `child ${process.pid}`;
-  process.stderr.write(`Process ${name}${what ? `: ${what}` : ''}:\n${inspect(error)}\n`);
-  process.exitCode = 1;
-  if (!parent.closed) {
-    const message = (error: unknown): ChildMessage => ({ t: 'failed', error });
-    try {
-      parent.send(message(error));
-    } catch {
-      parent.send(message(String(error)));
-    }
-    const timeout = setTimeout(() => parent.destroy(), 1000).unref();
-    await parent.close();
-    clearTimeout(timeout);
-  }
-  process.exit(1);
-}
+// Where the user turned the cache off (NODE_DISABLE_COMPILE_CACHE), or set its directory (NODE_COMPILE_CACHE), Node honours it.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+cacheStrippedTypeScript();
+watchParent();
+await import('./child-boot.js');

@@ -1,7 +1,7 @@
 // Shared helpers for @multiproc/process tests: run a fixture program for real,
 // watch pids, make temporary files.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,11 +22,17 @@ export interface ProgramResult {
 export function runProgram(
   name: string,
   args: string[] = [],
-  options: { timeoutMs?: number; onLine?: (line: string, kill: (s: NodeJS.Signals) => void) => void; execArgv?: string[] } = {},
+  options: {
+    timeoutMs?: number;
+    onLine?: (line: string, kill: (s: NodeJS.Signals) => void) => void;
+    execArgv?: string[];
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<ProgramResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(options.execArgv ?? []), fixture(name), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
     });
     let stdout = '';
     let stderr = '';
@@ -67,6 +73,22 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The pids whose parent is `pid` now (from /proc; Linux). */
+export function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 /** Polls until `pid` is gone; returns how long that took, or Infinity after `limitMs`. */

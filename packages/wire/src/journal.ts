@@ -27,9 +27,13 @@
  *
  * @module
  */
-import { closeSync, ftruncateSync, openSync, readFileSync, rmSync, writeSync, writevSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
 import { copyBytes } from './copy-bytes.js';
+
+// As the CommonJS object: an ESM import of a builtin reads all its exports, and node:fs's lazy ones (fs/promises,
+// readline through it) cost every process that loads this ~5 ms at boot.
+const { closeSync, ftruncateSync, openSync, readFileSync, rmSync, writeSync, writevSync } = process.getBuiltinModule('node:fs');
+/** zlib's crc32, loaded with the first journal opened or read (node:zlib costs a process ~4 ms to load; most keep no journal). */
+let crc32: typeof import('node:zlib').crc32 = (data, value) => (crc32 = process.getBuiltinModule('node:zlib').crc32)(data, value);
 
 const RECORD_HEADER_BYTES = 12;
 /** The length field of the end mark. */

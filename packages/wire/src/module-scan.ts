@@ -8,9 +8,12 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// As the CommonJS object: an ESM import of a builtin reads all its exports, and node:fs's lazy ones (fs/promises,
+// readline through it) cost every process that loads this ~5 ms at boot.
+const { readFileSync } = process.getBuiltinModule('node:fs');
 
 /** @internal A place to import a function or class from. */
 export interface ExportCandidate {

@@ -1,5 +1,5 @@
 /**
- * Goals as data. A scenario declares at most one {@link Goal} (issues #2, #3, #4
+ * Goals as data. A scenario declares at most one {@link Goal} (issues #2, #3, #4, #18
  * set them); {@link verdict} evaluates it against the scenario's rows, and both
  * the goal line under a table and the summary table at the top of the page
  * come from that one evaluation. A goal is plain JSON, so it is stored with the
@@ -28,11 +28,16 @@ export interface Bound {
   rows?: string[] | undefined;
   /** For `ratio`: the row to divide by; default: the scenario's reference. */
   versus?: string | undefined;
+  /**
+   * Which of our rows is judged: the best (default: the promise holds for some way of running), or the worst (it must
+   * hold for every row, e.g. on every Node version measured).
+   */
+  of?: 'best' | 'worst' | undefined;
 }
 
 /** A scenario's goal: the issue that set it, a short name for the summary, the bound, and optionally a stretch bound. */
 export interface Goal extends Bound {
-  /** The issue that set the goal (#2 process, #3 primitives, #4 pool). */
+  /** The issue that set the goal (#2 process, #3 primitives, #4 pool, #18 start-up). */
   issue: number;
   /** Short name of the scenario in the summary table. */
   name: string;
@@ -63,7 +68,7 @@ export function targetValue(scenario: Scenario, bound: Bound): number | undefine
   return versus ? versus.median * bound.target : undefined;
 }
 
-/** Evaluates one bound: the best of our rows against the target. */
+/** Evaluates one bound: the best (or, with `of: 'worst'`, the worst) of our rows against the target. */
 export function verdict(scenario: Scenario, bound: Bound): Verdict {
   const notMeasured: Verdict = { value: undefined, met: undefined, shown: 'not measured' };
   let value: number | undefined;
@@ -74,7 +79,8 @@ export function verdict(scenario: Scenario, bound: Bound): Verdict {
   } else {
     const mine = ourRows(scenario, bound).map((r) => r.median).filter(Number.isFinite);
     if (mine.length === 0) return notMeasured;
-    const best = scenario.better === 'lower' ? Math.min(...mine) : Math.max(...mine);
+    const lowest = bound.of === 'worst' ? scenario.better === 'higher' : scenario.better === 'lower';
+    const best = lowest ? Math.min(...mine) : Math.max(...mine);
     if (bound.measure === 'value') value = best;
     else {
       const versus = scenario.rows.find((r) => r.name === (bound.versus ?? scenario.reference));

@@ -17,10 +17,13 @@
  *
  * @module
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+// As the CommonJS object: an ESM import of a builtin reads all its exports, and node:fs's lazy ones (fs/promises,
+// readline through it) cost every process that loads this ~5 ms at boot.
+const { mkdtempSync, readdirSync, rmSync, statSync } = process.getBuiltinModule('node:fs');
 
 /** Where socket directories go: a socket path has at most 107 bytes (longer ones are silently cut), so a long TMPDIR falls back to /tmp. */
 const socketBase = () => (Buffer.byteLength(tmpdir()) <= 80 ? tmpdir() : '/tmp');
