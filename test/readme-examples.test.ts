@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runTsx } from './helpers/run-tsx.js';
+import { INSTALL_COMMAND, redisServerBinary, startRedis } from '../packages/redis/test/helpers/redis-server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -38,11 +39,17 @@ describe('README examples', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   for (const readme of readmes) {
-    it(`${readme}: the first example runs and prints what the README says`, async () => {
-      const example = extractExample(readme, readFileSync(join(root, readme), 'utf8'));
+    it(`${readme}: the first example runs and prints what the README says`, async (t) => {
+      const text = readFileSync(join(root, readme), 'utf8');
+      const example = extractExample(readme, text);
       const file = join(dir, `${readme.replace(/[/.]/g, '-')}.ts`);
       writeFileSync(file, example.code);
-      const { code, stdout, stderr } = await runTsx(file, { cwd: dir });
+      // An example that needs a Redis server gets a private one (REDIS_URL), or says loudly that it did not run.
+      const needsRedis = text.includes('<!-- example needs: redis-server -->');
+      if (needsRedis && !redisServerBinary) return t.skip(`NOT RUN: ${readme}'s example needs redis-server. Fix: ${INSTALL_COMMAND}`);
+      const server = needsRedis ? await startRedis() : undefined;
+      t.after(() => server?.stop());
+      const { code, stdout, stderr } = await runTsx(file, { cwd: dir, ...(server ? { env: { ...process.env, REDIS_URL: server.url } } : {}) });
       assert.equal(code, 0, `${readme}'s example exited with ${code}:\n${stderr}`);
       const lines = stdout.trimEnd().split('\n');
       assert.equal(lines.length, example.expected.length, `${readme}: printed\n${stdout}\nexpected\n${example.expected.join('\n')}`);

@@ -37,7 +37,8 @@ export class Condition {
    * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when `lock` is not a Lock or RLock created by this process.
    */
   constructor(options: ConditionOptions = {}) {
-    const lock = options.lock ?? new RLock();
+    // On a backend, its default lock lives there too.
+    const lock = options.lock ?? new RLock(options.backend ? { backend: options.backend, ...(options.name ? { name: `${options.name}.lock` } : {}) } : {});
     if (!(lock instanceof Lock || lock instanceof RLock)) {
       throw new InvalidArgumentError('new Condition(): lock must be a Lock or RLock.');
     }

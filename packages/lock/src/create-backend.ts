@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { BACKEND, backendFor, fromHandle, InvalidArgumentError, isLocalRef, OPENED, type LocalRef, type ObjectRef } from '@multiproc/wire';
+import { BACKEND, backendFor, defaultBackend, fromHandle, InvalidArgumentError, isLocalRef, OPENED, type BackendOptions, type LocalRef, type ObjectRef } from '@multiproc/wire';
 import type { BarrierBackend, BarrierSpec } from './barrier-backend.js';
 import type { ConditionBackend } from './condition-backend.js';
 import type { EventBackend } from './event-backend.js';
@@ -27,7 +27,7 @@ import { RemoteEvent } from './remote/remote-event.js';
 import { RemoteLock } from './remote/remote-lock.js';
 
 /** @internal Options the lock family's classes take besides their public ones. */
-export interface LockInternals<B = unknown> {
+export interface LockInternals<B = unknown> extends BackendOptions<LockBackendProvider> {
   /** Create it with this backend provider. */
   [BACKEND]?: LockBackendProvider | undefined;
   /** Wrap this opened backend (an object received from another process). */
@@ -57,28 +57,33 @@ export const LOCAL_LOCKS: LockBackendProvider = {
   openBarrier: (ref, spec) => new RemoteBarrier(local(ref, 'openBarrier'), spec),
 };
 
+/** The provider to create with: the internal one, the public `{ backend }`, else the default backend (else undefined: local). */
+function providerOf(internals: LockInternals): LockBackendProvider | undefined {
+  return internals[BACKEND] ?? internals.backend ?? (defaultBackend() as LockBackendProvider | undefined);
+}
+
 /** A Lock, RLock, Semaphore or BoundedSemaphore's backend (see the module comment). */
 export function lockBackendFor(spec: LockSpec, internals: LockInternals, facade: object): LockBackend {
-  return (internals[OPENED] as LockBackend | undefined) ?? internals[BACKEND]?.createLock(spec) ?? new LocalLock(spec, facade);
+  return (internals[OPENED] as LockBackend | undefined) ?? providerOf(internals)?.createLock({ ...spec, name: internals.name }) ?? new LocalLock(spec, facade);
 }
 
 /** An Event's backend. */
 export function eventBackendFor(internals: LockInternals, facade: object): EventBackend {
-  return (internals[OPENED] as EventBackend | undefined) ?? internals[BACKEND]?.createEvent({}) ?? new LocalEvent(facade);
+  return (internals[OPENED] as EventBackend | undefined) ?? providerOf(internals)?.createEvent({ name: internals.name }) ?? new LocalEvent(facade);
 }
 
 /** A Condition's backend, on its lock's. */
 export function conditionBackendFor(lock: LockBackend, internals: LockInternals, facade: object): ConditionBackend {
   const opened = internals[OPENED] as ConditionBackend | undefined;
   if (opened) return opened;
-  const provider = internals[BACKEND];
-  if (provider) return provider.createCondition({ lock });
+  const provider = providerOf(internals);
+  if (provider) return provider.createCondition({ lock, name: internals.name });
   return new LocalCondition(localLockState(lock), facade);
 }
 
 /** A Barrier's backend. */
 export function barrierBackendFor(spec: BarrierSpec, internals: LockInternals, facade: object): BarrierBackend {
-  return (internals[OPENED] as BarrierBackend | undefined) ?? internals[BACKEND]?.createBarrier(spec) ?? new LocalBarrier(spec, facade);
+  return (internals[OPENED] as BarrierBackend | undefined) ?? providerOf(internals)?.createBarrier({ ...spec, name: internals.name }) ?? new LocalBarrier(spec, facade);
 }
 
 /**

@@ -8,9 +8,9 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { AbortError, InvalidArgumentError, InvalidStateError } from '@multiproc/wire';
+import { AbortError, defaultBackend, InvalidArgumentError, InvalidStateError } from '@multiproc/wire';
 import { AsyncResult } from './async-result.js';
-import { TaskKind, type PoolEngine, type PoolEngineSetup } from './engine.js';
+import { TaskKind, type PoolEngine, type PoolEngineProvider, type PoolEngineSetup } from './engine.js';
 import { PoolClosedError } from './errors.js';
 import { FunctionTable, type TaskFunction } from './function-table.js';
 import { ProcessEngine } from './local/process-engine.js';
@@ -66,7 +66,11 @@ export class Pool extends EventEmitter {
     this.#taskTimeout = checked.taskTimeout;
     this.#retries = checked.retries;
     const setup: PoolEngineSetup = { name: options.name, options: checked.engine, functions: this.#functions, events: this };
-    this.#engine = options.backend ? options.backend.createPoolEngine(setup) : new ProcessEngine(setup);
+    // A named pool without a backend goes to the default backend (setDefaultBackend, MULTIPROC_BACKEND) if it makes
+    // pools: agents join a pool by its name. An unnamed one runs here, as ever.
+    const fallback = options.name === undefined ? undefined : (defaultBackend() as Partial<PoolEngineProvider> | undefined);
+    const backend = options.backend ?? (typeof fallback?.createPoolEngine === 'function' ? (fallback as PoolEngineProvider) : undefined);
+    this.#engine = backend ? backend.createPoolEngine(setup) : new ProcessEngine(setup);
     this.processes = this.#engine.processes;
   }
 

@@ -12,13 +12,13 @@
  *
  * @module
  */
-import { BACKEND, backendFor, fromHandle, isLocalRef, OPENED, type ObjectRef } from '@multiproc/wire';
+import { BACKEND, backendFor, defaultBackend, fromHandle, isLocalRef, OPENED, type BackendOptions, type ObjectRef } from '@multiproc/wire';
 import { LocalQueue } from './local/local-queue.js';
 import type { QueueBackend, QueueBackendProvider, QueueSpec } from './queue-backend.js';
 import { RemoteQueue } from './remote/remote-queue.js';
 
 /** @internal Options the queue classes take besides their public ones. */
-export interface QueueInternals<T> {
+export interface QueueInternals<T> extends BackendOptions<QueueBackendProvider> {
   /** Create the queue with this backend provider. */
   [BACKEND]?: QueueBackendProvider | undefined;
   /** Wrap this opened backend (a queue received from another process). */
@@ -39,8 +39,9 @@ export const LOCAL_QUEUES: QueueBackendProvider = {
 export function queueBackendFor<T>(spec: QueueSpec<T>, internals: QueueInternals<T>, facade: object): QueueBackend<T> {
   const opened = internals[OPENED];
   if (opened) return opened;
-  const provider = internals[BACKEND];
-  if (provider) return provider.createQueue(spec);
+  // The public { name, backend } option, else the default backend (setDefaultBackend, MULTIPROC_BACKEND), else local.
+  const provider = internals[BACKEND] ?? internals.backend ?? (defaultBackend() as QueueBackendProvider | undefined);
+  if (provider) return provider.createQueue({ ...spec, name: internals.name });
   return new LocalQueue<T>(spec, facade);
 }
 

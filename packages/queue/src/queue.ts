@@ -8,16 +8,16 @@
  *
  * @module
  */
-import { checkBlockingOptions, handleOf, InvalidArgumentError, WAITERS, type BlockingOptions, type Handle } from '@multiproc/wire';
+import { checkBlockingOptions, handleOf, InvalidArgumentError, WAITERS, type BackendOptions, type BlockingOptions, type Handle } from '@multiproc/wire';
 import { queueBackendFor, type QueueInternals } from './create-backend.js';
-import type { ConsumerDeathPolicy, LostItems, PutOptions, QueueBackend, QueueWaiters, Taken, TakeOptions } from './queue-backend.js';
+import type { ConsumerDeathPolicy, LostItems, PutOptions, QueueBackend, QueueBackendProvider, QueueWaiters, Taken, TakeOptions } from './queue-backend.js';
 import { QueueIterator } from './queue-iterator.js';
 
 /** Items a consumer in another process fetches per round trip with `getMany()`. */
 const PREFETCH = 64;
 
-/** Options of a {@link Queue}. */
-export interface QueueOptions {
+/** Options of a {@link Queue}: also `{ name, backend }` to keep it on a backend (a Redis backend, …) instead of in this process. */
+export interface QueueOptions extends BackendOptions<QueueBackendProvider> {
   /** Most items the queue holds; `put()` waits and `putNowait()` throws when it is full. 0 means unbounded. @default 0 */
   maxsize?: number;
 }

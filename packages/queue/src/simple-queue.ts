@@ -22,7 +22,7 @@ export class SimpleQueue<T = unknown> extends Queue<T> {
   /** This process called `close()`. */
   #closedHere = false;
 
-  /** Creates one owned by this process. @param internals - internal: how a received queue is rebuilt; leave it out. */
+  /** Creates one owned by this process, or with `{ name, backend }` on a backend. @param internals - `{ name, backend }`; its other fields are internal. */
   constructor(internals: QueueInternals<T> = {}) {
     super({ ...internals, maxsize: 0 } as object);
   }

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { loadBackendPackage } from './default-backend.js';
 import { InvalidStateError } from './errors.js';
 
 /** What a backend can do. Contract cases that need a capability run only against backends that have it. */
@@ -75,7 +76,9 @@ export function registerBackendKind(kind: string, provider: object): void {
  * @throws {InvalidStateError} `ERR_INVALID_STATE` when no backend of that kind is registered in this process.
  */
 export function backendFor<P extends object>(ref: ObjectRef, call: string): P {
-  const provider = kinds().get(ref.backend);
+  let provider = kinds().get(ref.backend);
+  // A backend package registers itself as it loads: load it if nothing here imported it yet (see default-backend.ts).
+  if (!provider && ref.backend !== 'local' && loadBackendPackage(ref.backend) === undefined) provider = kinds().get(ref.backend);
   if (!provider) {
     throw new InvalidStateError(
       `${call}: received an object of the '${ref.backend}' backend, but no such backend is connected in process ${process.pid}. ` +
