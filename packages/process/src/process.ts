@@ -19,6 +19,7 @@ import {
   TimeoutError,
   runtime,
   WAITABLE,
+  userModuleImport,
   withDeadline,
   type BlockingOptions,
   type Peer,
@@ -200,7 +201,8 @@ export class Process<Args extends unknown[] = any[]> {
    *
    * @returns this, so `new Process({ … }).start()` can be written.
    * @throws {InvalidStateError} `ERR_INVALID_STATE` when already started, closed, or the current process.
-   * @throws {BootstrapError} `ERR_PROCESS_BOOTSTRAP` when called in a child while it imports its target's module.
+   * @throws {BootstrapError} `ERR_PROCESS_BOOTSTRAP` when called while this process imports a user's module on
+   *   multiproc's behalf (its target's, a pool task's, a passable class's): a module that starts processes unguarded.
    * @throws {EncodeError} `ERR_ENCODE` when an argument or field cannot be sent; no child is left running.
    */
   start(): this {
@@ -209,7 +211,8 @@ export class Process<Args extends unknown[] = any[]> {
       throw new InvalidStateError(`Process.start(): cannot start ${this.#name}: ${why}.`);
     }
     const state = runtimeState();
-    if (state.bootstrapping) throw new BootstrapError(this.#caller);
+    const importing = userModuleImport();
+    if (importing || state.bootstrapping) throw new BootstrapError(importing, 'Process.start()', this.#caller);
     const target = this.#targetSpec();
     const { child, socket } = forkChild(this.#spawnOptions);
     const peer = runtime().attach(socket, child.pid!, {
