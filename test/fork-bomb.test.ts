@@ -36,6 +36,7 @@ describe('fork bomb guard', () => {
     assert.equal(code, 0);
     assert.equal(stdout.match(/started pool/g)?.length, 1, stdout);
     assert.match(stdout, /rejected ERR_PROCESS_BOOTSTRAP/);
+    assert.match(stderr, /new Pool\(\) was called while this process was importing/);
     assert.match(stderr, /isMainModule\(import\.meta\)/);
     assert.match(stderr, /unguarded-pool\.mjs/);
   });

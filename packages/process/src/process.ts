@@ -19,7 +19,6 @@ import {
   TimeoutError,
   runtime,
   WAITABLE,
-  userModuleImport,
   withDeadline,
   type BlockingOptions,
   type Peer,
@@ -27,12 +26,12 @@ import {
   type Waitable,
 } from '@multiproc/wire';
 import { callerModule } from './call-site.js';
-import { BootstrapError } from './errors.js';
 import { handleSender, receiveHandles } from './handle-passing.js';
 import { trackChild, untrackChild } from './exit-hooks.js';
 import type { ChildMessage, ParentMessage, TargetSpec } from './protocol.js';
 import { checkOptionsObject, refusePositionalTarget } from './python-habits.js';
 import { runtimeState } from './runtime-state.js';
+import { assertMayStartProcesses } from './start-guard.js';
 import { forkChild, type SpawnOptions } from './spawn.js';
 import { describeFunction, type ModuleLocation } from './target-ref.js';
 
@@ -210,9 +209,8 @@ export class Process<Args extends unknown[] = any[]> {
       const why = this.#state === 'self' ? 'it is the current process' : 'a process can only be started once';
       throw new InvalidStateError(`Process.start(): cannot start ${this.#name}: ${why}.`);
     }
+    assertMayStartProcesses('Process.start()', this.#caller);
     const state = runtimeState();
-    const importing = userModuleImport();
-    if (importing || state.bootstrapping) throw new BootstrapError(importing, 'Process.start()', this.#caller);
     const target = this.#targetSpec();
     const { child, socket } = forkChild(this.#spawnOptions);
     const peer = runtime().attach(socket, child.pid!, {
