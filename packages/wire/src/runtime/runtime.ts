@@ -211,10 +211,12 @@ export class Runtime implements ObjectTable {
       throw new OwnerGoneError(`${call}: cannot reach process ${owner.pid}, the owner of this object; it has exited.`, { cause });
     }
     try {
-      // Fails with ERR_AUTH unless the other end is process owner.pid of this tree (its pid is under its MAC).
+      // Fails with ERR_AUTH unless the other end is process owner.pid of this tree (its pid is under its MAC), and with
+      // ERR_OWNER_GONE if it closes without a word (a SIGKILLed owner's listener, reached while it dies).
       await offerHandshake(socket, this.secret, owner.pid);
     } catch (error) {
       socket.destroy();
+      if (error instanceof OwnerGoneError) throw new OwnerGoneError(`${call}: process ${owner.pid}, the owner of this object, has exited.`, { cause: error });
       throw error;
     }
     const peer = new Peer(socket, this, { pid: owner.pid, name: `connection to owner ${owner.pid}` });
