@@ -26,4 +26,5 @@ export { SharedObject, fromHandle, PROXY, type ProxyOptions } from './runtime/sh
 export { noteTransfer, currentDecodeContext, type Transfer } from './encode-context.js';
 export { WAITABLE, type Waitable, type HasWaitable } from './waitable.js';
 export { holdReading } from './hold-reading.js';
+export { cleanUpAtExit } from './exit-cleanup.js';
 export { BusyPoll, busyPoll, setBusyPoll, DEFAULT_BUSY_POLL_MICROS, MAX_BUSY_POLL_MICROS } from './busy-poll.js';

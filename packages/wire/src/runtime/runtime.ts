@@ -16,6 +16,7 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { InvalidArgumentError, OwnerGoneError } from '../errors.js';
+import { cleanUpAtExit } from '../exit-cleanup.js';
 import { acceptHandshake, offerHandshake } from './handshake.js';
 import type { Transfer } from '../encode-context.js';
 import type { TaggedMessage } from './messages.js';
@@ -104,7 +105,8 @@ export class Runtime implements ObjectTable {
     if (!this.#address) {
       const address = this.#transport.listen((socket) => this.#accept(socket));
       this.#address = { pid: process.pid, address };
-      process.once('exit', () => this.#transport.close());
+      // Also on SIGINT/SIGTERM/SIGHUP: a signal's death runs no 'exit' handler, and would leave the directory.
+      cleanUpAtExit(() => this.#transport.close());
     }
     return this.#address;
   }
