@@ -18,7 +18,8 @@ import { copyBytes } from './copy-bytes.js';
 import { swapDecodeContext, swapEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
 import { RequireModules, ResetCodec } from './required-modules.js';
 import { importRequiredModule } from './class-ref.js';
-import { ChannelClosedError, FrameDecodeError, FrameTooLargeError, type MultiprocError } from './errors.js';
+import { ChannelClosedError, FrameDecodeError, FrameTooLargeError, MultiprocError } from './errors.js';
+import { isPeerGoneError, peerSocketGone } from './peer-gone.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, PLACE_HEAD_BYTES } from './frame-decoder.js';
 import { readInto } from './read-into.js';
 import { JournalWriter, readJournal } from './journal.js';
@@ -222,8 +223,8 @@ export class Channel<In = unknown, Out = unknown> {
     );
     if (!readsInto) socket.on('data', onChunk);
     else this.#rearm = readsInto;
-    socket.on('end', () => this.#onEnd());
-    socket.on('error', (error: Error) => this.#finishAfterHeld(this.#recoverAfter(error)));
+    socket.on('end', () => this.#onEnd(undefined));
+    socket.on('error', (error: Error) => this.#onSocketError(error));
     socket.on('close', () => this.#finishAfterHeld(this.#recoverAfter(undefined)));
     socket.on('drain', () => this.#onWritten());
     // A socket handed over paused (e.g. after a handshake read its first bytes) must flow:
@@ -583,15 +584,33 @@ export class Channel<In = unknown, Out = unknown> {
     if (this.#journal && this.#batchBytes === 0 && this.#socket.writableLength === 0) this.#journal.rewind();
   }
 
-  /** The peer's stream ended (or its process is gone): what it cut short, or its journal, is dealt with, then the channel closes. */
-  #onEnd(): void {
+  /**
+   * The peer's stream ended (`peerGone`: and its socket is gone, or undefined: not known yet): what it cut short, or its
+   * journal, is dealt with, then the channel closes. A frame cut short by a peer that is gone (a writer killed in the
+   * middle of a message) is dropped, and the stream ends there; one cut short by a peer that is still there is
+   * `ERR_FRAME_TRUNCATED` (see peer-gone.ts).
+   */
+  #onEnd(peerGone: boolean | undefined): void {
     try {
       if (this.#recoverFrom !== undefined) this.#recover();
+      else if (this.#decoder.bufferedBytes > 0 && (peerGone ?? peerSocketGone(this.#socket)) === true) this.#decoder.discard();
       else this.#decoder.end();
       this.#finishAfterHeld(undefined);
     } catch (error) {
       this.#finish(error as Error);
     }
+  }
+
+  /**
+   * The socket failed. A reset by the peer (ECONNRESET: it closed, or died, with bytes of ours unread; EPIPE) is the end
+   * of its stream, everything it sent having been read first; any other error closes the channel with a coded error
+   * (`ERR_CHANNEL_CLOSED`, the system's error as its cause), so no raw system error reaches a user.
+   */
+  #onSocketError(error: Error): void {
+    if (this.#closed) return;
+    if (isPeerGoneError(error)) return this.#onEnd(true);
+    const coded = error instanceof MultiprocError ? error : new ChannelClosedError(`${this.#name}: the connection failed (${error.message}).`, { cause: error });
+    this.#finishAfterHeld(this.#recoverAfter(coded));
   }
 
   /**
@@ -629,7 +648,7 @@ export class Channel<In = unknown, Out = unknown> {
         }
       }
     }
-    this.#onEnd();
+    this.#onEnd(true);
   }
 
   /** The peer's stream ended: a frame it cut short is dropped, and its journal supplies the frames not received. */
