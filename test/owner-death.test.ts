@@ -6,9 +6,10 @@ import { Process, Queue } from 'multiproc';
 import { firstPut, ownQueue } from './fixtures/owner-workers.mjs';
 
 describe('the death of an owner', () => {
-  it('a first call that reaches the listener of an owner as it is SIGKILLed rejects with ERR_OWNER_GONE, not ERR_AUTH', async () => {
+  it('a first call that reaches the listener of an owner as it is SIGKILLed rejects with ERR_OWNER_GONE, not ERR_AUTH', async (t) => {
     const results = new Queue<Queue<number>>();
     const owner = new Process({ target: ownQueue, args: [results] }).start();
+    t.after(() => owner.kill()); // a stopped owner's watchdog cannot run: it must not outlive a failed test
     const queue = await results.get({ timeout: 30_000 });
     // Stopped, the owner's listener still takes connections (into its backlog) but nobody answers: the state of a
     // dying owner whose socket the kernel has not closed yet.

@@ -22,7 +22,8 @@ import type { Transfer } from '../encode-context.js';
 import type { TaggedMessage } from './messages.js';
 import type { Handle, Owned, OwnerAddress } from './owned.js';
 import { Peer, type Batch, type CallOptions, type ObjectTable } from './peer.js';
-import { UnixTransport, type Transport } from './transport.js';
+import { connectRetryDelay } from './connect-retry.js';
+import { pidAlive, UnixTransport, type Transport } from './transport.js';
 
 /** How to attach a peer over an existing connection. */
 export interface AttachOptions {
@@ -207,10 +208,19 @@ export class Runtime implements ObjectTable {
 
   async #dial(owner: OwnerAddress, call: string): Promise<Peer> {
     let socket: Socket;
-    try {
-      socket = await this.#transport.connect(owner.address);
-    } catch (cause) {
-      throw new OwnerGoneError(`${call}: cannot reach process ${owner.pid}, the owner of this object; it has exited.`, { cause });
+    const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        socket = await this.#transport.connect(owner.address);
+        break;
+      } catch (cause) {
+        const code = (cause as { code?: unknown }).code;
+        const delay = connectRetryDelay(attempt, code, performance.now() - started, () => pidAlive(owner.pid));
+        if (delay === undefined) {
+          throw new OwnerGoneError(`${call}: cannot reach process ${owner.pid}, the owner of this object; it has exited.`, { cause });
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
     try {
       // Fails with ERR_AUTH unless the other end is process owner.pid of this tree (its pid is under its MAC), and with
