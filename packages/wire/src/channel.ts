@@ -79,6 +79,12 @@ const INITIAL_BATCH_BYTES = 512;
 const MAX_SPARE_BYTES = 64 * 1024;
 /** msgpack's bin 32 header: the type byte and a 32-bit length. */
 const BIN32_HEADER_BYTES = 5;
+/**
+ * Frames held while a peer's modules are imported (see `#importThenResume`) may take this much memory; then this side
+ * stops reading until the import is done. Each frame counts its bytes and HELD_FRAME_COST (its view and list slot).
+ */
+const MAX_HELD_BYTES = 1024 * 1024;
+const HELD_FRAME_COST = 128;
 /** Frames from this size on are written as they are, not copied into the batch. */
 const DIRECT_WRITE_BYTES = 64 * 1024;
 
@@ -124,6 +130,10 @@ export class Channel<In = unknown, Out = unknown> {
   readonly #announced = new Set<string>();
   /** Frames received while modules a peer announced are being imported. */
   #held: Buffer[] | undefined;
+  /** What the held frames cost (their bytes, and a little for each): past MAX_HELD_BYTES this side stops reading. */
+  #heldBytes = 0;
+  /** Why reading is stopped: the user's flow control (`pause()`), frames held for an import. Reading goes on when none is left. */
+  readonly #readStops = new Set<'paused' | 'held'>();
   /** The stream ended while frames were held: the channel closes once they are delivered. */
   #endAfterHeld: { error: Error | undefined } | undefined;
   #closeError: Error | undefined;
@@ -426,12 +436,22 @@ export class Channel<In = unknown, Out = unknown> {
 
   /** Stops reading from the peer (its writes then back up: flow control for a slow consumer). */
   pause(): void {
-    this.#socket.pause();
+    this.#stopReading('paused');
   }
 
   /** Reads from the peer again after `pause()`. */
   resume(): void {
-    if (!this.#closed) this.#socket.resume();
+    this.#resumeReading('paused');
+  }
+
+  #stopReading(why: 'paused' | 'held'): void {
+    this.#readStops.add(why);
+    this.#socket.pause();
+  }
+
+  #resumeReading(why: 'paused' | 'held'): void {
+    this.#readStops.delete(why);
+    if (this.#readStops.size === 0 && !this.#closed) this.#socket.resume();
   }
 
   /** Lets the event loop exit while this channel is open (see `ref()`). */
@@ -878,6 +898,9 @@ export class Channel<In = unknown, Out = unknown> {
     if (this.#closed) return;
     if (this.#held) {
       this.#held.push(source.subarray(start, end));
+      // Bounded: past the limit the peer's writes back up in the kernel until the import is done.
+      this.#heldBytes += end - start + HELD_FRAME_COST;
+      if (this.#heldBytes >= MAX_HELD_BYTES) this.#stopReading('held');
       return;
     }
     const outer = swapDecodeContext(this.#decodeContext);
@@ -927,6 +950,8 @@ export class Channel<In = unknown, Out = unknown> {
             return;
           }
         }
+        this.#heldBytes = 0;
+        this.#resumeReading('held');
         const ended = this.#endAfterHeld;
         this.#endAfterHeld = undefined;
         if (ended) this.#finish(ended.error);
@@ -940,6 +965,10 @@ export class Channel<In = unknown, Out = unknown> {
     if (this.#closed) return;
     this.#closed = true;
     this.#closeError = error;
+    // Frames held for an import that is still pending are let go now (the import's callback keeps only the empty list).
+    this.#held?.splice(0);
+    this.#held = undefined;
+    this.#heldBytes = 0;
     // This process is alive and the channel is done: the peer has what it will ever read (destroy() drops what is queued).
     this.#journal?.close(true);
     this.#journal = undefined;
