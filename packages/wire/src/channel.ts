@@ -18,7 +18,7 @@ import { copyBytes } from './copy-bytes.js';
 import { swapDecodeContext, swapEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
 import { RequireModules, ResetCodec } from './required-modules.js';
 import { importRequiredModule } from './class-ref.js';
-import { ChannelClosedError, FrameDecodeError, FrameTooLargeError, MultiprocError } from './errors.js';
+import { ChannelClosedError, FrameDecodeError, FrameTooLargeError, MultiprocError, ProtocolError } from './errors.js';
 import { isPeerGoneError, peerSocketGone } from './peer-gone.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, PLACE_HEAD_BYTES } from './frame-decoder.js';
 import { readInto } from './read-into.js';
@@ -27,6 +27,7 @@ import { BulkBytes, BulkFree, BulkOpen, BulkWait } from './bulk-frames.js';
 import { BulkRingWriter, RING_FULL, RING_REFUSED } from './bulk-ring.js';
 import { BulkReceiver } from './bulk-receiver.js';
 import { busyPoll, type BusyPoll } from './busy-poll.js';
+import { isTrustedModule } from './runtime/user-imports.js';
 
 // As the CommonJS object: an ESM import of a builtin reads all its exports, and node:fs's lazy ones (fs/promises,
 // readline through it) cost every process that loads this ~5 ms at boot.
@@ -59,6 +60,13 @@ export interface ChannelOptions<In> {
   deferBulk?: boolean;
   /** Told of every write and read, to poll for replies (see {@link BusyPoll}). @default the process's `busyPoll` */
   busyPoll?: BusyPoll;
+  /**
+   * The peer reached this process through an owner's socket (it proved only that it knows the tree's secret): it may
+   * make this process import only modules this process trusts already (see runtime/user-imports.ts); naming another
+   * closes the channel with `ERR_PROTOCOL`. Otherwise (a channel this process tree made: parent↔child, a Pipe) the
+   * modules it names are imported and trusted from then on. @default false
+   */
+  trustedImportsOnly?: boolean;
 }
 
 /** A bytes message waiting for room in the bulk ring, and its `sendBuffer()` promise. */
@@ -126,6 +134,7 @@ export class Channel<In = unknown, Out = unknown> {
   readonly #decodeContext: unknown;
   readonly #deferBulk: boolean;
   readonly #busyPoll: BusyPoll;
+  readonly #trustedImportsOnly: boolean;
   /** Modules this side told the peer to import. */
   readonly #announced = new Set<string>();
   /** Frames received while modules a peer announced are being imported. */
@@ -180,6 +189,7 @@ export class Channel<In = unknown, Out = unknown> {
     this.#decodeContext = options.decodeContext;
     this.#deferBulk = options.deferBulk ?? false;
     this.#busyPoll = options.busyPoll ?? busyPoll;
+    this.#trustedImportsOnly = options.trustedImportsOnly ?? false;
     // (Not a TLS socket, whose writes go through its own buffers first.)
     this.#reusesBatches = socket instanceof Socket && !(socket as { encrypted?: boolean }).encrypted;
     this.#ringIn = new BulkReceiver(this.#name, (upTo) => this.#giveRoomBack(upTo));
@@ -915,6 +925,14 @@ export class Channel<In = unknown, Out = unknown> {
       return;
     }
     if (message instanceof RequireModules) {
+      const untrusted = this.#trustedImportsOnly ? message.modules.filter((module) => !isTrustedModule(module)) : [];
+      if (untrusted.length > 0) {
+        throw new ProtocolError(
+          `${this.#name}: the peer (connected through this owner's socket) asked this process to import ${untrusted.join(', ')}, ` +
+            'which nothing in this process vouches for (not imported here, not named by a parent, child or pipe, not allowed); refused. ' +
+            'If the module is yours, import it in this process, or call allowModuleImports() with it.',
+        );
+      }
       this.#importThenResume(message.modules);
       return;
     }

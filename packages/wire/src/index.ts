@@ -20,7 +20,7 @@ export { runtime, Runtime, type AttachOptions } from './runtime/runtime.js';
 export { Peer, type Batch, type CallOptions, type PeerOptions, type ObjectTable } from './runtime/peer.js';
 export type { Owned, CallContext, Handle, OwnerAddress, BatchReceipt } from './runtime/owned.js';
 export type { TaggedMessage } from './runtime/messages.js';
-export { importUserModule, userModuleImport, type UserImport } from './runtime/user-imports.js';
+export { allowModuleImports, importUserModule, userModuleImport, type UserImport } from './runtime/user-imports.js';
 export { UnixTransport, privateSocketDir, sweepSocketDirs, type Transport } from './runtime/transport.js';
 export { SharedObject, fromHandle, PROXY, type ProxyOptions } from './runtime/shared-object.js';
 export { noteTransfer, currentDecodeContext, type Transfer } from './encode-context.js';

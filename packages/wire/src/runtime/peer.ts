@@ -38,6 +38,8 @@ export interface PeerOptions {
   onClose?: ((error: Error | undefined) => void) | undefined;
   /** Sends OS handles beside messages (Node's IPC channel); only parent↔child peers have it. */
   transfer?: ((transfers: Transfer[]) => void) | undefined;
+  /** It came through an owner's socket: see ChannelOptions.trustedImportsOnly. @default false */
+  trustedImportsOnly?: boolean;
 }
 
 /** Options of a call. */
@@ -101,6 +103,7 @@ export class Peer {
       onClose: (error) => this.#closedBy(error),
       transfer: options.transfer,
       decodeContext: this,
+      trustedImportsOnly: options.trustedImportsOnly,
     });
     this.#channel.unref();
   }

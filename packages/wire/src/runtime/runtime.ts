@@ -231,7 +231,7 @@ export class Runtime implements ObjectTable {
       if (error instanceof OwnerGoneError) throw new OwnerGoneError(`${call}: process ${owner.pid}, the owner of this object, has exited.`, { cause: error });
       throw error;
     }
-    const peer = new Peer(socket, this, { pid: owner.pid, name: `connection to owner ${owner.pid}` });
+    const peer = new Peer(socket, this, { pid: owner.pid, name: `connection to owner ${owner.pid}`, trustedImportsOnly: true });
     if (!this.peer(owner.pid)) this.#peers.set(owner.pid, peer);
     return peer;
   }
@@ -240,7 +240,7 @@ export class Runtime implements ObjectTable {
     socket.unref();
     acceptHandshake(socket, this.secret).then(
       (pid) => {
-        const peer = new Peer(socket, this, { pid, name: `connection from process ${pid}` });
+        const peer = new Peer(socket, this, { pid, name: `connection from process ${pid}`, trustedImportsOnly: true });
         if (!this.peer(pid)) this.#peers.set(pid, peer);
       },
       () => socket.destroy(),

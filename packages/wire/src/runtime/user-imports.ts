@@ -20,9 +20,23 @@
  * pending: on Node 20 and 22 an enabled AsyncLocalStorage costs every promise
  * a hook.
  *
+ * Which modules a peer may make this process import (issue #19 item 2): a
+ * RequireModules frame names modules by URL, and importing one runs its code.
+ * A peer at the other end of a channel this process tree made itself (the
+ * channel between a parent and the child it started, a Pipe, whose ends travel
+ * only over those) runs code the tree chose, and names modules its own code
+ * loaded: what it names is imported, and trusted from then on. A peer that
+ * reached this process through an owner's socket has proved only that it knows
+ * the tree's secret; it may name only a module this process already trusts:
+ * one this process imported for the runtime (its target, a task's function, a
+ * module a parent, child or pipe named), one that registered a passable class
+ * here, the entry module, or one the user allowed ({@link allowModuleImports}).
+ * Never a path a frame chose that nothing here vouches for.
+ *
  * @module
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { pathToFileURL } from 'node:url';
 
 /** An import the runtime is doing for the user. */
 export interface UserImport {
@@ -39,6 +53,38 @@ interface PendingImport extends UserImport {
 let storage: AsyncLocalStorage<PendingImport> | undefined;
 let pendingCount = 0;
 
+/** Modules a peer that came through an owner's socket may make this process import (see the module comment). */
+const trusted = new Set<string>();
+let entryTrusted = false;
+
+/** Notes that this process's own code (or a peer it made itself) named `module`: peers may name it too. */
+export function trustModule(module: string | undefined): void {
+  if (module) trusted.add(module);
+}
+
+/**
+ * Lets peers that reach this process through an owner's socket (processes of this tree it did not start, e.g.
+ * siblings using its queue) make it import these modules: those of classes they send that this process never
+ * imported, and no parent, child or pipe named. Pass URLs (`import.meta.url`, `new URL(…)`) or absolute paths.
+ *
+ * @example
+ * ```ts
+ * allowModuleImports(new URL('./shapes.js', import.meta.url));
+ * ```
+ */
+export function allowModuleImports(...modules: Array<string | URL>): void {
+  for (const module of modules) trustModule(module instanceof URL ? module.href : module.startsWith('/') ? pathToFileURL(module).href : module);
+}
+
+/** Whether a peer that came through an owner's socket may make this process import `module`. */
+export function isTrustedModule(module: string): boolean {
+  if (!entryTrusted) {
+    entryTrusted = true;
+    if (process.argv[1]) trustModule(pathToFileURL(process.argv[1]).href);
+  }
+  return trusted.has(module);
+}
+
 /**
  * Imports `module` on the runtime's behalf (see the module comment): code it runs, until the import settles, sees
  * {@link userModuleImport} name it.
@@ -48,6 +94,7 @@ let pendingCount = 0;
  */
 export async function importUserModule(module: string, why: string): Promise<Record<string, unknown>> {
   const frame: PendingImport = { module, why, pending: true };
+  trustModule(module);
   storage ??= new AsyncLocalStorage<PendingImport>();
   pendingCount++;
   try {
