@@ -23,6 +23,9 @@ export interface ObjectTable {
   peerClosed(peer: Peer): void;
 }
 
+/** Failed posts of one peer reported as warnings; later ones are not (see #warnPostFailed). */
+const POST_WARNINGS = 10;
+
 /** Acknowledgements of a batch's items wait at most this long for the code using them to yield. */
 const ACK_WITHIN_MS = 1;
 
@@ -89,6 +92,7 @@ export class Peer {
   readonly #pendingAcks = new Set<() => void>();
   #nextId = 0;
   #holds = 0;
+  #postWarnings = 0;
   #closeError: Error | undefined;
   #closed = false;
 
@@ -313,7 +317,7 @@ export class Peer {
     const respond = (ok: boolean, value: unknown, receipt?: { lost: () => void; batch: BatchReceipt | undefined }) => {
       this.#serving.delete(id);
       if (id === 0 || this.#closed) {
-        if (!ok && id === 0) process.emitWarning(value as Error);
+        if (!ok && id === 0) this.#warnPostFailed(value as Error);
         return;
       }
       if (receipt) this.#unreceipted.set(id, receipt);
@@ -352,6 +356,16 @@ export class Peer {
     } else {
       respond(true, result, receipt);
     }
+  }
+
+  /**
+   * A post (no reply wanted) failed: the owner says so on stderr, at most POST_WARNINGS times per peer (a peer that
+   * posts nonsense in a loop must not flood this process's stderr).
+   */
+  #warnPostFailed(error: Error): void {
+    const n = ++this.#postWarnings;
+    if (n <= POST_WARNINGS) process.emitWarning(error);
+    if (n === POST_WARNINGS) process.emitWarning(`${this.#channel.name}: further failed posts from process ${this.pid} are not reported.`);
   }
 
   #context(id: number, needReceipt: (onLost: () => void, batch?: BatchReceipt) => void): CallContext {
