@@ -21,6 +21,7 @@ import { acceptHandshake, offerHandshake } from './handshake.js';
 import type { Transfer } from '../encode-context.js';
 import type { TaggedMessage } from './messages.js';
 import type { Handle, Owned, OwnerAddress } from './owned.js';
+import { KeepAlive } from './keep-alive.js';
 import { Peer, type Batch, type CallOptions, type ObjectTable } from './peer.js';
 import { connectRetryDelay } from './connect-retry.js';
 import { pidAlive, UnixTransport, type Transport } from './transport.js';
@@ -50,6 +51,7 @@ export class Runtime implements ObjectTable {
   /** OS handles sent beside messages, by `pid:id`, until the decoded object that refers to them claims them. */
   readonly #handles = new Map<string, HandleSlot>();
   readonly #transport: Transport;
+  readonly #keepAlive = new KeepAlive(() => this.#peers.values());
   #nextObjectId = 0;
   #secret: Uint8Array | undefined;
   #address: OwnerAddress | undefined;
@@ -116,7 +118,16 @@ export class Runtime implements ObjectTable {
   attach(socket: Duplex, pid: number, options: AttachOptions): Peer {
     const peer = new Peer(socket, this, { pid, ...options });
     this.#peers.set(pid, peer);
+    this.#keepAlive.peerAdded(peer);
     return peer;
+  }
+
+  /**
+   * Returns `work` (a blocking call on an object this process owns, waiting), having kept this process alive until it
+   * settles while another process that could end the wait is connected (see keep-alive.ts).
+   */
+  keepAliveWhile<T>(work: Promise<T>): Promise<T> {
+    return this.#keepAlive.while(work);
   }
 
   /** The peer for the process with this pid, if connected. */
@@ -189,6 +200,7 @@ export class Runtime implements ObjectTable {
   /** ObjectTable: a peer closed; every owned object releases what that process held. */
   peerClosed(peer: Peer): void {
     if (this.#peers.get(peer.pid) === peer) this.#peers.delete(peer.pid);
+    this.#keepAlive.peerClosed(peer);
     for (const [key, slot] of this.#handles) {
       if (!key.startsWith(`${peer.pid}:`) || slot.handle) continue;
       this.#handles.delete(key);
@@ -233,6 +245,7 @@ export class Runtime implements ObjectTable {
     }
     const peer = new Peer(socket, this, { pid: owner.pid, name: `connection to owner ${owner.pid}`, trustedImportsOnly: true });
     if (!this.peer(owner.pid)) this.#peers.set(owner.pid, peer);
+    this.#keepAlive.peerAdded(peer);
     return peer;
   }
 
@@ -242,6 +255,7 @@ export class Runtime implements ObjectTable {
       (pid) => {
         const peer = new Peer(socket, this, { pid, name: `connection from process ${pid}`, trustedImportsOnly: true });
         if (!this.peer(pid)) this.#peers.set(pid, peer);
+        this.#keepAlive.peerAdded(peer);
       },
       () => socket.destroy(),
     );

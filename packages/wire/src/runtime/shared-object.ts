@@ -79,12 +79,14 @@ export abstract class SharedObject<S extends Owned> {
     if ('handle' in backing) return runtime().call<R>(backing.handle, op, args, { call, ...options });
     if (options?.timeout === undefined && options?.signal === undefined) {
       try {
-        return Promise.resolve(local(backing.state));
+        const result = local(backing.state);
+        // A call that must wait keeps this process alive while another could end the wait (see keep-alive.ts).
+        return result instanceof Promise ? runtime().keepAliveWhile(result) : Promise.resolve(result);
       } catch (error) {
         return Promise.reject(error);
       }
     }
-    return runLocally(call, options, (signal) => local(backing.state, signal));
+    return runtime().keepAliveWhile(runLocally(call, options, (signal) => local(backing.state, signal)));
   }
 
   /** @internal Sends `op` without waiting for its outcome (only for operations that cannot fail once checked locally). */
