@@ -2,8 +2,8 @@
 // owner vouches for; one the owner trusts (here: allowed) it can.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allowModuleImports, Process, Queue } from 'multiproc';
-import { askToImport } from './fixtures/hostile-peer.mjs';
+import { allowModuleImports, Process, Queue, runtime } from 'multiproc';
+import { askToImport, holdUp } from './fixtures/hostile-peer.mjs';
 
 const marker = new URL('./fixtures/import-marker.mjs', import.meta.url);
 const imported = () => (globalThis as { importMarker?: number }).importMarker ?? 0;
@@ -25,5 +25,25 @@ describe('modules a peer names (RequireModules)', () => {
     assert.equal(await report.get({ timeout: 30_000 }), 'answered');
     await allowed.join();
     assert.equal(imported(), 1);
+  });
+
+  it('a socket peer that dies while the owner holds its frames for an import that never finishes is let go within seconds', async () => {
+    const never = new URL('./fixtures/never-imported.mjs', import.meta.url);
+    allowModuleImports(never);
+    // Closes of the connection through the socket (not of the channel this process opened to its child).
+    const closed: number[] = [];
+    const mine: { child?: Process } = {};
+    const probe = runtime().own({ dispatch: () => 'hi', peerClosed: (peer) => void (peer !== mine.child?._peer && closed.push(peer.pid)) });
+    const report = new Queue<string>();
+    const peer = new Process({ target: holdUp, args: [runtime().handle(probe), report, never.href] }).start();
+    mine.child = peer;
+    assert.equal(await report.get({ timeout: 30_000 }), 'flooded');
+    peer.kill();
+    await peer.join();
+    // The owner had stopped reading from it (its frames held), so its end is not seen on the socket: it is asked for.
+    for (const until = Date.now() + 30_000; !closed.includes(peer.pid!); await new Promise((resolve) => setTimeout(resolve, 50))) {
+      assert.ok(Date.now() < until, 'the owner still holds the dead peer’s connection after 30 s');
+    }
+    runtime().disown(probe);
   });
 });

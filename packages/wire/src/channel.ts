@@ -67,6 +67,13 @@ export interface ChannelOptions<In> {
    * modules it names are imported and trusted from then on. @default false
    */
   trustedImportsOnly?: boolean;
+  /**
+   * Whether the peer's process is still alive. While frames are held for an import (see `#importThenResume`) and this
+   * side has stopped reading (so it cannot see the peer's stream end), or the stream has ended, this is asked every
+   * second; once it is false and the import has been pending for HELD_AFTER_DEATH_MS, the channel is destroyed and
+   * the held frames go (a peer that died is not waited for by an import that may never finish). @default never asked
+   */
+  isPeerAlive?: (() => boolean) | undefined;
 }
 
 /** A bytes message waiting for room in the bulk ring, and its `sendBuffer()` promise. */
@@ -93,6 +100,10 @@ const BIN32_HEADER_BYTES = 5;
  */
 const MAX_HELD_BYTES = 1024 * 1024;
 const HELD_FRAME_COST = 128;
+/** How often a channel that stopped reading for held frames asks whether its peer is alive (see `isPeerAlive`). */
+const ALIVE_CHECK_MS = 1000;
+/** A dead peer's frames held for an import still pending this long are let go (see `isPeerAlive`). */
+const HELD_AFTER_DEATH_MS = 5000;
 /** Frames from this size on are written as they are, not copied into the batch. */
 const DIRECT_WRITE_BYTES = 64 * 1024;
 
@@ -135,6 +146,11 @@ export class Channel<In = unknown, Out = unknown> {
   readonly #deferBulk: boolean;
   readonly #busyPoll: BusyPoll;
   readonly #trustedImportsOnly: boolean;
+  readonly #isPeerAlive: (() => boolean) | undefined;
+  /** Asks isPeerAlive while frames are held and reading is stopped or the stream ended. */
+  #aliveCheck: NodeJS.Timeout | undefined;
+  /** When the frames now held began to be held. */
+  #heldSince = 0;
   /** Modules this side told the peer to import. */
   readonly #announced = new Set<string>();
   /** Frames received while modules a peer announced are being imported. */
@@ -190,6 +206,7 @@ export class Channel<In = unknown, Out = unknown> {
     this.#deferBulk = options.deferBulk ?? false;
     this.#busyPoll = options.busyPoll ?? busyPoll;
     this.#trustedImportsOnly = options.trustedImportsOnly ?? false;
+    this.#isPeerAlive = options.isPeerAlive;
     // (Not a TLS socket, whose writes go through its own buffers first.)
     this.#reusesBatches = socket instanceof Socket && !(socket as { encrypted?: boolean }).encrypted;
     this.#ringIn = new BulkReceiver(this.#name, (upTo) => this.#giveRoomBack(upTo));
@@ -457,11 +474,26 @@ export class Channel<In = unknown, Out = unknown> {
   #stopReading(why: 'paused' | 'held'): void {
     this.#readStops.add(why);
     this.#socket.pause();
+    if (why === 'held') this.#startAliveCheck();
+  }
+
+  /** See `isPeerAlive`. */
+  #startAliveCheck(): void {
+    if (!this.#isPeerAlive || this.#aliveCheck) return;
+    this.#aliveCheck = setInterval(() => {
+      if (this.#held && performance.now() - this.#heldSince >= HELD_AFTER_DEATH_MS && !this.#isPeerAlive!()) this.destroy();
+    }, ALIVE_CHECK_MS).unref();
   }
 
   #resumeReading(why: 'paused' | 'held'): void {
     this.#readStops.delete(why);
+    if (why === 'held') this.#stopAliveCheck();
     if (this.#readStops.size === 0 && !this.#closed) this.#socket.resume();
+  }
+
+  #stopAliveCheck(): void {
+    clearInterval(this.#aliveCheck);
+    this.#aliveCheck = undefined;
   }
 
   /** Lets the event loop exit while this channel is open (see `ref()`). */
@@ -697,8 +729,12 @@ export class Channel<In = unknown, Out = unknown> {
   /** Closes, but only once the frames held for a module import (recovered ones too) are delivered. */
   #finishAfterHeld(error: Error | undefined): void {
     if (this.#closed) return;
-    if (this.#held) this.#endAfterHeld ??= { error };
-    else this.#finish(error);
+    if (this.#held) {
+      this.#endAfterHeld ??= { error };
+      this.#startAliveCheck();
+    } else {
+      this.#finish(error);
+    }
   }
 
   /** `#recover()` before a close that did not come through 'end'; a failure there becomes the close error. */
@@ -951,6 +987,7 @@ export class Channel<In = unknown, Out = unknown> {
   #importThenResume(modules: string[]): void {
     const held: Buffer[] = [];
     this.#held = held;
+    this.#heldSince = performance.now();
     Promise.all(modules.map(importRequiredModule)).then(
       () => {
         this.#held = undefined;
@@ -984,6 +1021,7 @@ export class Channel<In = unknown, Out = unknown> {
     this.#closed = true;
     this.#closeError = error;
     // Frames held for an import that is still pending are let go now (the import's callback keeps only the empty list).
+    this.#stopAliveCheck();
     this.#held?.splice(0);
     this.#held = undefined;
     this.#heldBytes = 0;

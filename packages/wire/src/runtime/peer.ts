@@ -13,6 +13,7 @@ import { Deadline, type BlockingOptions } from '../blocking.js';
 import { Channel } from '../channel.js';
 import type { Transfer } from '../encode-context.js';
 import { AbortError, OwnerGoneError, ProtocolError, type MultiprocError } from '../errors.js';
+import { pidAlive } from './transport.js';
 import { isRuntimeMessage, type CallMessage, type ReplyMessage, type RuntimeMessage, type TaggedMessage } from './messages.js';
 import type { BatchReceipt, CallContext, Owned } from './owned.js';
 
@@ -41,7 +42,7 @@ export interface PeerOptions {
   onClose?: ((error: Error | undefined) => void) | undefined;
   /** Sends OS handles beside messages (Node's IPC channel); only parent↔child peers have it. */
   transfer?: ((transfers: Transfer[]) => void) | undefined;
-  /** It came through an owner's socket: see ChannelOptions.trustedImportsOnly. @default false */
+  /** It came through an owner's socket: see ChannelOptions.trustedImportsOnly (and isPeerAlive). @default false */
   trustedImportsOnly?: boolean;
 }
 
@@ -108,6 +109,8 @@ export class Peer {
       transfer: options.transfer,
       decodeContext: this,
       trustedImportsOnly: options.trustedImportsOnly,
+      // (A child's death is seen through its process; a process that came through the socket is asked for by pid.)
+      isPeerAlive: options.trustedImportsOnly ? () => pidAlive(options.pid) : undefined,
     });
     this.#channel.unref();
   }
