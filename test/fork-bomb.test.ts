@@ -36,26 +36,7 @@ async function watch(file: string): Promise<{ done: boolean; most: number; code:
 
 describe('fork bomb guard', () => {
   it('an unguarded top-level Pool applying its own module’s function rejects with ERR_PROCESS_BOOTSTRAP, with a bounded number of processes', async () => {
-    const child = spawn(process.execPath, [fixture], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-    let most = 0;
-    let done = false;
-    void exited.then(() => (done = true));
-    const deadline = Date.now() + 30_000;
-    while (!done && Date.now() < deadline) {
-      most = Math.max(most, descendants(child.pid!).length);
-      if (most > 12) break; // a fork bomb: no need to watch it grow
-      await sleep(50);
-    }
-    if (!done) {
-      for (const pid of descendants(child.pid!)) process.kill(pid, 'SIGKILL');
-      child.kill('SIGKILL');
-    }
-    const code = await exited;
+    const { done, most, code, stdout, stderr } = await watch(fixture);
     assert.ok(done, `still running after 30 s with up to ${most} processes below it:\n${stdout}\n${stderr}`);
     assert.ok(most <= 2, `at most the pool's 2 workers run at once, saw ${most}`);
     assert.equal(code, 0);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Process, Queue } from 'multiproc';
-import { firstPutRefused, flood, ownQueue } from './fixtures/owner-workers.mjs';
+import { firstPut, flood, ownQueue } from './fixtures/owner-workers.mjs';
 
 const somaxconn = (() => {
   try {
@@ -27,7 +27,7 @@ describe('an owner’s listen backlog', () => {
     const outcomes = (await report.get({ timeout: 60_000 })) as Record<string, number>;
     assert.ok((outcomes['ok'] ?? 0) >= Math.min(4096, somaxconn), `connects that waited in the backlog: ${JSON.stringify(outcomes)}`);
     // A process's first call now finds the backlog full: it waits for room instead of declaring the owner gone.
-    const user = new Process({ target: firstPutRefused, args: [queue, report] }).start();
+    const user = new Process({ target: firstPut, args: [queue, report, 'refused'] }).start();
     assert.equal(await report.get({ timeout: 30_000 }), 'refused');
     process.kill(owner.pid!, 'SIGCONT');
     assert.equal(await report.get({ timeout: 30_000 }), 'ok');
