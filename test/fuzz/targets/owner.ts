@@ -84,6 +84,8 @@ export const owner: Target = {
   async run(random: Random, budget: Budget): Promise<TargetReport> {
     const findings: Finding[] = [];
     const closes: Record<string, number> = {};
+    // The share of time counts from when the owner and the canary are up (starting them may take seconds under load).
+    const share = budget.until - Date.now();
     const commands = new Queue<string>();
     const out = new Queue<{ canary?: [unknown, unknown]; targets?: Array<{ handle: Handle }> }>();
     const progress = new Queue<number | string>();
@@ -108,6 +110,7 @@ export const owner: Target = {
 
     const rss: Array<[number, number]> = [];
     const started = Date.now();
+    const until = started + share;
     const sampler = setInterval(() => {
       const mb = rssMB(ownerProcess.pid!);
       if (mb !== undefined) rss.push([Math.round((Date.now() - started) / 1000), mb]);
@@ -118,7 +121,7 @@ export const owner: Target = {
     const recent: Buffer[] = [];
 
     const attack = async () => {
-      while (inputs < budget.maxInputs && Date.now() < budget.until && !ownerDied && !canaryFailure) {
+      while (inputs < budget.maxInputs && Date.now() < until && !ownerDied && !canaryFailure) {
         if (inputs >= (renewals + 1) * RENEW_EVERY) {
           renewals++;
           await commands.put('renew');
