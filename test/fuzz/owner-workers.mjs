@@ -1,6 +1,6 @@
 // The processes of the owner fuzz target: an owner of one of every primitive, and a canary that keeps using objects
 // of the same owner the way a program would, to show that the owner keeps serving while it is attacked.
-import { Barrier, BoundedSemaphore, Condition, Event, JoinableQueue, Lock, Queue, RLock, Semaphore } from 'multiproc';
+import { Barrier, BoundedSemaphore, Condition, Event, JoinableQueue, Lock, Queue, RLock, Semaphore, runtime } from 'multiproc';
 
 /** One of every primitive (queues bounded, so that what a fuzzer puts cannot grow without end; a SimpleQueue is a Queue's owner state too). */
 export function makeTargets() {
@@ -19,7 +19,8 @@ export function makeTargets() {
 
 /**
  * Owns the fuzzer's targets: sends a fresh set on `out` for each 'renew' on `commands` (the old set is closed where it
- * can be), and the canary's own Queue and Lock once, first.
+ * can be, and forgotten by the runtime: an owner keeps every object it made, with its items, until it disowns it), and
+ * the canary's own Queue and Lock once, first.
  */
 export async function fuzzOwner(commands, out) {
   await out.put({ canary: [new Queue(), new Lock()] });
@@ -27,7 +28,10 @@ export async function fuzzOwner(commands, out) {
   await out.put({ targets });
   for await (const command of commands) {
     if (command !== 'renew') continue;
-    for (const old of targets) await Promise.resolve(old.close?.()).catch(() => {});
+    for (const old of targets) {
+      await Promise.resolve(old.close?.()).catch(() => {});
+      runtime().disown(old.handle.id);
+    }
     targets = makeTargets();
     await out.put({ targets });
   }
