@@ -20,6 +20,11 @@ describe('modules a peer names (RequireModules)', () => {
     await queue.put(1); // the owner goes on
     assert.equal(await queue.get(), 1);
 
+    // A module this process has loaded already: importing it runs no code, so any peer may name it.
+    const loaded = new Process({ target: askToImport, args: [queue, report, new URL('./fixtures/hostile-peer.mjs', import.meta.url).href] }).start();
+    assert.equal(await report.get({ timeout: 30_000 }), 'answered');
+    await loaded.join();
+
     allowModuleImports(marker);
     const allowed = new Process({ target: askToImport, args: [queue, report, marker.href] }).start();
     assert.equal(await report.get({ timeout: 30_000 }), 'answered');

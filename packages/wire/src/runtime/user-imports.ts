@@ -30,13 +30,17 @@
  * the tree's secret; it may name only a module this process already trusts:
  * one this process imported for the runtime (its target, a task's function, a
  * module a parent, child or pipe named), one that registered a passable class
- * here, the entry module, or one the user allowed ({@link allowModuleImports}).
- * Never a path a frame chose that nothing here vouches for.
+ * here, the entry module, one the user allowed ({@link allowModuleImports}), or
+ * one V8 says is loaded here already (loaded-scripts.ts: importing it runs no
+ * code). Never a path a frame chose that nothing here vouches for.
  *
  * @module
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { pathToFileURL } from 'node:url';
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import { isLoadedModule } from '../loaded-scripts.js';
+
+// Builtins as the CommonJS objects, when first needed: a child that never imports a module for a peer pays nothing.
+const pathToFileURL = (path: string) => process.getBuiltinModule('node:url').pathToFileURL(path);
 
 /** An import the runtime is doing for the user. */
 export interface UserImport {
@@ -82,7 +86,10 @@ export function isTrustedModule(module: string): boolean {
     entryTrusted = true;
     if (process.argv[1]) trustModule(pathToFileURL(process.argv[1]).href);
   }
-  return trusted.has(module);
+  if (trusted.has(module)) return true;
+  if (!isLoadedModule(module)) return false;
+  trusted.add(module);
+  return true;
 }
 
 /**
@@ -95,7 +102,7 @@ export function isTrustedModule(module: string): boolean {
 export async function importUserModule(module: string, why: string): Promise<Record<string, unknown>> {
   const frame: PendingImport = { module, why, pending: true };
   trustModule(module);
-  storage ??= new AsyncLocalStorage<PendingImport>();
+  storage ??= new (process.getBuiltinModule('node:async_hooks').AsyncLocalStorage)<PendingImport>();
   pendingCount++;
   try {
     return (await storage.run(frame, () => import(module))) as Record<string, unknown>;
