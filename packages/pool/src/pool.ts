@@ -59,6 +59,7 @@ export class Pool extends EventEmitter {
    *
    * @param options - see {@link PoolOptions}; `processes` defaults to `cpuCount()`.
    * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` for a bad option.
+   * @throws {BootstrapError} `ERR_PROCESS_BOOTSTRAP` in a module multiproc is importing (a task's): guard it with isMainModule.
    */
   constructor(options: PoolOptions = {}) {
     super();

@@ -19,6 +19,7 @@ import { handleSender, receiveHandles } from './handle-passing.js';
 import { currentProcessObject, Process } from './process.js';
 import type { ChildMessage, FunctionRef, ParentMessage } from './protocol.js';
 import { explainSourceError, loadFunction } from './resolve-target.js';
+import { isParentDeathEcho } from './parent-death-echo.js';
 import { runtimeState } from './runtime-state.js';
 import { CHANNEL_FD, SPARE_ENV, SPARE_READY } from './child-env.js';
 
@@ -100,6 +101,7 @@ async function boot(message: ParentMessage): Promise<void> {
 }
 
 async function fail(what: string | undefined, error: unknown): Promise<void> {
+  if (isParentDeathEcho(error, parent.closed)) process.exit(1);
   const name = runtimeState().current?.name ?? `child ${process.pid}`;
   process.stderr.write(`Process ${name}${what ? `: ${what}` : ''}:\n${inspect(error)}\n`);
   process.exitCode = 1;

@@ -6,19 +6,21 @@
  *   terminate). Non-daemon children normally keep the parent alive, so they are
  *   only still alive here if the parent was forced to exit.
  * - On SIGINT, SIGTERM or SIGHUP, when nothing else handles the signal: the
- *   same, then the signal is raised again so the parent ends as it would have.
+ *   same, then the signal is raised again so the parent ends as it would have
+ *   (wire's cleanUpAtExit, which also removes this process's temporary directories).
  * - On SIGKILL of the parent nothing here can run: each child's watchdog
  *   (watchdog-worker.ts) notices within 100 ms and ends the child.
  *
  * @module
  */
 import type { ChildProcess } from 'node:child_process';
+import { cleanUpAtExit } from '@multiproc/wire';
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const live = new Map<object, ChildProcess>();
-let installed = false;
+let forget: (() => void) | undefined;
 
 function endAll(): void {
+  forget = undefined;
   for (const child of live.values()) {
     try {
       child.kill(child.signalCode === null && child.killed ? 'SIGKILL' : 'SIGTERM');
@@ -28,36 +30,16 @@ function endAll(): void {
   }
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  // Someone else handles this signal: they decide whether the process ends.
-  if (process.listenerCount(signal) > 1) return;
-  endAll();
-  uninstall();
-  process.kill(process.pid, signal);
-}
-
-function install(): void {
-  if (installed) return;
-  installed = true;
-  process.on('exit', endAll);
-  for (const signal of SIGNALS) process.on(signal, onSignal);
-}
-
-function uninstall(): void {
-  if (!installed) return;
-  installed = false;
-  process.off('exit', endAll);
-  for (const signal of SIGNALS) process.off(signal, onSignal);
-}
-
 /** Starts watching `child`, which `owner` started. */
 export function trackChild(owner: object, child: ChildProcess): void {
   live.set(owner, child);
-  install();
+  forget ??= cleanUpAtExit(endAll);
 }
 
-/** Stops watching the child of `owner` (it exited). Handlers go away with the last child. */
+/** Stops watching the child of `owner` (it exited). The hook goes away with the last child. */
 export function untrackChild(owner: object): void {
   live.delete(owner);
-  if (live.size === 0) uninstall();
+  if (live.size > 0 || !forget) return;
+  forget();
+  forget = undefined;
 }

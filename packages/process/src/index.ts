@@ -7,6 +7,7 @@ export { Process, type ProcessOptions, type TerminateOptions } from './process.j
 export { currentProcess, parentProcess, activeChildren, cpuCount, type ParentProcess } from './current.js';
 export { isMainModule } from './is-main-module.js';
 export { keepSpares, sparesReady } from './spares.js';
+export { assertMayStartProcesses } from './start-guard.js';
 export { BootstrapError, TargetNotFoundError, ProcessStartError } from './errors.js';
 export type { ModuleLocation } from './target-ref.js';
 export type { SpawnOptions } from './spawn.js';

@@ -13,6 +13,7 @@ import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import {
   checkTimeout,
+  ClosedError,
   InvalidArgumentError,
   InvalidStateError,
   ProtocolError,
@@ -26,12 +27,12 @@ import {
   type Waitable,
 } from '@multiproc/wire';
 import { callerModule } from './call-site.js';
-import { BootstrapError } from './errors.js';
 import { handleSender, receiveHandles } from './handle-passing.js';
 import { trackChild, untrackChild } from './exit-hooks.js';
 import type { ChildMessage, ParentMessage, TargetSpec } from './protocol.js';
 import { checkOptionsObject, refusePositionalTarget } from './python-habits.js';
 import { runtimeState } from './runtime-state.js';
+import { assertMayStartProcesses } from './start-guard.js';
 import { forkChild, type SpawnOptions } from './spawn.js';
 import { describeFunction, type ModuleLocation } from './target-ref.js';
 
@@ -200,16 +201,18 @@ export class Process<Args extends unknown[] = any[]> {
    *
    * @returns this, so `new Process({ … }).start()` can be written.
    * @throws {InvalidStateError} `ERR_INVALID_STATE` when already started, closed, or the current process.
-   * @throws {BootstrapError} `ERR_PROCESS_BOOTSTRAP` when called in a child while it imports its target's module.
+   * @throws {BootstrapError} `ERR_PROCESS_BOOTSTRAP` when called while this process imports a user's module on
+   *   multiproc's behalf (its target's, a pool task's, a passable class's): a module that starts processes unguarded.
    * @throws {EncodeError} `ERR_ENCODE` when an argument or field cannot be sent; no child is left running.
    */
   start(): this {
+    this.#checkNotClosed('start');
     if (this.#state !== 'initial') {
       const why = this.#state === 'self' ? 'it is the current process' : 'a process can only be started once';
       throw new InvalidStateError(`Process.start(): cannot start ${this.#name}: ${why}.`);
     }
+    assertMayStartProcesses('Process.start()', this.#caller);
     const state = runtimeState();
-    if (state.bootstrapping) throw new BootstrapError(this.#caller);
     const target = this.#targetSpec();
     const { child, socket } = forkChild(this.#spawnOptions);
     const peer = runtime().attach(socket, child.pid!, {
@@ -267,8 +270,10 @@ export class Process<Args extends unknown[] = any[]> {
    *   or a bad `timeout`.
    * @throws {InvalidStateError} `ERR_INVALID_STATE` when the process was not started, or is the current process.
    * @throws {AbortError} `ERR_ABORTED` when `signal` aborts.
+   * @throws {ClosedError} `ERR_CLOSED` after `close()`.
    */
   async join(options?: BlockingOptions): Promise<void> {
+    this.#checkNotClosed('join');
     checkOptionsObject('Process.join', options);
     checkTimeout('Process.join()', options?.timeout);
     if (this.#state === 'initial' || this.#state === 'self') {
@@ -289,8 +294,13 @@ export class Process<Args extends unknown[] = any[]> {
     }
   }
 
-  /** True from `start()` until the child exits (always true for the current process). */
+  /**
+   * True from `start()` until the child exits (always true for the current process).
+   *
+   * @throws {ClosedError} `ERR_CLOSED` after `close()`.
+   */
   isAlive(): boolean {
+    this.#checkNotClosed('isAlive');
     if (this.#state === 'self') return true;
     return this.#state === 'started';
   }
@@ -323,7 +333,8 @@ export class Process<Args extends unknown[] = any[]> {
 
   /**
    * Releases the Process object's resources. Afterwards only `name`, `pid`,
-   * `exitCode` and `signalCode` may be used.
+   * `exitCode` and `signalCode` may be used: `start()`, `join()`, `isAlive()`,
+   * `terminate()` and `kill()` throw `ERR_CLOSED`. Closing twice does nothing.
    *
    * @throws {InvalidStateError} `ERR_INVALID_STATE` while the child is still running.
    */
@@ -392,11 +403,19 @@ export class Process<Args extends unknown[] = any[]> {
   }
 
   #signal(call: string, signal: NodeJS.Signals): boolean {
+    this.#checkNotClosed(call);
     if (this.#state === 'self') throw new InvalidStateError(`Process.${call}(): cannot signal the current process.`);
     if (this.#state === 'initial') throw new InvalidStateError(`Process.${call}(): ${this.#name} has not been started.`);
     if (this.#state !== 'started' || !this.#child) return false;
     this.#child.kill(signal);
     return true;
+  }
+
+  /** After close() only `name`, `pid`, `exitCode` and `signalCode` answer (as Python's `_check_closed()`). */
+  #checkNotClosed(call: string): void {
+    if (this.#state === 'closed') {
+      throw new ClosedError(`Process.${call}(): ${this.#name} was closed; only name, pid, exitCode and signalCode may be read after close().`);
+    }
   }
 
   #targetSpec(): TargetSpec {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { importUserModule } from '@multiproc/wire';
 import { TargetNotFoundError } from './errors.js';
 import type { FunctionRef } from './protocol.js';
 import { targetLabel } from './target-label.js';
@@ -31,7 +32,7 @@ export async function loadFunction(ref: FunctionRef, scope: SourceScope): Promis
   for (const { module, exportName } of ref.candidates) {
     let namespace: Record<string, unknown>;
     try {
-      namespace = (await import(module)) as Record<string, unknown>;
+      namespace = await importUserModule(module, `it exports ${ref.name ? `'${ref.name}'` : 'a function'}, which multiproc runs here`);
     } catch (cause) {
       if ((cause as { code?: string }).code === 'ERR_PROCESS_BOOTSTRAP') throw cause;
       if (!ref.source) {

@@ -93,6 +93,23 @@ describe('Process lifecycle', () => {
     await assert.rejects(new Process({ target: sleepFor }).start().join({ timeout: -1 }), { code: 'ERR_INVALID_ARGUMENT' });
   });
 
+  it('after close(), only name, pid, exitCode and signalCode answer; the rest throw ERR_CLOSED', async () => {
+    const p = new Process({ target: exitWith, args: [3], name: 'closing' }).start();
+    await p.join();
+    p.close();
+    p.close(); // twice: nothing more to release
+    assert.equal(p.name, 'closing');
+    assert.equal(typeof p.pid, 'number');
+    assert.equal(p.exitCode, 3);
+    assert.equal(p.signalCode, null);
+    assert.throws(() => p.isAlive(), { code: 'ERR_CLOSED', message: /Process\.isAlive\(\): closing was closed/ });
+    await assert.rejects(p.join(), { code: 'ERR_CLOSED' });
+    assert.throws(() => p.terminate(), { code: 'ERR_CLOSED' });
+    assert.throws(() => p.kill(), { code: 'ERR_CLOSED' });
+    assert.throws(() => p.start(), { code: 'ERR_CLOSED' });
+    await p[Symbol.asyncDispose]();
+  });
+
   it('start() throws ERR_ENCODE for arguments that cannot be sent, and leaves no child behind', () => {
     const p = new Process({ target: record, args: [() => 1] });
     assert.throws(() => p.start(), { code: 'ERR_ENCODE' });

@@ -37,6 +37,7 @@
  */
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError, InvalidStateError, ProtocolError } from './errors.js';
+import { cleanUpAtExit } from './exit-cleanup.js';
 import { privateSocketDir, sweepSocketDirs } from './runtime/transport.js';
 
 // As the CommonJS object: an ESM import of a builtin reads all its exports, and node:fs's lazy ones (fs/promises,
@@ -60,7 +61,7 @@ export const RING_MAX_MESSAGE_BYTES = RING_BYTES / 4;
 /** A ring left by a writer that exited, and whose reader has not opened it, is swept this long after the exit. */
 const SWEEP_AFTER_MS = 10 * 60_000;
 
-/** This process's open rings, closed at exit. */
+/** This process's open rings, closed at exit (or on a signal that ends it). */
 const liveRings = new Set<BulkRingWriter>();
 let swept = false;
 let exitHooked = false;
@@ -69,7 +70,7 @@ function track(ring: BulkRingWriter): void {
   liveRings.add(ring);
   if (exitHooked) return;
   exitHooked = true;
-  process.once('exit', () => {
+  cleanUpAtExit(() => {
     for (const ring of liveRings) ring.close(false);
   });
 }

@@ -18,7 +18,8 @@ import { copyBytes } from './copy-bytes.js';
 import { swapDecodeContext, swapEncodeContext, type EncodeContext, type Transfer } from './encode-context.js';
 import { RequireModules, ResetCodec } from './required-modules.js';
 import { importRequiredModule } from './class-ref.js';
-import { ChannelClosedError, FrameDecodeError, FrameTooLargeError, type MultiprocError } from './errors.js';
+import { ChannelClosedError, FrameDecodeError, FrameTooLargeError, MultiprocError, ProtocolError } from './errors.js';
+import { isPeerGoneError, peerSocketGone } from './peer-gone.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, FrameDecoder, PLACE_HEAD_BYTES } from './frame-decoder.js';
 import { readInto } from './read-into.js';
 import { JournalWriter, readJournal } from './journal.js';
@@ -26,6 +27,7 @@ import { BulkBytes, BulkFree, BulkOpen, BulkWait } from './bulk-frames.js';
 import { BulkRingWriter, RING_FULL, RING_REFUSED } from './bulk-ring.js';
 import { BulkReceiver } from './bulk-receiver.js';
 import { busyPoll, type BusyPoll } from './busy-poll.js';
+import { isTrustedModule } from './runtime/user-imports.js';
 
 // As the CommonJS object: an ESM import of a builtin reads all its exports, and node:fs's lazy ones (fs/promises,
 // readline through it) cost every process that loads this ~5 ms at boot.
@@ -58,6 +60,20 @@ export interface ChannelOptions<In> {
   deferBulk?: boolean;
   /** Told of every write and read, to poll for replies (see {@link BusyPoll}). @default the process's `busyPoll` */
   busyPoll?: BusyPoll;
+  /**
+   * The peer reached this process through an owner's socket (it proved only that it knows the tree's secret): it may
+   * make this process import only modules this process trusts already (see runtime/user-imports.ts); naming another
+   * closes the channel with `ERR_PROTOCOL`. Otherwise (a channel this process tree made: parent↔child, a Pipe) the
+   * modules it names are imported and trusted from then on. @default false
+   */
+  trustedImportsOnly?: boolean;
+  /**
+   * Whether the peer's process is still alive. While frames are held for an import (see `#importThenResume`) and this
+   * side has stopped reading (so it cannot see the peer's stream end), or the stream has ended, this is asked every
+   * second; once it is false and the import has been pending for HELD_AFTER_DEATH_MS, the channel is destroyed and
+   * the held frames go (a peer that died is not waited for by an import that may never finish). @default never asked
+   */
+  isPeerAlive?: (() => boolean) | undefined;
 }
 
 /** A bytes message waiting for room in the bulk ring, and its `sendBuffer()` promise. */
@@ -78,6 +94,16 @@ const INITIAL_BATCH_BYTES = 512;
 const MAX_SPARE_BYTES = 64 * 1024;
 /** msgpack's bin 32 header: the type byte and a 32-bit length. */
 const BIN32_HEADER_BYTES = 5;
+/**
+ * Frames held while a peer's modules are imported (see `#importThenResume`) may take this much memory; then this side
+ * stops reading until the import is done. Each frame counts its bytes and HELD_FRAME_COST (its view and list slot).
+ */
+const MAX_HELD_BYTES = 1024 * 1024;
+const HELD_FRAME_COST = 128;
+/** How often a channel that stopped reading for held frames asks whether its peer is alive (see `isPeerAlive`). */
+const ALIVE_CHECK_MS = 1000;
+/** A dead peer's frames held for an import still pending this long are let go (see `isPeerAlive`). */
+const HELD_AFTER_DEATH_MS = 5000;
 /** Frames from this size on are written as they are, not copied into the batch. */
 const DIRECT_WRITE_BYTES = 64 * 1024;
 
@@ -119,10 +145,20 @@ export class Channel<In = unknown, Out = unknown> {
   readonly #decodeContext: unknown;
   readonly #deferBulk: boolean;
   readonly #busyPoll: BusyPoll;
+  readonly #trustedImportsOnly: boolean;
+  readonly #isPeerAlive: (() => boolean) | undefined;
+  /** Asks isPeerAlive while frames are held and reading is stopped or the stream ended. */
+  #aliveCheck: NodeJS.Timeout | undefined;
+  /** When the frames now held began to be held. */
+  #heldSince = 0;
   /** Modules this side told the peer to import. */
   readonly #announced = new Set<string>();
   /** Frames received while modules a peer announced are being imported. */
   #held: Buffer[] | undefined;
+  /** What the held frames cost (their bytes, and a little for each): past MAX_HELD_BYTES this side stops reading. */
+  #heldBytes = 0;
+  /** Why reading is stopped: the user's flow control (`pause()`), frames held for an import. Reading goes on when none is left. */
+  readonly #readStops = new Set<'paused' | 'held'>();
   /** The stream ended while frames were held: the channel closes once they are delivered. */
   #endAfterHeld: { error: Error | undefined } | undefined;
   #closeError: Error | undefined;
@@ -169,6 +205,8 @@ export class Channel<In = unknown, Out = unknown> {
     this.#decodeContext = options.decodeContext;
     this.#deferBulk = options.deferBulk ?? false;
     this.#busyPoll = options.busyPoll ?? busyPoll;
+    this.#trustedImportsOnly = options.trustedImportsOnly ?? false;
+    this.#isPeerAlive = options.isPeerAlive;
     // (Not a TLS socket, whose writes go through its own buffers first.)
     this.#reusesBatches = socket instanceof Socket && !(socket as { encrypted?: boolean }).encrypted;
     this.#ringIn = new BulkReceiver(this.#name, (upTo) => this.#giveRoomBack(upTo));
@@ -222,8 +260,8 @@ export class Channel<In = unknown, Out = unknown> {
     );
     if (!readsInto) socket.on('data', onChunk);
     else this.#rearm = readsInto;
-    socket.on('end', () => this.#onEnd());
-    socket.on('error', (error: Error) => this.#finishAfterHeld(this.#recoverAfter(error)));
+    socket.on('end', () => this.#onEnd(undefined));
+    socket.on('error', (error: Error) => this.#onSocketError(error));
     socket.on('close', () => this.#finishAfterHeld(this.#recoverAfter(undefined)));
     socket.on('drain', () => this.#onWritten());
     // A socket handed over paused (e.g. after a handshake read its first bytes) must flow:
@@ -425,12 +463,37 @@ export class Channel<In = unknown, Out = unknown> {
 
   /** Stops reading from the peer (its writes then back up: flow control for a slow consumer). */
   pause(): void {
-    this.#socket.pause();
+    this.#stopReading('paused');
   }
 
   /** Reads from the peer again after `pause()`. */
   resume(): void {
-    if (!this.#closed) this.#socket.resume();
+    this.#resumeReading('paused');
+  }
+
+  #stopReading(why: 'paused' | 'held'): void {
+    this.#readStops.add(why);
+    this.#socket.pause();
+    if (why === 'held') this.#startAliveCheck();
+  }
+
+  /** See `isPeerAlive`. */
+  #startAliveCheck(): void {
+    if (!this.#isPeerAlive || this.#aliveCheck) return;
+    this.#aliveCheck = setInterval(() => {
+      if (this.#held && performance.now() - this.#heldSince >= HELD_AFTER_DEATH_MS && !this.#isPeerAlive!()) this.destroy();
+    }, ALIVE_CHECK_MS).unref();
+  }
+
+  #resumeReading(why: 'paused' | 'held'): void {
+    this.#readStops.delete(why);
+    if (why === 'held') this.#stopAliveCheck();
+    if (this.#readStops.size === 0 && !this.#closed) this.#socket.resume();
+  }
+
+  #stopAliveCheck(): void {
+    clearInterval(this.#aliveCheck);
+    this.#aliveCheck = undefined;
   }
 
   /** Lets the event loop exit while this channel is open (see `ref()`). */
@@ -583,15 +646,33 @@ export class Channel<In = unknown, Out = unknown> {
     if (this.#journal && this.#batchBytes === 0 && this.#socket.writableLength === 0) this.#journal.rewind();
   }
 
-  /** The peer's stream ended (or its process is gone): what it cut short, or its journal, is dealt with, then the channel closes. */
-  #onEnd(): void {
+  /**
+   * The peer's stream ended (`peerGone`: and its socket is gone, or undefined: not known yet): what it cut short, or its
+   * journal, is dealt with, then the channel closes. A frame cut short by a peer that is gone (a writer killed in the
+   * middle of a message) is dropped, and the stream ends there; one cut short by a peer that is still there is
+   * `ERR_FRAME_TRUNCATED` (see peer-gone.ts).
+   */
+  #onEnd(peerGone: boolean | undefined): void {
     try {
       if (this.#recoverFrom !== undefined) this.#recover();
+      else if (this.#decoder.bufferedBytes > 0 && (peerGone ?? peerSocketGone(this.#socket)) === true) this.#decoder.discard();
       else this.#decoder.end();
       this.#finishAfterHeld(undefined);
     } catch (error) {
       this.#finish(error as Error);
     }
+  }
+
+  /**
+   * The socket failed. A reset by the peer (ECONNRESET: it closed, or died, with bytes of ours unread; EPIPE) is the end
+   * of its stream, everything it sent having been read first; any other error closes the channel with a coded error
+   * (`ERR_CHANNEL_CLOSED`, the system's error as its cause), so no raw system error reaches a user.
+   */
+  #onSocketError(error: Error): void {
+    if (this.#closed) return;
+    if (isPeerGoneError(error)) return this.#onEnd(true);
+    const coded = error instanceof MultiprocError ? error : new ChannelClosedError(`${this.#name}: the connection failed (${error.message}).`, { cause: error });
+    this.#finishAfterHeld(this.#recoverAfter(coded));
   }
 
   /**
@@ -629,7 +710,7 @@ export class Channel<In = unknown, Out = unknown> {
         }
       }
     }
-    this.#onEnd();
+    this.#onEnd(true);
   }
 
   /** The peer's stream ended: a frame it cut short is dropped, and its journal supplies the frames not received. */
@@ -648,8 +729,12 @@ export class Channel<In = unknown, Out = unknown> {
   /** Closes, but only once the frames held for a module import (recovered ones too) are delivered. */
   #finishAfterHeld(error: Error | undefined): void {
     if (this.#closed) return;
-    if (this.#held) this.#endAfterHeld ??= { error };
-    else this.#finish(error);
+    if (this.#held) {
+      this.#endAfterHeld ??= { error };
+      this.#startAliveCheck();
+    } else {
+      this.#finish(error);
+    }
   }
 
   /** `#recover()` before a close that did not come through 'end'; a failure there becomes the close error. */
@@ -859,6 +944,9 @@ export class Channel<In = unknown, Out = unknown> {
     if (this.#closed) return;
     if (this.#held) {
       this.#held.push(source.subarray(start, end));
+      // Bounded: past the limit the peer's writes back up in the kernel until the import is done.
+      this.#heldBytes += end - start + HELD_FRAME_COST;
+      if (this.#heldBytes >= MAX_HELD_BYTES) this.#stopReading('held');
       return;
     }
     const outer = swapDecodeContext(this.#decodeContext);
@@ -873,6 +961,14 @@ export class Channel<In = unknown, Out = unknown> {
       return;
     }
     if (message instanceof RequireModules) {
+      const untrusted = this.#trustedImportsOnly ? message.modules.filter((module) => !isTrustedModule(module)) : [];
+      if (untrusted.length > 0) {
+        throw new ProtocolError(
+          `${this.#name}: the peer (connected through this owner's socket) asked this process to import ${untrusted.join(', ')}, ` +
+            'which nothing in this process vouches for (not imported here, not named by a parent, child or pipe, not allowed); refused. ' +
+            'If the module is yours, import it in this process, or call allowModuleImports() with it.',
+        );
+      }
       this.#importThenResume(message.modules);
       return;
     }
@@ -891,6 +987,7 @@ export class Channel<In = unknown, Out = unknown> {
   #importThenResume(modules: string[]): void {
     const held: Buffer[] = [];
     this.#held = held;
+    this.#heldSince = performance.now();
     Promise.all(modules.map(importRequiredModule)).then(
       () => {
         this.#held = undefined;
@@ -908,6 +1005,8 @@ export class Channel<In = unknown, Out = unknown> {
             return;
           }
         }
+        this.#heldBytes = 0;
+        this.#resumeReading('held');
         const ended = this.#endAfterHeld;
         this.#endAfterHeld = undefined;
         if (ended) this.#finish(ended.error);
@@ -921,6 +1020,11 @@ export class Channel<In = unknown, Out = unknown> {
     if (this.#closed) return;
     this.#closed = true;
     this.#closeError = error;
+    // Frames held for an import that is still pending are let go now (the import's callback keeps only the empty list).
+    this.#stopAliveCheck();
+    this.#held?.splice(0);
+    this.#held = undefined;
+    this.#heldBytes = 0;
     // This process is alive and the channel is done: the peer has what it will ever read (destroy() drops what is queued).
     this.#journal?.close(true);
     this.#journal = undefined;

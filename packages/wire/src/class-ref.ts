@@ -23,6 +23,7 @@ import { locateClass, locatedClass, referenceKey } from './class-location.js';
 import { noteRequiredModule } from './encode-context.js';
 import { EncodeError, ProtocolError } from './errors.js';
 import { CLASS_EXT } from './extension-types.js';
+import { importUserModule } from './runtime/user-imports.js';
 
 /** What a class instance is written as: module URL, export name, own fields. */
 type ClassRefData = [module: string, exportName: string, fields: Record<string, unknown>];
@@ -92,7 +93,8 @@ const namespaces = new Map<string, Record<string, unknown>>();
 /** Imports a module a peer said it needs, and keeps its namespace for the decoding of class references. */
 export async function importRequiredModule(module: string): Promise<void> {
   if (namespaces.has(module)) return;
-  namespaces.set(module, (await import(module)) as Record<string, unknown>);
+  // Through the runtime's import of user modules: code it runs may not start processes (the fork-bomb guard).
+  namespaces.set(module, await importUserModule(module, 'the module of a class in a message a peer sent'));
 }
 
 /** The class a reference names, from the module imported for it (or from this process's own look-ups). */

@@ -20,8 +20,10 @@ export { runtime, Runtime, type AttachOptions } from './runtime/runtime.js';
 export { Peer, type Batch, type CallOptions, type PeerOptions, type ObjectTable } from './runtime/peer.js';
 export type { Owned, CallContext, Handle, OwnerAddress, BatchReceipt } from './runtime/owned.js';
 export type { TaggedMessage } from './runtime/messages.js';
+export { allowModuleImports, importUserModule, userModuleImport, type UserImport } from './runtime/user-imports.js';
 export { UnixTransport, privateSocketDir, sweepSocketDirs, type Transport } from './runtime/transport.js';
 export { fromHandle, registerPublicObject } from './runtime/shared-object.js';
+export { runLocalWait } from './runtime/local-wait.js';
 export { checkSendable } from './sendable.js';
 export { LOCAL_KIND, LOCAL_CAPABILITIES, localRef, isLocalRef, handleOf, type LocalRef } from './runtime/local-ref.js';
 export { serveOps, opClient, postOp, type OpSpec, type OpSignatures, type OpTable, type OpArgs, type OpResult, type OpHandlers, type OpService, type OpClient } from './runtime/operations.js';
@@ -29,5 +31,6 @@ export { BACKEND, OPENED, WAITERS, registerBackendKind, backendFor, type Backend
 export { noteTransfer, noteRequiredModule, currentDecodeContext, type Transfer } from './encode-context.js';
 export { WAITABLE, type Waitable, type HasWaitable } from './waitable.js';
 export { holdReading } from './hold-reading.js';
+export { cleanUpAtExit } from './exit-cleanup.js';
 export { BusyPoll, busyPoll, setBusyPoll, DEFAULT_BUSY_POLL_MICROS, MAX_BUSY_POLL_MICROS } from './busy-poll.js';
 export { setDefaultBackend, defaultBackend, registerBackendOpener, type BackendOptions, type BackendOpener } from './default-backend.js';

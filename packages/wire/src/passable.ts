@@ -13,6 +13,7 @@ import { InvalidArgumentError } from './errors.js';
 import { FIRST_INTERNAL_EXT, FIRST_USER_EXT, LAST_INTERNAL_EXT, LAST_USER_EXT, NAMED_PASSABLE_EXT } from './extension-types.js';
 import { noteRequiredModule } from './encode-context.js';
 import { ProtocolError } from './errors.js';
+import { trustModule } from './runtime/user-imports.js';
 
 /** How to pass instances of one class between processes. */
 export interface PassableType<T, Data> {
@@ -93,6 +94,8 @@ function registerPassableType<T, Data>(definition: PassableType<T, Data>, low: n
   }
   const entry = Object.assign({}, definition, { key }) as Registered;
   registered.set(key, entry);
+  // Its module is loaded here: a peer naming it (to send an instance) makes no new code run.
+  trustModule(definition.module);
   addPassableExtension(entry);
   // msgpackr tries the extension added last first, and matches subclasses too: re-add the
   // registered subclasses of Class (ancestors before descendants) so each instance still

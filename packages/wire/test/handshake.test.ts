@@ -318,6 +318,27 @@ describe('owner-connection handshake', () => {
     fake.close();
   });
 
+  it('an owner that rejects the answer says so (ERR_AUTH); one that closes without a word died (ERR_OWNER_GONE)', async () => {
+    const o = await owner(secret);
+    const [, refused] = await Promise.all([o.next(), peer(o.path, wrongSecret, process.pid)]);
+    o.close();
+    assertAuthFailure(refused, 'peer');
+    assert.match(refused.ok ? '' : refused.message, /refused this process's answer/);
+    // Closed before the challenge (a dying owner's listener), and after the answer, before the proof (died mid-way).
+    const silent = await fakeOwner(async (s) => void s.destroy());
+    const midway = await fakeOwner(async (s) => {
+      s.write(Buffer.concat([Buffer.from([1]), randomBytes(32)]));
+      await read(s, ANSWER);
+      s.destroy();
+    });
+    for (const [what, fake] of [['before the challenge', silent], ['before the proof', midway]] as const) {
+      const outcome = await peer(fake.path, secret, OTHER_PID);
+      fake.close();
+      assert.equal(outcome.ok, false, what);
+      if (!outcome.ok) assert.equal(outcome.code, 'ERR_OWNER_GONE', `${what}: ${outcome.message}`);
+    }
+  });
+
   it('a peer refuses an owner that speaks another handshake version, before it answers', async () => {
     let received = 0;
     let onClosed = () => {};

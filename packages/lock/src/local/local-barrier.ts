@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { LOCAL_CAPABILITIES, localRef, registerPublicObject, runtime, runWithDeadline, signalOf, type BackendCapabilities, type BlockingOptions, type ObjectRef } from '@multiproc/wire';
+import { LOCAL_CAPABILITIES, localRef, registerPublicObject, runtime, runLocalWait, signalOf, type BackendCapabilities, type BlockingOptions, type ObjectRef } from '@multiproc/wire';
 import type { BarrierBackend, BarrierSpec } from '../barrier-backend.js';
 import { BarrierState } from './barrier-state.js';
 import { SELF } from './holder.js';
@@ -28,7 +28,7 @@ export class LocalBarrier implements BarrierBackend {
   }
 
   wait(options: BlockingOptions & { readonly call: string }): Promise<number> {
-    return runWithDeadline(options.call, options, (signal) => this.#state.wait(SELF, signalOf(signal)));
+    return runLocalWait(options.call, options, (signal) => this.#state.wait(SELF, signalOf(signal)));
   }
 
   abort(): Promise<void> {

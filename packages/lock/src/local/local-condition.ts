@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { LOCAL_CAPABILITIES, localRef, registerPublicObject, runtime, runWithDeadline, signalOf, type BackendCapabilities, type BlockingOptions, type ObjectRef } from '@multiproc/wire';
+import { LOCAL_CAPABILITIES, localRef, registerPublicObject, runtime, runLocalWait, signalOf, type BackendCapabilities, type BlockingOptions, type ObjectRef } from '@multiproc/wire';
 import type { ConditionBackend } from '../condition-backend.js';
 import { ConditionState } from './condition-state.js';
 import { SELF } from './holder.js';
@@ -27,7 +27,7 @@ export class LocalCondition implements ConditionBackend {
   }
 
   wait(options: BlockingOptions & { readonly call: string }): Promise<boolean> {
-    return runWithDeadline(options.call, options, (signal) => this.#state.wait(SELF, signalOf(signal)));
+    return runLocalWait(options.call, options, (signal) => this.#state.wait(SELF, signalOf(signal)));
   }
 
   notify(n: number): Promise<void> {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { LOCAL_CAPABILITIES, localRef, registerPublicObject, runtime, runWithDeadline, signalOf, type BackendCapabilities, type BlockingOptions, type ObjectRef } from '@multiproc/wire';
+import { LOCAL_CAPABILITIES, localRef, registerPublicObject, runtime, runLocalWait, signalOf, type BackendCapabilities, type BlockingOptions, type ObjectRef } from '@multiproc/wire';
 import type { EventBackend } from '../event-backend.js';
 import { EventState } from './event-state.js';
 
@@ -38,7 +38,7 @@ export class LocalEvent implements EventBackend {
   }
 
   wait(options: BlockingOptions & { readonly call: string }): Promise<true> {
-    return runWithDeadline(options.call, options, (signal) => this.#state.wait(signalOf(signal)));
+    return runLocalWait(options.call, options, (signal) => this.#state.wait(signalOf(signal)));
   }
 
   waiters(): Promise<number> {

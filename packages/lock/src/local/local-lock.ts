@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { LOCAL_CAPABILITIES, localRef, registerPublicObject, runtime, runWithDeadline, type BackendCapabilities, type ObjectRef } from '@multiproc/wire';
+import { LOCAL_CAPABILITIES, localRef, registerPublicObject, runtime, runLocalWait, type BackendCapabilities, type ObjectRef } from '@multiproc/wire';
 import type { Acquired, LockAcquireOptions, LockBackend, LockSpec } from '../lock-backend.js';
 import { SELF } from './holder.js';
 import { PermitsState } from './permits-state.js';
@@ -37,7 +37,7 @@ export class LocalLock implements LockBackend {
   }
 
   acquire(options: LockAcquireOptions): Promise<Acquired> {
-    return runWithDeadline(options.call, options, (signal) => this.state.acquire(SELF, options.blocking, signal) as Acquired | Promise<Acquired>);
+    return runLocalWait(options.call, options, (signal) => this.state.acquire(SELF, options.blocking, signal) as Acquired | Promise<Acquired>);
   }
 
   release(): Promise<void> {

@@ -10,7 +10,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { privateSocketDir, sweepSocketDirs } from '@multiproc/wire';
+import { cleanUpAtExit, privateSocketDir, sweepSocketDirs } from '@multiproc/wire';
 
 /** Pools' private directories for their workers' result journals: `multiproc-journal-<pid>-XXXXXX`. */
 const JOURNAL_DIR_PREFIX = 'multiproc-journal-';
@@ -19,7 +19,7 @@ const SWEEP_AFTER_MS = 10 * 60_000;
 /** Where those go: shared memory first, else the temporary directory (undefined: its default). */
 const JOURNAL_BASES: Array<string | undefined> = ['/dev/shm', undefined];
 
-/** Journal directories of this process's pools, removed at exit if still there. */
+/** Journal directories of this process's pools, removed at exit (or on SIGINT/SIGTERM/SIGHUP) if still there. */
 const journalDirs = new Set<string>();
 let exitHooked = false;
 
@@ -32,7 +32,7 @@ function track(dir: string): void {
   journalDirs.add(dir);
   if (exitHooked) return;
   exitHooked = true;
-  process.once('exit', () => {
+  cleanUpAtExit(() => {
     for (const left of journalDirs) removeDir(left);
   });
 }

@@ -16,7 +16,7 @@
  * @module
  */
 import { channel as diagnosticsChannel } from 'node:diagnostics_channel';
-import { cpuCount } from '@multiproc/process';
+import { assertMayStartProcesses, cpuCount } from '@multiproc/process';
 import { AbortError, TimeoutError } from '@multiproc/wire';
 import type { EngineOptions, FunctionCatalog, PoolEngine, PoolEngineSetup, PoolEvents, TaskKind } from '../engine.js';
 import { PoolBrokenError, PoolClosedError, PoolQueueFullError, PoolTerminatedError, ResultDecodeError, WorkerCrashedError } from '../errors.js';
@@ -64,6 +64,7 @@ export class ProcessEngine implements PoolEngine {
   #startupFailures = 0;
 
   constructor(setup: PoolEngineSetup) {
+    assertMayStartProcesses('new Pool()'); // before any pipe or journal is made for a worker
     this.#options = setup.options;
     this.#functions = setup.functions;
     this.#events = setup.events;

@@ -11,7 +11,7 @@ import {
   localRef,
   registerPublicObject,
   runtime,
-  runWithDeadline,
+  runLocalWait,
   type BackendCapabilities,
   type BlockingOptions,
   type ObjectRef,
@@ -51,7 +51,7 @@ export class LocalQueue<T> implements QueueBackend<T> {
         return Promise.reject(error);
       }
     }
-    return runWithDeadline(options.call, options, (signal) => this.#state.put(item, signal));
+    return runLocalWait(options.call, options, (signal) => this.#state.put(item, signal));
   }
 
   putMany(items: T[], options: PutOptions): Promise<void> {
@@ -62,7 +62,7 @@ export class LocalQueue<T> implements QueueBackend<T> {
         return Promise.reject(error);
       }
     }
-    return runWithDeadline(options.call, options, (signal) => this.#state.putMany(items, signal));
+    return runLocalWait(options.call, options, (signal) => this.#state.putMany(items, signal));
   }
 
   putNowait(item: T, call: string): Promise<void> {
@@ -76,7 +76,7 @@ export class LocalQueue<T> implements QueueBackend<T> {
   }
 
   take(max: number, options: TakeOptions): Promise<Taken<T>> {
-    return runWithDeadline(options.call, options, (signal) => {
+    return runLocalWait(options.call, options, (signal) => {
       const items = this.#state.take(max, options.wait, signal);
       return items instanceof Promise ? items.then((taken) => this.#taken(taken)) : this.#taken(items);
     });
@@ -101,7 +101,7 @@ export class LocalQueue<T> implements QueueBackend<T> {
   }
 
   join(options: BlockingOptions & { readonly call: string }): Promise<void> {
-    return runWithDeadline(options.call, options, (signal) => this.#state.join(signal));
+    return runLocalWait(options.call, options, (signal) => this.#state.join(signal));
   }
 
   waiters(): Promise<QueueWaiters> {

@@ -10,6 +10,12 @@
  *
  *   where T = version ‖ nonceA ‖ nonceB ‖ peerPid ‖ ownerPid (73 B; pids are uint32 big-endian)
  *
+ * An owner that rejects the peer's answer sends 36 zero bytes in place of its
+ * proof before it closes (no MAC is all zeros but by chance of 2^-256). So a
+ * peer tells a refusal (`ERR_AUTH`) from an owner that closed without a word
+ * because it died or is dying (`ERR_OWNER_GONE`): after an owner's SIGKILL its
+ * socket file stays, and a connect may still reach the dying listener.
+ *
  * Both MACs cover the whole transcript: the protocol version, both nonces and
  * both pids. In the peer's MAC, ownerPid is the pid of the owner the peer means
  * to reach (it is in the handle's address); the owner checks that MAC with its
@@ -33,7 +39,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import { AuthenticationError } from '../errors.js';
+import { AuthenticationError, OwnerGoneError } from '../errors.js';
 
 /** The handshake's version: the first byte the owner sends, and the first byte of the MACed transcript. */
 const VERSION = 1;
@@ -59,8 +65,14 @@ function mac(secret: Uint8Array, role: 'peer' | 'owner', nonceA: Buffer, nonceB:
   return crypto().createHmac('sha256', secret).update(role).update(transcript).digest();
 }
 
-/** Reads exactly `length` bytes, or fails on close/timeout. Leftover bytes are pushed back. */
-function readExactly(socket: Socket, length: number, what: string): Promise<Buffer> {
+/** What an owner sends in place of its proof when it rejects the peer's answer. */
+const REFUSED = Buffer.alloc(MAC + PID);
+
+/**
+ * Reads exactly `length` bytes, or fails on close/timeout (with `closedError()` if the connection closed). Leftover
+ * bytes are pushed back.
+ */
+function readExactly(socket: Socket, length: number, what: string, closedError?: () => Error): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let have = 0;
@@ -81,7 +93,7 @@ function readExactly(socket: Socket, length: number, what: string): Promise<Buff
       if (have > length) socket.unshift(all.subarray(length));
       finish(undefined, all.subarray(0, length));
     };
-    const onClose = () => finish(new AuthenticationError(`handshake: the connection closed while waiting for ${what}.`));
+    const onClose = () => finish(closedError?.() ?? new AuthenticationError(`handshake: the connection closed while waiting for ${what}.`));
     const timer = setTimeout(() => finish(new AuthenticationError(`handshake: no ${what} within ${HANDSHAKE_TIMEOUT_MS} ms.`)), HANDSHAKE_TIMEOUT_MS);
     timer.unref();
     socket.on('data', onData);
@@ -107,6 +119,7 @@ export async function acceptHandshake(socket: Socket, secret: Uint8Array): Promi
   const nonceB = answer.subarray(MAC, MAC + NONCE);
   const peerPid = answer.readUInt32BE(MAC + NONCE);
   if (!timingSafeEqual(answer.subarray(0, MAC), mac(secret, 'peer', nonceA, nonceB, peerPid, process.pid))) {
+    socket.write(REFUSED);
     throw new AuthenticationError(
       'handshake: a peer’s answer to the challenge does not verify (wrong key, or an answer meant for another owner or connection); ' +
         'it is not part of this process tree.',
@@ -123,11 +136,15 @@ export async function acceptHandshake(socket: Socket, secret: Uint8Array): Promi
  * The connecting side, meaning to reach the owner with pid `ownerPid`. Resolves once that owner has proved
  * it knows the secret.
  *
- * @throws {AuthenticationError} `ERR_AUTH` when the other end speaks another version of the handshake, does not
- * prove it knows the secret, or is not process `ownerPid`.
+ * @throws {AuthenticationError} `ERR_AUTH` when the other end speaks another version of the handshake, refuses this
+ * side's answer, does not prove it knows the secret, or is not process `ownerPid`.
+ * @throws {OwnerGoneError} `ERR_OWNER_GONE` when the connection closes before the owner's challenge or proof, without
+ * a refusal: the owner died (or is dying).
  */
 export async function offerHandshake(socket: Socket, secret: Uint8Array, ownerPid: number): Promise<void> {
-  const challenge = await readExactly(socket, 1 + NONCE, 'the owner’s challenge');
+  const gone = (what: string) => () =>
+    new OwnerGoneError(`handshake: process ${ownerPid} closed the connection before ${what}, without refusing it: it has exited (or is exiting).`);
+  const challenge = await readExactly(socket, 1 + NONCE, 'the owner’s challenge', gone('its challenge'));
   const version = challenge.readUInt8(0);
   if (version !== VERSION) {
     throw new AuthenticationError(`handshake: the owner speaks handshake version ${version}; this process speaks version ${VERSION}.`);
@@ -139,7 +156,10 @@ export async function offerHandshake(socket: Socket, secret: Uint8Array, ownerPi
   nonceB.copy(answer, MAC);
   answer.writeUInt32BE(process.pid, MAC + NONCE);
   socket.write(answer);
-  const proof = await readExactly(socket, MAC + PID, 'the owner’s proof');
+  const proof = await readExactly(socket, MAC + PID, 'the owner’s proof', gone('its proof'));
+  if (proof.equals(REFUSED)) {
+    throw new AuthenticationError(`handshake: process ${ownerPid} refused this process's answer: the two are not of one process tree (another key, or another handshake version).`);
+  }
   const macOk = timingSafeEqual(proof.subarray(0, MAC), mac(secret, 'owner', nonceA, nonceB, process.pid, ownerPid));
   if (!macOk || proof.readUInt32BE(MAC) !== ownerPid) {
     throw new AuthenticationError(`handshake: the other end could not prove it is process ${ownerPid} of this process tree (it does not know the key).`);

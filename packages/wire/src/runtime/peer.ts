@@ -13,6 +13,7 @@ import { Deadline, type BlockingOptions } from '../blocking.js';
 import { Channel } from '../channel.js';
 import type { Transfer } from '../encode-context.js';
 import { AbortError, OwnerGoneError, ProtocolError, type MultiprocError } from '../errors.js';
+import { pidAlive } from './transport.js';
 import { isRuntimeMessage, type CallMessage, type ReceiptMessage, type ReplyMessage, type RuntimeMessage, type TaggedMessage } from './messages.js';
 import type { BatchReceipt, CallContext, Owned } from './owned.js';
 import { AckJournalReader, AckJournalWriter } from './ack-journal.js';
@@ -23,6 +24,9 @@ export interface ObjectTable {
   /** Told once when a peer closes, after its pending calls were rejected. */
   peerClosed(peer: Peer): void;
 }
+
+/** Failed posts of one peer reported as warnings; later ones are not (see #warnPostFailed). */
+const POST_WARNINGS = 10;
 
 /** Socket receipts of a batch's items (bookkeeping: the journal holds what counts) wait at most this long for the code using them to yield. */
 const ACK_WITHIN_MS = 1;
@@ -39,6 +43,8 @@ export interface PeerOptions {
   onClose?: ((error: Error | undefined) => void) | undefined;
   /** Sends OS handles beside messages (Node's IPC channel); only parent↔child peers have it. */
   transfer?: ((transfers: Transfer[]) => void) | undefined;
+  /** It came through an owner's socket: see ChannelOptions.trustedImportsOnly (and isPeerAlive). @default false */
+  trustedImportsOnly?: boolean;
 }
 
 /** Options of a call. */
@@ -104,6 +110,7 @@ export class Peer {
   readonly #pendingAcks = new Set<() => void>();
   #nextId = 0;
   #holds = 0;
+  #postWarnings = 0;
   #closeError: Error | undefined;
   #closed = false;
   /** Where this side records the items of batch replies it used (undefined: not made yet; null: none to be had). */
@@ -122,6 +129,9 @@ export class Peer {
       onClose: (error) => this.#closedBy(error),
       transfer: options.transfer,
       decodeContext: this,
+      trustedImportsOnly: options.trustedImportsOnly,
+      // (A child's death is seen through its process; a process that came through the socket is asked for by pid.)
+      isPeerAlive: options.trustedImportsOnly ? () => pidAlive(options.pid) : undefined,
     });
     this.#channel.unref();
   }
@@ -368,7 +378,7 @@ export class Peer {
     const respond = (ok: boolean, value: unknown, receipt?: Unreceipted) => {
       this.#serving.delete(id);
       if (id === 0 || this.#closed) {
-        if (!ok && id === 0) process.emitWarning(value as Error);
+        if (!ok && id === 0) this.#warnPostFailed(value as Error);
         return;
       }
       if (receipt?.batch && Array.isArray(value)) Object.assign(receipt, { slot, length: value.length, used: 0 });
@@ -408,6 +418,16 @@ export class Peer {
     } else {
       respond(true, result, receipt);
     }
+  }
+
+  /**
+   * A post (no reply wanted) failed: the owner says so on stderr, at most POST_WARNINGS times per peer (a peer that
+   * posts nonsense in a loop must not flood this process's stderr).
+   */
+  #warnPostFailed(error: Error): void {
+    const n = ++this.#postWarnings;
+    if (n <= POST_WARNINGS) process.emitWarning(error);
+    if (n === POST_WARNINGS) process.emitWarning(`${this.#channel.name}: further failed posts from process ${this.pid} are not reported.`);
   }
 
   #context(id: number, needReceipt: (onLost: (error?: unknown) => unknown, batch?: BatchReceipt) => void): CallContext {

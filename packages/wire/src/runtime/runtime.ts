@@ -16,12 +16,15 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { InvalidArgumentError, OwnerGoneError } from '../errors.js';
+import { cleanUpAtExit } from '../exit-cleanup.js';
 import { acceptHandshake, offerHandshake } from './handshake.js';
 import type { Transfer } from '../encode-context.js';
 import type { TaggedMessage } from './messages.js';
 import type { Handle, Owned, OwnerAddress } from './owned.js';
+import { KeepAlive } from './keep-alive.js';
 import { Peer, type Batch, type CallOptions, type ObjectTable } from './peer.js';
-import { UnixTransport, type Transport } from './transport.js';
+import { connectRetryDelay } from './connect-retry.js';
+import { pidAlive, UnixTransport, type Transport } from './transport.js';
 
 /** How to attach a peer over an existing connection. */
 export interface AttachOptions {
@@ -48,6 +51,7 @@ export class Runtime implements ObjectTable {
   /** OS handles sent beside messages, by `pid:id`, until the decoded object that refers to them claims them. */
   readonly #handles = new Map<string, HandleSlot>();
   readonly #transport: Transport;
+  readonly #keepAlive = new KeepAlive(() => this.#peers.values());
   #nextObjectId = 0;
   #secret: Uint8Array | undefined;
   #address: OwnerAddress | undefined;
@@ -104,7 +108,8 @@ export class Runtime implements ObjectTable {
     if (!this.#address) {
       const address = this.#transport.listen((socket) => this.#accept(socket));
       this.#address = { pid: process.pid, address };
-      process.once('exit', () => this.#transport.close());
+      // Also on SIGINT/SIGTERM/SIGHUP: a signal's death runs no 'exit' handler, and would leave the directory.
+      cleanUpAtExit(() => this.#transport.close());
     }
     return this.#address;
   }
@@ -113,7 +118,16 @@ export class Runtime implements ObjectTable {
   attach(socket: Duplex, pid: number, options: AttachOptions): Peer {
     const peer = new Peer(socket, this, { pid, ...options });
     this.#peers.set(pid, peer);
+    this.#keepAlive.peerAdded(peer);
     return peer;
+  }
+
+  /**
+   * Returns `work` (a blocking call on an object this process owns, waiting), having kept this process alive until it
+   * settles while another process that could end the wait is connected (see keep-alive.ts).
+   */
+  keepAliveWhile<T>(work: Promise<T>): Promise<T> {
+    return this.#keepAlive.while(work);
   }
 
   /** The peer for the process with this pid, if connected. */
@@ -186,6 +200,7 @@ export class Runtime implements ObjectTable {
   /** ObjectTable: a peer closed; every owned object releases what that process held. */
   peerClosed(peer: Peer): void {
     if (this.#peers.get(peer.pid) === peer) this.#peers.delete(peer.pid);
+    this.#keepAlive.peerClosed(peer);
     for (const [key, slot] of this.#handles) {
       if (!key.startsWith(`${peer.pid}:`) || slot.handle) continue;
       this.#handles.delete(key);
@@ -205,20 +220,32 @@ export class Runtime implements ObjectTable {
 
   async #dial(owner: OwnerAddress, call: string): Promise<Peer> {
     let socket: Socket;
-    try {
-      socket = await this.#transport.connect(owner.address);
-    } catch (cause) {
-      throw new OwnerGoneError(`${call}: cannot reach process ${owner.pid}, the owner of this object; it has exited.`, { cause });
+    const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        socket = await this.#transport.connect(owner.address);
+        break;
+      } catch (cause) {
+        const code = (cause as { code?: unknown }).code;
+        const delay = connectRetryDelay(attempt, code, performance.now() - started, () => pidAlive(owner.pid));
+        if (delay === undefined) {
+          throw new OwnerGoneError(`${call}: cannot reach process ${owner.pid}, the owner of this object; it has exited.`, { cause });
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
     try {
-      // Fails with ERR_AUTH unless the other end is process owner.pid of this tree (its pid is under its MAC).
+      // Fails with ERR_AUTH unless the other end is process owner.pid of this tree (its pid is under its MAC), and with
+      // ERR_OWNER_GONE if it closes without a word (a SIGKILLed owner's listener, reached while it dies).
       await offerHandshake(socket, this.secret, owner.pid);
     } catch (error) {
       socket.destroy();
+      if (error instanceof OwnerGoneError) throw new OwnerGoneError(`${call}: process ${owner.pid}, the owner of this object, has exited.`, { cause: error });
       throw error;
     }
-    const peer = new Peer(socket, this, { pid: owner.pid, name: `connection to owner ${owner.pid}` });
+    const peer = new Peer(socket, this, { pid: owner.pid, name: `connection to owner ${owner.pid}`, trustedImportsOnly: true });
     if (!this.peer(owner.pid)) this.#peers.set(owner.pid, peer);
+    this.#keepAlive.peerAdded(peer);
     return peer;
   }
 
@@ -226,8 +253,9 @@ export class Runtime implements ObjectTable {
     socket.unref();
     acceptHandshake(socket, this.secret).then(
       (pid) => {
-        const peer = new Peer(socket, this, { pid, name: `connection from process ${pid}` });
+        const peer = new Peer(socket, this, { pid, name: `connection from process ${pid}`, trustedImportsOnly: true });
         if (!this.peer(pid)) this.#peers.set(pid, peer);
+        this.#keepAlive.peerAdded(peer);
       },
       () => socket.destroy(),
     );

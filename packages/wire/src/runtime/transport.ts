@@ -53,7 +53,7 @@ export function sweepSocketDirs(prefix: string, base = socketBase(), minAgeMs = 
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || pidAlive(pid)) continue;
     try {
       if (minAgeMs > 0 && statSync(join(base, name)).mtimeMs > before) continue;
       rmSync(join(base, name), { recursive: true, force: true, maxRetries: 0 });
@@ -63,7 +63,8 @@ export function sweepSocketDirs(prefix: string, base = socketBase(), minAgeMs = 
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` exists (this user's or another's). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -71,6 +72,12 @@ function isAlive(pid: number): boolean {
     return (error as { code?: string }).code === 'EPERM'; // alive, another user's
   }
 }
+
+/**
+ * Connections waiting to be accepted (capped by the system's somaxconn: 4096 on Linux since 5.4). Node's default of
+ * 511 let one process's burst of connects (thousands at once) make an owner refuse others for a moment (EAGAIN).
+ */
+const LISTEN_BACKLOG = 4096;
 
 /** The owner transport's socket directories: `multiproc-<pid>-XXXXXX`. */
 const SOCKET_DIR_PREFIX = 'multiproc-';
@@ -100,7 +107,7 @@ export class UnixTransport implements Transport {
     const server = createServer({ pauseOnConnect: false }, onConnection);
     server.on('error', () => {});
     // Binding a Unix socket is synchronous in libuv: connections made from now on wait in the backlog.
-    server.listen(this.#address);
+    server.listen({ path: this.#address, backlog: LISTEN_BACKLOG });
     server.unref();
     this.#server = server;
     return this.#address;
