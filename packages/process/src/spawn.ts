@@ -4,7 +4,7 @@
  * stdio layout: 0 = /dev/null (as in Python), 1–2 inherited, 3 = Node's IPC
  * channel (kept for passing socket handles with sendHandle), 4 = our framed
  * msgpack channel (a Unix socketpair: faster than the IPC channel in either
- * serialization mode, see docs/architecture.md).
+ * serialization mode, see docs/design-notes.md).
  *
  * On Linux the child is started through `setpriv --pdeathsig TERM` so that
  * the kernel ends it when this process dies (parent-death.ts); elsewhere it

@@ -2,7 +2,7 @@
  * The local engine's scheduler: which worker gets how many of the tasks at the head of the queue. A pure function
  * of the queue, the workers' loads and the run-time estimates; the engine takes the tasks out and sends them.
  *
- * The policy, in short (docs/architecture.md has the measurements behind it):
+ * The policy, in short (docs/design-notes.md has the measurements behind it):
  * - a worker gets a fair share of all the work outstanding (queued, and held by workers), capped at about 2 ms of
  *   work by recent run times: long tasks go one at a time, tiny ones in batches of up to 1 024; one at a time
  *   while the head task's function has not run yet (see {@link RunEstimates.batchCap});
