@@ -196,7 +196,7 @@ function scenarios(s: Samples, p: SizePlan, echoes: Echo[], skipped: { python: P
   const reference = skipped.python.skipped ? echoes[1]!.name : pythonName;
   const notes = [
     `A payload of ${sizeName(p.size)} echoed by a child: bytes for our Pipe, Python, 'advanced' IPC and C; a string of ${p.size} characters for 'json' IPC, which has no bytes.`,
-    'Our rows poll for the reply for up to 100 µs after each write instead of sleeping (busy polling, wire\'s `BusyPoll`; docs/architecture.md); the other rows, C\'s included, sleep until the reply wakes them, which on this virtual machine costs more than the rest of a round trip.',
+    'Our rows poll for the reply for up to 100 µs after each write instead of sleeping (busy polling, wire\'s `BusyPoll`; docs/design-notes.md); the other rows, C\'s included, sleep until the reply wakes them, which on this virtual machine costs more than the rest of a round trip.',
     ...(skipped.python.skipped ? [skipped.python.skipped] : []),
     ...(skipped.c ? [skipped.c] : []),
   ];

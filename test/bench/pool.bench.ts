@@ -549,7 +549,7 @@ function scenarios(s: Samples, sizes: Sizes, python: PythonServer): Scenario[] {
       notes: [
         'N single tasks submitted in one go — `Promise.all` of N calls (the call of each row), timed from the first submission to the last result. ' +
           `The reference is the best of the process-based peers (poolifier, workerpool, tinypool) in this run. ${common}`,
-        'Our workers journal each result (one `pwrite` to a file in shared memory, /dev/shm) and write them to the pipe in batches, so a worker that is SIGKILLed mid-batch still gets exactly its running task blamed and every finished one its result (docs/architecture.md, "Send journals"). Without the journal each result would have to be written before the next task starts, which measured about 0.55–0.6× this throughput.',
+        'Our workers journal each result (one `pwrite` to a file in shared memory, /dev/shm) and write them to the pipe in batches, so a worker that is SIGKILLed mid-batch still gets exactly its running task blamed and every finished one its result (docs/design-notes.md, "Send journals"). Without the journal each result would have to be written before the next task starts, which measured about 0.55–0.6× this throughput.',
         ...pythonNotes,
       ],
     });
@@ -677,7 +677,7 @@ function scenarios(s: Samples, sizes: Sizes, python: PythonServer): Scenario[] {
       notes: [
         `Each caller awaits \`pool.apply(spinFor, [µs])\` (a task that spins on the clock, fixtures/pool-tasks.mjs) or \`pool.apply(id, [i])\` ${sizes.pollTasks} times in a row; ` +
           'two callers do so at once. µs per task = wall time / tasks. Polling pays while a core would otherwise idle; with two callers and two workers busy on 2 cores, ' +
-          'a parent that polls takes CPU the workers need, and it pauses when it sees that (docs/architecture.md, "Busy polling for the reply"). Compare each pair of rows.',
+          'a parent that polls takes CPU the workers need, and it pauses when it sees that (docs/design-notes.md, "Busy polling for the reply"). Compare each pair of rows.',
       ],
     }),
   );

@@ -361,7 +361,7 @@ function scenarios(s: Samples, sizes: Sizes, skipped: { cSkipped: string | undef
     notes: [
       "Message `{ id, name: 'x', args: [1, 2, 3] }`; one end of `Pipe()` passed to the child, which echoes what it receives. " +
         'Latency on this shared 2-core machine is bimodal (waking the peer dominates when another job holds a core): compare the min column too.',
-      'Our rows poll for the reply for up to 100 µs after each write instead of sleeping (busy polling, wire\'s `BusyPoll`; docs/architecture.md); the other rows, C\'s included, sleep until the reply wakes them, which on this virtual machine costs more than the rest of a round trip.',
+      'Our rows poll for the reply for up to 100 µs after each write instead of sleeping (busy polling, wire\'s `BusyPoll`; docs/design-notes.md); the other rows, C\'s included, sleep until the reply wakes them, which on this virtual machine costs more than the rest of a round trip.',
       ...pythonNotes,
     ],
   });
@@ -388,7 +388,7 @@ function scenarios(s: Samples, sizes: Sizes, skipped: { cSkipped: string | undef
     notes: [
       'Timed from the sender starting to the receiver holding the last message (wall clock of both processes). ' +
         'The C row is the floor: the same stream with no framing, no encoding and no copy beyond the kernel’s, read into one reused buffer; the raw Node row is the same through a Node socket (the fd-4 socketpair of a forked child). ' +
-        'Our 1 MiB messages go through the shared-memory ring beside the socket (docs/architecture.md, "Large bytes travel beside the socket"): one copy in, one copy out. ' +
+        'Our 1 MiB messages go through the shared-memory ring beside the socket (docs/design-notes.md, "Large bytes travel beside the socket"): one copy in, one copy out. ' +
         '`recvBytes()` returns a new Buffer per message, and allocating fresh megabytes (page faults) is most of its cost; `recvBytesInto()`, like Python’s `recv_bytes_into` and the C reader, reuses one buffer. ' +
         'The figure given for this machine in the issue (not side by side with this run) was 5.2–6.0 GiB/s for a C socketpair stream; compare ratios, not absolute figures.',
       ...(skipped.cSkipped ? [skipped.cSkipped] : []),
@@ -435,7 +435,7 @@ function scenarios(s: Samples, sizes: Sizes, skipped: { cSkipped: string | undef
     ],
     notes: [
       "The child's first `acquire()` is a call to the owner and its reply, and its `release()` a post. Taking the lock again with nobody waiting, " +
-        'it is granted a lease with it (docs/architecture.md, "Lock leases"): from then on the child acquires and releases locally, with no message, ' +
+        'it is granted a lease with it (docs/design-notes.md, "Lock leases"): from then on the child acquires and releases locally, with no message, ' +
         'until another process waits (the owner revokes the lease) or the child stops using it. So this row is mostly local work.',
       ...pythonNotes,
     ],

@@ -167,7 +167,7 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
           `Payload: ${message}.`,
           'On this shared 2-core machine latency is bimodal: a sample taken while both cores are free is 4–5× faster than one taken while other work holds a core ' +
             '(then waking the peer process dominates). The min column is the quiet-machine figure; compare it as well as the median.',
-          'Our rows poll for the reply for up to 100 µs after each write instead of sleeping (busy polling, wire\'s `BusyPoll`; docs/architecture.md); the other rows, C\'s included, sleep until the reply wakes them, which on this virtual machine costs more than the rest of a round trip.',
+          'Our rows poll for the reply for up to 100 µs after each write instead of sleeping (busy polling, wire\'s `BusyPoll`; docs/design-notes.md); the other rows, C\'s included, sleep until the reply wakes them, which on this virtual machine costs more than the rest of a round trip.',
           earlier('IPC json 79 µs, IPC advanced 95 µs, a naive msgpack pipe 79 µs'),
           ...cNotes,
         ],
