@@ -5,9 +5,11 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+// The CommonJS object: an ESM import of node:fs reads every export, loading fs/promises (~5 ms in a fresh child).
+const { readFileSync } = process.getBuiltinModule('node:fs');
 
 /** `'commonjs'` or `'module'`: how Node (or tsx) loads the file at `url`, as far as its name, package and text tell. */
 export function moduleSystem(url: string): 'commonjs' | 'module' {

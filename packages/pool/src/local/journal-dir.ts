@@ -8,9 +8,11 @@
  *
  * @module
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanUpAtExit, privateSocketDir, sweepSocketDirs } from '@multiproc/wire';
+
+// The CommonJS object: an ESM import of node:fs reads every export, loading fs/promises (~5 ms in a fresh process).
+const { rmSync } = process.getBuiltinModule('node:fs');
 
 /** Pools' private directories for their workers' result journals: `multiproc-journal-<pid>-XXXXXX`. */
 const JOURNAL_DIR_PREFIX = 'multiproc-journal-';
