@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { isUnsendable } from '@multiproc/wire';
 import type { ToWorker } from './protocol.js';
 import { schedule, type SchedulerPolicy } from './scheduler.js';
 import { isSettled, markSent, type Task } from './task.js';
@@ -38,7 +37,7 @@ export interface DispatcherParts {
    * before, and this is the first scheduled dispatch after it (never reported inside the caller's `apply()`).
    */
   onShrank: (eager: boolean) => void;
-  /** Tasks of a batch failed without reaching their worker (their arguments could not be sent): they are settled now. */
+  /** Tasks failed without reaching a worker (their arguments could not be sent): they are settled now. */
   onUnsent: () => void;
 }
 
@@ -85,6 +84,7 @@ export class Dispatcher {
     const plan = schedule(queue, this.#parts.workers, this.#parts.policy, eager);
     if (plan === undefined) return;
     const now = performance.now();
+    const refused: Refused[] = [];
     for (const { worker, take } of plan.assignments) {
       const batch: Task[] = [];
       for (let i = 0; i < take; i++) {
@@ -93,38 +93,51 @@ export class Dispatcher {
         ledger.waitTimes.add(markSent(task, now));
         batch.push(task);
       }
-      if (batch.length > 0) this.#send(worker, batch, eager);
+      if (batch.length > 0) this.#send(worker, batch, eager, refused);
     }
-    if (plan.again) this.schedule();
+    if (refused.length > 0) this.#fail(refused);
+    // A worker given fewer tasks than planned (the refused ones) may be idle now while tasks wait: share them again.
+    if (plan.again || refused.length > 0) this.schedule();
     if (eager) this.#shrunkEagerly = true;
     else this.#parts.onShrank(false);
   }
 
-  #send(worker: WorkerSlot, batch: Task[], now = false): void {
-    const sending = worker.send(batch, this.#parts.functionMessage, now);
-    this.watch(worker);
-    sending.catch((error: unknown) => {
-      const ledger = this.#parts.ledger;
-      if (!isUnsendable(error)) {
-        // The worker died, and its exit handles the tasks it holds. Tasks it was not given (their list could not be
-        // made) fail with the error.
-        const held = new Set(worker.inflight);
-        for (const task of batch) if (!held.has(task)) ledger.settle(task, false, error);
-        this.#parts.onUnsent();
-        return;
-      }
-      // Nothing of this batch was sent: some task's arguments cannot be, or the batch is longer than one message may
-      // be (maxFrameBytes: many tasks with large arguments). Sent in halves, down to the task at fault, which fails.
-      worker.unsend(batch);
+  /**
+   * Sends `batch` to `worker`. A batch refused for what it holds (some task's arguments cannot be sent, or it is longer
+   * than one message may hold: maxFrameBytes, many tasks with large arguments) goes in halves, down to the tasks at
+   * fault, which are added to `refused`.
+   */
+  #send(worker: WorkerSlot, batch: Task[], now: boolean, refused: Refused[]): void {
+    try {
+      worker.send(batch, this.#parts.functionMessage, now);
+    } catch (error) {
       if (batch.length === 1) {
-        ledger.settle(batch[0]!, false, error);
-        this.watch(worker);
-        this.#parts.onUnsent();
+        refused.push({ task: batch[0]!, error });
         return;
       }
       const half = Math.ceil(batch.length / 2);
-      this.#send(worker, batch.slice(0, half));
-      this.#send(worker, batch.slice(half));
+      this.#send(worker, batch.slice(0, half), now, refused);
+      this.#send(worker, batch.slice(half), now, refused);
+      return;
+    }
+    this.watch(worker);
+  }
+
+  /**
+   * Fails the refused tasks, after this dispatch: settling tells `taskError` listeners and channel subscribers, whose
+   * code may submit tasks, and so start a dispatch, which must not run inside this one (nor inside the caller's
+   * `apply()`, where an eager dispatch runs).
+   */
+  #fail(refused: Refused[]): void {
+    queueMicrotask(() => {
+      for (const { task, error } of refused) this.#parts.ledger.settle(task, false, error);
+      this.#parts.onUnsent();
     });
   }
+}
+
+/** A task whose message was refused, and why. */
+interface Refused {
+  task: Task;
+  error: unknown;
 }

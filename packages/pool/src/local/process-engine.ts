@@ -73,6 +73,7 @@ export class ProcessEngine implements PoolEngine {
     this.#registry = new WorkerRegistry(setup.options, {
       onReady: (worker) => this.#onReady(worker),
       onResult: (worker, message) => this.#onResult(worker, message),
+      onSkipped: (worker, id) => this.#onSkipped(worker, id),
       // Results come in order: the one that could not be decoded is the oldest task not settled. The worker, which
       // cannot be heard any more, is killed; the tasks behind it go back to the queue.
       onUnreadable: (worker, error) => {
@@ -191,27 +192,39 @@ export class ProcessEngine implements PoolEngine {
   #onResult(worker: WorkerSlot, message: TaskDone): void {
     const id = message[1];
     const ms = message[3] / 1000;
-    // Tasks skipped by the worker (aborted before they started) report nothing: drop them on the way.
-    let task = worker.inflight.shift();
-    while (task && task.id !== id) task = worker.inflight.shift();
+    const task = worker.answered(id);
     if (task) {
       this.#ledger.runTimes.add(ms);
       this.#ledger.settle(task, message[0] === Msg.Done, message[2]);
     }
     // Read after its death (the rest of its pipe, its journal): settled, and nothing more.
-    const state = worker.state;
-    if (state === WorkerState.Exited) return;
+    if (worker.state === WorkerState.Exited) return;
     if (task) this.#estimates.record(task.fnId, ms);
     if (message.length > 4) worker.rss = message[4]!;
     const { maxRssBytes, maxTasksPerChild } = this.#options;
     if ((maxRssBytes > 0 && worker.rss > maxRssBytes) || (maxTasksPerChild > 0 && worker.assigned >= maxTasksPerChild)) worker.to(WorkerState.Retiring);
     this.#dispatcher.watch(worker);
-    if ((worker.state === WorkerState.Retiring || state === WorkerState.Killed) && worker.running === undefined) void worker.conn.close().catch(() => {});
+    this.#afterAnswer(worker);
+  }
+
+  /** A task given up while it waited on `worker` was skipped there (it was settled then). */
+  #onSkipped(worker: WorkerSlot, id: number): void {
+    worker.answered(id);
+    if (worker.state !== WorkerState.Exited) this.#afterAnswer(worker);
+  }
+
+  /** `worker` holds one task fewer: one leaving lets go once it runs nothing; there may be room for queued tasks. */
+  #afterAnswer(worker: WorkerSlot): void {
+    const state = worker.state;
+    if ((state === WorkerState.Retiring || state === WorkerState.Killed) && worker.running === undefined) void worker.conn.close().catch(() => {});
     this.#dispatcher.schedule();
     this.#maybeFinish();
   }
 
-  /** A task asked to stop: dropped if queued; skipped by its worker if waiting there; its worker killed if running. */
+  /**
+   * A task asked to stop: dropped if queued; skipped by its worker if waiting there (the worker answers Skipped,
+   * unless it had started it: then its result); its worker killed if running.
+   */
   #abort(task: Task, error: Error): void {
     if (isSettled(task)) return;
     for (const worker of this.#registry.workers) {

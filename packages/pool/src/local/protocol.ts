@@ -20,6 +20,7 @@ export const enum Msg {
   Ready = 4,
   Done = 5,
   Failed = 6,
+  Skipped = 7,
 }
 
 /** Pool → worker. */
@@ -42,7 +43,12 @@ export type FromWorker =
    * A finished task: its value (Done) or error (Failed), its run time in whole µs, and, in the first result
    * after the worker measured it (at most every 100 ms), its resident memory in bytes.
    */
-  | readonly [t: Msg.Done | Msg.Failed, id: number, value: unknown, us: number, rss?: number];
+  | readonly [t: Msg.Done | Msg.Failed, id: number, value: unknown, us: number, rss?: number]
+  /**
+   * A task it skipped, as told (Skip): every task sent is answered, in order, by a result or this, so the pool always
+   * knows how many tasks a worker still holds.
+   */
+  | readonly [t: Msg.Skipped, id: number];
 
 /** A finished task's message (see {@link FromWorker}). */
 export type TaskDone = Extract<FromWorker, readonly [Msg.Done | Msg.Failed, ...unknown[]]>;

@@ -45,6 +45,12 @@ export class ResultWriter {
     });
   }
 
+  /** Tells the pool that task `id` was skipped (see `Msg.Skipped`); written with the results. */
+  skipped(id: number, now: number): void {
+    this.#conn.trySend([Msg.Skipped, id]);
+    this.#since ??= now;
+  }
+
   /** Lets the queued results be written (one batch): any await does, as the channel writes at the end of the tick's microtasks. */
   async flush(): Promise<void> {
     await null;

@@ -26,6 +26,8 @@ export interface RegistryHooks {
   onReady(worker: WorkerSlot): void;
   /** One of its results. */
   onResult(worker: WorkerSlot, message: TaskDone): void;
+  /** It skipped task `id`, as the pool asked (the task was settled then). */
+  onSkipped(worker: WorkerSlot, id: number): void;
   /** A message of its (the next result) could not be decoded: its pipe can be read no further. */
   onUnreadable(worker: WorkerSlot, error: Error): void;
   /**
@@ -83,7 +85,8 @@ export class WorkerRegistry {
         for (const message of (await worker.conn.recvMany(MAX_READ, { keepAlive: false })) as FromWorker[]) {
           if (message[0] === Msg.Ready) {
             if (worker.to(WorkerState.Ready)) this.#hooks.onReady(worker);
-          } else this.#hooks.onResult(worker, message);
+          } else if (message[0] === Msg.Skipped) this.#hooks.onSkipped(worker, message[1]);
+          else this.#hooks.onResult(worker, message);
         }
       }
     } catch (error) {

@@ -7,6 +7,7 @@
  */
 import type { Connection } from '@multiproc/pipe';
 import type { Process } from '@multiproc/process';
+import { EncodeError } from '@multiproc/wire';
 import { Msg, type FromWorker, type ToWorker } from './protocol.js';
 import { encodeTaskList } from './task-list.js';
 import { isSettled, timeoutOf, type Task } from './task.js';
@@ -41,8 +42,13 @@ const NEXT: Readonly<Record<WorkerState, readonly WorkerState[]>> = {
   [WorkerState.Exited]: [],
 };
 
-/** What `send()` returns when the batch was written in the call. */
-const SENT = Promise.resolve();
+/**
+ * A send failed because the pool's end of the worker's pipe is closed (closed by the pool, or its channel ended with
+ * the worker), not because of the message: only a channel throws ERR_CHANNEL_CLOSED, and it does before it encodes.
+ */
+function isGone(conn: Connection<ToWorker | FromWorker>, error: unknown): boolean {
+  return conn.closed || (error as { code?: unknown } | null | undefined)?.code === 'ERR_CHANNEL_CLOSED';
+}
 
 /** See the module comment. */
 export class WorkerSlot {
@@ -124,40 +130,54 @@ export class WorkerSlot {
   }
 
   /**
-   * Sends `tasks` in one message (the functions they use first, once each). Encoding errors reject, and then the
-   * tasks were not taken. `now`: written in this call (`Connection.sendNow`), not at the end of the tick.
+   * Sends `tasks` in one message (the functions they use first, once each), and holds them.
+   *
+   * @throws when the message is refused for what it holds: an argument cannot be encoded or read (`ERR_ENCODE`, the
+   *   error a getter threw as its cause), a passable argument refused with an error of its own, or the batch is more
+   *   than one message may hold (`ERR_FRAME_TOO_LARGE`). Then nothing was sent, the tasks are not held, and the worker
+   *   is as it was. A worker whose pipe is closed (it died, or is dying) is not an error here: it holds the tasks, and
+   *   its exit settles them.
+   * @param now - written in this call (`Connection.sendNow`), not at the end of the tick.
    */
-  send(tasks: Task[], functionMessage: (id: number) => ToWorker, now = false): Promise<void> {
+  send(tasks: Task[], functionMessage: (id: number) => ToWorker, now = false): void {
+    const conn = this.conn;
     for (const task of tasks) {
       if (this.knownFunctions.has(task.fnId)) continue;
       this.knownFunctions.add(task.fnId);
       // A failure here means the worker is gone: its exit settles the tasks.
-      this.conn.send(functionMessage(task.fnId)).catch(() => {});
+      conn.send(functionMessage(task.fnId)).catch(() => {});
     }
     let list;
     try {
       list = encodeTaskList(tasks);
+    } catch (cause) {
+      // A getter of an args array threw: as the codec does for one of an argument's own.
+      const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+      throw new EncodeError(
+        `Pool: a task's arguments cannot be sent to its worker: reading them threw ${what}. An args array is read when ` +
+          'its task is sent: pass a plain array of the values themselves (no getters, no Proxy).',
+        { cause },
+      );
+    }
+    // Synchronous (the end is open: it said ready through it), so a refusal is known here, before anything else is sent.
+    try {
+      if (now) conn.sendNow({ t: Msg.Run, tasks: list });
+      else conn.trySend({ t: Msg.Run, tasks: list });
     } catch (error) {
-      return Promise.reject(error);
+      if (!isGone(conn, error)) throw error;
     }
     for (const task of tasks) this.inflight.push(task);
     this.assigned += tasks.length;
-    if (!now) return this.conn.send({ t: Msg.Run, tasks: list });
-    try {
-      this.conn.sendNow({ t: Msg.Run, tasks: list });
-      return SENT;
-    } catch (error) {
-      return Promise.reject(error);
-    }
   }
 
-  /** Takes `tasks` back out (their message could not be sent). */
-  unsend(tasks: readonly Task[]): void {
-    for (const task of tasks) {
-      const at = this.inflight.indexOf(task);
-      if (at >= 0) this.inflight.splice(at, 1);
-    }
-    this.assigned -= tasks.length;
+  /**
+   * Takes task `id`, which it has answered, off {@link inflight}. It answers every task it is sent, in order, with a
+   * result or `Skipped`, so that task is the head (tasks before it are dropped with it, as a guard).
+   */
+  answered(id: number): Task | undefined {
+    let task = this.inflight.shift();
+    while (task && task.id !== id) task = this.inflight.shift();
+    return task;
   }
 
   /**

@@ -99,7 +99,10 @@ class TaskRunner {
     const recentMax = this.#recentMax;
     while (tasks.next()) {
       const { id, fnId, kind, watched, n, payload, a0, a1, a2 } = tasks;
-      if (this.#skipped.size > 0 && this.#skipped.delete(id)) continue;
+      if (this.#skipped.size > 0 && this.#skipped.delete(id)) {
+        results.skipped(id, performance.now());
+        continue;
+      }
       this.#lastId = id;
       this.#lastFnId = fnId;
       if (results.since !== undefined && (watched || !((recentMax[fnId] ?? Infinity) < QUICK_MS))) await results.flush();
