@@ -108,7 +108,8 @@ export abstract class Acquirable {
 
   /**
    * Acquires it and returns a guard that releases it when disposed:
-   * `await using held = await lock.guard();`
+   * `await using held = await lock.guard();`. `await using` needs Node ≥ 24 in JavaScript (TypeScript compiles it
+   * down); on Node 20 and 22: `const held = await lock.guard(); try { … } finally { await held[Symbol.asyncDispose](); }`.
    *
    * @throws {TimeoutError} `ERR_TIMEOUT` when `timeout` ran out before it was acquired.
    */

@@ -44,6 +44,16 @@ const NO_OPTIONS: Readonly<TaskOptions> = Object.freeze({});
  *   console.log(await pool.map(square, [1, 2, 3])); // [1, 4, 9]
  * }
  * ```
+ * `await using` needs Node ≥ 24 in JavaScript (TypeScript compiles it down); on Node 20 and 22:
+ * ```ts
+ * const pool = new Pool({ processes: 4 });
+ * try {
+ *   console.log(await pool.map(square, [1, 2, 3]));
+ * } finally {
+ *   pool.close();
+ *   await pool.join();
+ * }
+ * ```
  */
 export class Pool extends EventEmitter {
   /** Number of worker processes it keeps. */
