@@ -8,12 +8,12 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { AbortError, defaultBackend, InvalidArgumentError, InvalidStateError } from '@multiproc/wire';
+import { AbortError, InvalidArgumentError, InvalidStateError } from '@multiproc/wire';
 import { AsyncResult } from './async-result.js';
-import { TaskKind, type PoolEngine, type PoolEngineProvider, type PoolEngineSetup } from './engine.js';
+import { createEngine } from './create-engine.js';
+import { TaskKind, type PoolEngine } from './engine.js';
 import { PoolClosedError } from './errors.js';
 import { FunctionTable, type TaskFunction } from './function-table.js';
-import { ProcessEngine } from './local/process-engine.js';
 import { chunked, collectOrdered, defaultChunksize, listOf } from './map-tasks.js';
 import { checkCallOptions, checkPoolOptions, checkRetries, checkTimeout, type MapOptions, type PoolOptions, type TaskOptions } from './pool-options.js';
 import type { AnyTaskFunction, ApplyOptions, ApplyRest, AsyncCallOptions, ImapCallOptions, ItemFunction, ItemOf, Items, MapCallOptions, Named, TaskResult } from './task-types.js';
@@ -24,8 +24,7 @@ import { ResultIterator } from './result-iterator.js';
 const NO_OPTIONS: Readonly<TaskOptions> = Object.freeze({});
 
 /**
- * A pool of worker processes: Python's `multiprocessing.Pool`. A worker that
- * dies mid-task fails only that task
+ * A pool of worker processes: Python's `multiprocessing.Pool`. A worker that dies mid-task fails only that task
  * (`WorkerCrashedError`, or a retry with `retries`) and is replaced.
  *
  * Events: `'workerStart'` `{ pid }`, `'workerExit'` `{ pid, exitCode, signal, crashed }`,
@@ -44,16 +43,8 @@ const NO_OPTIONS: Readonly<TaskOptions> = Object.freeze({});
  *   console.log(await pool.map(square, [1, 2, 3])); // [1, 4, 9]
  * }
  * ```
- * `await using` needs Node ≥ 24 in JavaScript (TypeScript compiles it down); on Node 20 and 22:
- * ```ts
- * const pool = new Pool({ processes: 4 });
- * try {
- *   console.log(await pool.map(square, [1, 2, 3]));
- * } finally {
- *   pool.close();
- *   await pool.join();
- * }
- * ```
+ * `await using` needs Node ≥ 24 in JavaScript (TypeScript compiles it down); on Node 20 and 22 write
+ * `const pool = new Pool(…); try { … } finally { pool.close(); await pool.join(); }`.
  */
 export class Pool extends EventEmitter {
   /** Number of worker processes it keeps. */
@@ -76,12 +67,7 @@ export class Pool extends EventEmitter {
     const checked = checkPoolOptions(options);
     this.#taskTimeout = checked.taskTimeout;
     this.#retries = checked.retries;
-    const setup: PoolEngineSetup = { name: options.name, options: checked.engine, functions: this.#functions, events: this };
-    // A named pool without a backend goes to the default backend (setDefaultBackend, MULTIPROC_BACKEND) if it makes
-    // pools: agents join a pool by its name. An unnamed one runs here, as ever.
-    const fallback = options.name === undefined ? undefined : (defaultBackend() as Partial<PoolEngineProvider> | undefined);
-    const backend = options.backend ?? (typeof fallback?.createPoolEngine === 'function' ? (fallback as PoolEngineProvider) : undefined);
-    this.#engine = backend ? backend.createPoolEngine(setup) : new ProcessEngine(setup);
+    this.#engine = createEngine(options.backend, { name: options.name, options: checked.engine, functions: this.#functions, events: this });
     this.processes = this.#engine.processes;
   }
 
@@ -283,11 +269,7 @@ export class Pool extends EventEmitter {
     return this.#submit(fn, TaskKind.Call, args, options ?? NO_OPTIONS, call);
   }
 
-  /**
-   * The pool takes tasks: the calls that return an AsyncResult say so at once (as Python's apply_async), the others
-   * through the promise they return.
-   * @throws {PoolClosedError} `ERR_POOL_CLOSED` after `close()` or `terminate()`.
-   */
+  /** `ERR_POOL_CLOSED` at once, for the calls that return an AsyncResult (as Python's apply_async); others reject. */
   #checkRunning(call: string): void {
     if (this.#state !== 'running') throw new PoolClosedError(call);
   }

@@ -23,6 +23,7 @@ import { PoolBrokenError, PoolClosedError, PoolQueueFullError, PoolTerminatedErr
 import type { PoolStats } from '../pool-stats.js';
 import { accountExit } from './crash-accounting.js';
 import { Msg, type TaskDone, type ToWorker } from './protocol.js';
+import { RoomWaiters } from './room-waiters.js';
 import { RunEstimates } from './run-estimates.js';
 import { Dispatcher } from './dispatcher.js';
 import { isSettled, newTask, useRetry, watchAbort, type Task } from './task.js';
@@ -57,7 +58,7 @@ export class ProcessEngine implements PoolEngine {
   readonly #ledger: TaskLedger;
   readonly #dispatcher: Dispatcher;
   readonly #registry: WorkerRegistry;
-  readonly #roomWaiters: Array<() => void> = [];
+  readonly #room: RoomWaiters;
   #state: State = 'running';
   #brokenBy: Error | undefined;
   #nextTaskId = 0;
@@ -66,6 +67,7 @@ export class ProcessEngine implements PoolEngine {
   constructor(setup: PoolEngineSetup) {
     assertMayStartProcesses('new Pool()'); // before any pipe or journal is made for a worker
     this.#options = setup.options;
+    this.#room = new RoomWaiters(setup.options.maxQueue);
     this.#functions = setup.functions;
     this.#events = setup.events;
     this.processes = setup.options.processes;
@@ -106,7 +108,7 @@ export class ProcessEngine implements PoolEngine {
     const maxQueue = this.#options.maxQueue;
     if (maxQueue > 0 && this.#queue.length >= maxQueue) {
       if (this.#options.onFull === 'reject') return Promise.reject(new PoolQueueFullError(maxQueue));
-      return new Promise<void>((resolve) => this.#roomWaiters.push(resolve)).then(() =>
+      return this.#room.wait().then(() =>
         signal?.aborted ? Promise.reject(new AbortError(call, signal.reason)) : this.submit(fnId, kind, payload, timeout, retries, signal, call),
       );
     }
@@ -125,30 +127,14 @@ export class ProcessEngine implements PoolEngine {
   }
 
   stats(): PoolStats {
-    let inflight = 0;
-    let busy = 0;
-    for (const worker of this.#registry.workers) {
-      const held = worker.inflight.filter((task) => !isSettled(task)).length;
-      inflight += held;
-      if (held > 0) busy++;
-    }
-    const ledger = this.#ledger;
-    return {
-      workers: this.#registry.workers.size,
-      busy,
-      queued: this.#queue.length,
-      inflight,
-      ...ledger.counts,
-      runTime: ledger.runTimes.summary(),
-      waitTime: ledger.waitTimes.summary(),
-    };
+    return this.#ledger.stats(this.#registry.workers, this.#queue.length);
   }
 
   close(): void {
     if (this.#state !== 'running') return;
     this.#state = 'closing';
     this.#ledger.close();
-    this.#wakeRoomWaiters();
+    this.#room.wakeAll();
     this.#maybeFinish();
   }
 
@@ -156,7 +142,7 @@ export class ProcessEngine implements PoolEngine {
     if (this.#state === 'terminated') return;
     this.#state = 'terminated';
     this.#ledger.close();
-    this.#wakeRoomWaiters();
+    this.#room.wakeAll();
     const error = new PoolTerminatedError();
     for (let task = this.#queue.shift(); task; task = this.#queue.shift()) this.#ledger.settle(task, false, error);
     // The tasks the workers hold settle as each exit is dealt with: one that had finished (its result still in the
@@ -172,14 +158,8 @@ export class ProcessEngine implements PoolEngine {
   }
 
   #afterQueueShrank(): void {
-    const max = this.#options.maxQueue;
-    while (this.#roomWaiters.length > 0 && (max === 0 || this.#queue.length < max)) this.#roomWaiters.shift()!();
+    this.#room.shrank(this.#queue.length);
     if (this.#queue.length === 0) this.#events.emit('drain');
-  }
-
-  /** Wakes submissions waiting for room (onFull: 'wait'): they submit again, and `submit` rejects them with the state. */
-  #wakeRoomWaiters(): void {
-    for (const wake of this.#roomWaiters.splice(0)) wake();
   }
 
   #onReady(worker: WorkerSlot): void {
@@ -294,7 +274,7 @@ export class ProcessEngine implements PoolEngine {
     });
     this.#brokenBy = error;
     for (let task = this.#queue.shift(); task; task = this.#queue.shift()) this.#ledger.settle(task, false, error);
-    this.#wakeRoomWaiters();
+    this.#room.wakeAll();
     for (const worker of this.#registry.workers) {
       for (const task of worker.inflight) this.#ledger.settle(task, false, error);
       worker.inflight.length = 0;

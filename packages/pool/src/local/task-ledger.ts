@@ -6,8 +6,9 @@
  */
 import { channel as diagnosticsChannel } from 'node:diagnostics_channel';
 import type { FunctionCatalog, PoolEvents } from '../engine.js';
-import { Samples } from '../pool-stats.js';
-import { settle, TaskState, type Task } from './task.js';
+import { Samples, type PoolStats } from '../pool-stats.js';
+import { isSettled, settle, TaskState, type Task } from './task.js';
+import type { WorkerSlot } from './worker-slot.js';
 
 const taskChannel = diagnosticsChannel('multiproc:pool:task');
 
@@ -27,6 +28,18 @@ export class TaskLedger {
   constructor(functions: FunctionCatalog, events: PoolEvents) {
     this.#functions = functions;
     this.#events = events;
+  }
+
+  /** `Pool.stats()`: these books, with the workers' loads and the queue's length. */
+  stats(workers: ReadonlySet<WorkerSlot>, queued: number): PoolStats {
+    let inflight = 0;
+    let busy = 0;
+    for (const worker of workers) {
+      const held = worker.inflight.filter((task) => !isSettled(task)).length;
+      inflight += held;
+      if (held > 0) busy++;
+    }
+    return { workers: workers.size, busy, queued, inflight, ...this.counts, runTime: this.runTimes.summary(), waitTime: this.waitTimes.summary() };
   }
 
   /** A task was queued: it is outstanding until it settles. */
