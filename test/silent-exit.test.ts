@@ -1,4 +1,4 @@
-// Issue #19 item 11: a pending get(), acquire(), wait() or join() on an object this process owns keeps it alive
+// Issue #19 item 11: a pending get(), acquire(), release() (of a lock leased to another process), wait() or join() on an object this process owns keeps it alive
 // while another process (here a daemon child, which does not keep it alive by itself) could still end the wait.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -22,6 +22,7 @@ describe('a process waiting on its own object', () => {
   for (const [mode, expected] of [
     ['get', 'got item'],
     ['acquire', 'acquired true'],
+    ['release', 'released, locked false'],
     ['wait', 'waited true'],
     ['join', 'joined'],
   ] as const) {

@@ -42,8 +42,10 @@ export class LocalLock implements LockBackend {
 
   release(): Promise<void> {
     try {
-      // A Lock leased to another process: released once the lessee has given the lease back.
-      return this.state.release(SELF) ?? Promise.resolve();
+      // A Lock leased to another process: released once the lessee has given the lease back, and this process is kept
+      // alive until then, as for any wait on an object it owns (local-wait.ts).
+      const pending = this.state.release(SELF);
+      return pending ? runtime().keepAliveWhile(pending) : Promise.resolve();
     } catch (error) {
       return Promise.reject(error);
     }
