@@ -37,8 +37,10 @@ export class Condition {
    * @throws {InvalidArgumentError} `ERR_INVALID_ARGUMENT` when `lock` is not a Lock or RLock created by this process.
    */
   constructor(options: ConditionOptions = {}) {
-    // On a backend, its default lock lives there too.
-    const lock = options.lock ?? new RLock(options.backend ? { backend: options.backend, ...(options.name ? { name: `${options.name}.lock` } : {}) } : {});
+    // Its default lock lives where it does (the backend given, else the default backend), named after it, so that
+    // every process that opens the Condition by name shares one lock.
+    const lock =
+      options.lock ?? new RLock({ ...(options.backend ? { backend: options.backend } : {}), ...(options.name ? { name: `${options.name}.lock` } : {}) });
     if (!(lock instanceof Lock || lock instanceof RLock)) {
       throw new InvalidArgumentError('new Condition(): lock must be a Lock or RLock.');
     }

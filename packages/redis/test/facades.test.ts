@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { JoinableQueue, Queue } from '@multiproc/queue';
-import { Lock } from '@multiproc/lock';
+import { Condition, Lock, RLock } from '@multiproc/lock';
 import { Process } from '@multiproc/process';
-import { connect, type RedisBackend } from '@multiproc/redis';
+import { connect, setDefaultBackend, type RedisBackend } from '@multiproc/redis';
 import { describeRedis, startRedis, type RedisServer } from './helpers/redis-server.js';
 
 const fixtures = new URL('./fixtures/redis-children.mjs', import.meta.url).href;
@@ -48,6 +48,22 @@ describeRedis('redis: the public classes', () => {
         code: 'ERR_OPTIONS_MISMATCH',
       });
     } finally {
+      await other.close();
+    }
+  });
+
+  test('a named Condition on the default backend keeps its lock there, named <name>.lock, as with { backend }', async () => {
+    setDefaultBackend(backend);
+    const other = await connect(server.url, { namespace: 'facades' });
+    try {
+      const cond = new Condition({ name: 'cond-default' });
+      await cond.acquire();
+      // Another client naming that lock finds it held (before the fix the Condition's lock had no name: two processes
+      // opening the Condition by name each got a lock of their own).
+      assert.equal(await new RLock({ name: 'cond-default.lock', backend: other }).acquire({ timeout: 200 }), false);
+      await cond.release();
+    } finally {
+      setDefaultBackend(undefined);
       await other.close();
     }
   });
