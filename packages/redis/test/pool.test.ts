@@ -5,7 +5,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from '@multiproc/pool';
@@ -36,6 +36,25 @@ async function stopAgent(agent: ChildProcess): Promise<void> {
   const exited = once(agent, 'exit');
   agent.kill('SIGTERM');
   await exited;
+}
+
+/**
+ * Kills an agent with SIGKILL and waits for its exit. Its local pool's journal directory cannot be removed by a killed
+ * process (another pool would sweep it only after 10 minutes), so the test removes it.
+ */
+async function killAgent(agent: ChildProcess): Promise<void> {
+  const exited = agent.exitCode === null && agent.signalCode === null ? once(agent, 'exit') : undefined;
+  agent.kill('SIGKILL');
+  await exited;
+  for (const base of ['/dev/shm', tmpdir()]) {
+    let names: string[];
+    try {
+      names = readdirSync(base);
+    } catch {
+      continue;
+    }
+    for (const name of names) if (name.startsWith(`multiproc-journal-${agent.pid}-`)) rmSync(join(base, name), { recursive: true, force: true });
+  }
 }
 
 async function waitForFile(file: string): Promise<string> {
@@ -123,7 +142,7 @@ describeRedis('redis: a Pool on Redis with remote agents', () => {
     const victim = Number(await waitForFile(marker));
     const agent = agents.find((a) => a.pid === victim)!;
     assert.ok(agent, `the task ran on an agent (${victim})`);
-    agent.kill('SIGKILL');
+    await killAgent(agent);
     assert.equal(await result, 'again');
     agents = agents.filter((a) => a !== agent);
     agents.push(await startAgent(server.url, 'etl'));
@@ -139,7 +158,7 @@ describeRedis('redis: a Pool on Redis with remote agents', () => {
       const result = pool.apply(hangAlways, [marker]);
       const victim = Number(await waitForFile(marker));
       const agent = agents.find((a) => a.pid === victim)!;
-      agent.kill('SIGKILL');
+      await killAgent(agent);
       await assert.rejects(result, (error: Error & { code?: string }) => error.code === 'ERR_WORKER_CRASHED' && /delivered 2 times/.test(error.message));
       agents = agents.filter((a) => a !== agent);
       agents.push(await startAgent(server.url, 'etl'));
