@@ -47,6 +47,8 @@ export class Dispatcher {
   #scheduled = false;
   /** An eager dispatch took tasks off the queue; the next scheduled one reports it. */
   #shrunkEagerly = false;
+  /** Tasks refused by `#send` in the dispatch running now (one array for every dispatch: most refuse nothing). */
+  readonly #refused: Refused[] = [];
   /** No eager dispatch now: tasks submitted meanwhile must not overtake tasks about to be requeued. */
   hold = false;
 
@@ -84,7 +86,6 @@ export class Dispatcher {
     const plan = schedule(queue, this.#parts.workers, this.#parts.policy, eager);
     if (plan === undefined) return;
     const now = performance.now();
-    const refused: Refused[] = [];
     for (const { worker, take } of plan.assignments) {
       const batch: Task[] = [];
       for (let i = 0; i < take; i++) {
@@ -93,11 +94,12 @@ export class Dispatcher {
         ledger.waitTimes.add(markSent(task, now));
         batch.push(task);
       }
-      if (batch.length > 0) this.#send(worker, batch, eager, refused);
+      if (batch.length > 0) this.#send(worker, batch, eager);
     }
-    if (refused.length > 0) this.#fail(refused);
+    const refused = this.#refused.length > 0;
+    if (refused) this.#fail(this.#refused.splice(0));
     // A worker given fewer tasks than planned (the refused ones) may be idle now while tasks wait: share them again.
-    if (plan.again || refused.length > 0) this.schedule();
+    if (plan.again || refused) this.schedule();
     if (eager) this.#shrunkEagerly = true;
     else this.#parts.onShrank(false);
   }
@@ -105,19 +107,19 @@ export class Dispatcher {
   /**
    * Sends `batch` to `worker`. A batch refused for what it holds (some task's arguments cannot be sent, or it is longer
    * than one message may hold: maxFrameBytes, many tasks with large arguments) goes in halves, down to the tasks at
-   * fault, which are added to `refused`.
+   * fault, which are added to `#refused`.
    */
-  #send(worker: WorkerSlot, batch: Task[], now: boolean, refused: Refused[]): void {
+  #send(worker: WorkerSlot, batch: Task[], now: boolean): void {
     try {
       worker.send(batch, this.#parts.functionMessage, now);
     } catch (error) {
       if (batch.length === 1) {
-        refused.push({ task: batch[0]!, error });
+        this.#refused.push({ task: batch[0]!, error });
         return;
       }
       const half = Math.ceil(batch.length / 2);
-      this.#send(worker, batch.slice(0, half), now, refused);
-      this.#send(worker, batch.slice(half), now, refused);
+      this.#send(worker, batch.slice(0, half), now);
+      this.#send(worker, batch.slice(half), now);
       return;
     }
     this.watch(worker);
