@@ -115,7 +115,7 @@ describeRedis('redis: security', () => {
 
   test("the worker's boot line names the server without the password", async () => {
     const tasks = new URL('./fixtures/pool-tasks.mjs', import.meta.url).pathname;
-    const bin = new URL('../dist/cli/bin.js', import.meta.url).pathname;
+    const bin = new URL('../dist/bin.js', import.meta.url).pathname;
     const child = spawn(process.execPath, [bin, '--backend', `redis://app:${PASSWORD}@127.0.0.1:${server.port}`, '--pool', 'p', '--import', tasks, '--processes', '1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// The second half of `pnpm build`: `tsc -b` type-checks and writes the declarations (dist/**/*.d.ts); this writes the
+// JavaScript, one bundle per package entry point, with esbuild.
+//
+// Why bundle: a child process imports our packages before it can run anything, and Node's ESM loader pays per file
+// (resolve, read package.json scopes, link, evaluate). Per file, the pool worker's graph was ~130 modules and cost each
+// child ~60 ms of CPU; bundled, it is a dozen files (docs/benchmarks.md, "Process start" and example 5).
+//
+// The rules that keep the bundles equivalent to the modules they come from:
+// - Every other package (@multiproc/*, msgpackr, ioredis) stays an import, so each package is loaded once per process
+//   and its module state (the runtime, registries, error classes) exists once.
+// - `splitting`: code shared by two entries of a package (the index and a child's entry) goes into a chunk both import,
+//   so it too exists once per process.
+// - Every output file is at the top of dist/, where tsc put the top-level modules, so `new URL('./x.js',
+//   import.meta.url)` and `dirname(dirname(import.meta.url))` mean in a bundle what they mean in src/. The check below
+//   fails the build when such a URL names a file the bundle did not write.
+// - `keepNames`: class and function names are part of our errors, stack traces and class references.
+//
+// Usage: node scripts/bundle.mjs (after tsc -b) | node scripts/bundle.mjs --clean (only removes the JavaScript).
+import { readdirSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import ts from 'typescript';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Each package's entry points besides src/index.ts, as output name → source. The output name is the file under dist/
+ * that something loads by path: a child's entry, a worker thread, a module a child imports by URL, a bin.
+ */
+const EXTRA_ENTRIES = {
+  process: { 'child-main': 'src/child-main.ts', 'watchdog-worker': 'src/watchdog-worker.ts' },
+  pool: { worker: 'src/local/worker.ts' },
+  redis: { 'liveness-worker': 'src/liveness-worker.ts', bin: 'src/cli/bin.ts' },
+  multiproc: { cli: 'src/cli.ts' },
+};
+
+/** Removes the JavaScript of an earlier build (bundles, chunks, maps, and per-file output of older builds). */
+function removeOldJavaScript(dir) {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) removeOldJavaScript(path);
+    else if (/\.js(\.map)?$/.test(name)) rmSync(path);
+  }
+}
+
+/** `new URL('./x.js', import.meta.url)` in a bundle's code (not in a string or a comment) must name a file of dist/. */
+function checkRelativeUrls(dist, files) {
+  const problems = [];
+  for (const file of files) {
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+    const visit = (node) => {
+      if (ts.isNewExpression(node) && node.expression.getText(source) === 'URL' && node.arguments?.length === 2) {
+        const [path, base] = node.arguments;
+        if (ts.isStringLiteral(path) && path.text.startsWith('./') && base.getText(source) === 'import.meta.url' && !existsSync(join(dist, path.text))) {
+          problems.push(`${relative(root, file)}: new URL('${path.text}', import.meta.url) names no file of dist/`);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return problems;
+}
+
+const cleanOnly = process.argv.includes('--clean');
+const problems = [];
+for (const dir of readdirSync(join(root, 'packages')).sort()) {
+  const pkgDir = join(root, 'packages', dir);
+  if (!existsSync(join(pkgDir, 'src', 'index.ts'))) continue;
+  const dist = join(pkgDir, 'dist');
+  removeOldJavaScript(dist);
+  if (cleanOnly) continue;
+  const entryPoints = [{ in: join(pkgDir, 'src/index.ts'), out: 'index' }];
+  for (const [out, source] of Object.entries(EXTRA_ENTRIES[dir] ?? {})) entryPoints.push({ in: join(pkgDir, source), out });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints,
+    outdir: dist,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    packages: 'external',
+    keepNames: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    chunkNames: 'chunk-[hash]',
+    tsconfig: join(pkgDir, 'tsconfig.json'),
+    metafile: true,
+    logLevel: 'warning',
+  });
+  for (const warning of result.warnings) problems.push(`${dir}: ${warning.text}`);
+  const outputs = Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.js')).map((file) => join(root, file));
+  problems.push(...checkRelativeUrls(dist, outputs));
+}
+
+if (problems.length > 0) {
+  console.error(`bundle: ${problems.length} problem(s):\n${problems.join('\n')}`);
+  process.exit(1);
+}
