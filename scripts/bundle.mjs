@@ -14,10 +14,14 @@
 // - Every output file is at the top of dist/, where tsc put the top-level modules, so `new URL('./x.js',
 //   import.meta.url)` and `dirname(dirname(import.meta.url))` mean in a bundle what they mean in src/. The check below
 //   fails the build when such a URL names a file the bundle did not write.
-// - `keepNames`: class and function names are part of our errors, stack traces and class references.
+// - Class and function names are part of our errors, class references and function references, so none may change.
+//   esbuild renames a top-level name only when two modules of a bundle declare it; the check below fails the build
+//   then. It also writes a top-level class that names itself in its body as `var X = class _X {`, whose `name` is
+//   '_X': keepClassNames() gives each such class its name back. (esbuild's keepNames would do both, but it wraps
+//   every function expression in a call, per call on hot paths.)
 //
 // Usage: node scripts/bundle.mjs (after tsc -b) | node scripts/bundle.mjs --clean (only removes the JavaScript).
-import { readdirSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -65,6 +69,55 @@ function checkRelativeUrls(dist, files) {
   return problems;
 }
 
+/** `var X = class _X {` (see the header) → the same, with a static block that sets the class's name to 'X'. */
+function keepClassNames(file) {
+  const code = readFileSync(file, 'utf8');
+  const fixed = code.replace(/^(var (\w+) = class _\2\b[^\n{]*\{)$/gm, '$1 static { Object.defineProperty(this, "name", { value: "$2" }); }');
+  if (fixed !== code) writeFileSync(file, fixed);
+}
+
+/** Names of the classes and functions declared in `dir` (a package's src/), at any depth. */
+function declaredNames(dir, names = new Set()) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) declaredNames(path, names);
+    else if (entry.name.endsWith('.ts')) {
+      const visit = (node) => {
+        if ((ts.isClassLike(node) || ts.isFunctionDeclaration(node) || ts.isVariableDeclaration(node)) && node.name && ts.isIdentifier(node.name)) names.add(node.name.text);
+        ts.forEachChild(node, visit);
+      };
+      visit(ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest));
+    }
+  }
+  return names;
+}
+
+/** A class or function of a bundle whose name is in no source file: esbuild renamed it (see the header). */
+function checkNames(srcDir, files) {
+  const names = declaredNames(srcDir);
+  const problems = [];
+  for (const file of files) {
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+    for (const statement of source.statements) {
+      const declared = [];
+      if ((ts.isClassDeclaration(statement) || ts.isFunctionDeclaration(statement)) && statement.name) declared.push(statement.name.text);
+      if (ts.isVariableStatement(statement)) {
+        for (const d of statement.declarationList.declarations) {
+          if (!ts.isIdentifier(d.name) || !d.initializer || !ts.isClassExpression(d.initializer)) continue;
+          declared.push(d.name.text);
+          const own = d.initializer.name?.text;
+          const named = d.initializer.members.some((m) => ts.isClassStaticBlockDeclaration(m) && m.getText(source).includes(`value: "${d.name.text}"`));
+          if (own !== undefined && own !== d.name.text && !named) problems.push(`${relative(root, file)}: class ${d.name.text} is named '${own}' in the bundle`);
+        }
+      }
+      for (const name of declared) {
+        if (!name.startsWith('__') && !names.has(name)) problems.push(`${relative(root, file)}: '${name}' is a renamed class or function (two modules declare its name): rename one in src/`);
+      }
+    }
+  }
+  return problems;
+}
+
 const cleanOnly = process.argv.includes('--clean');
 const problems = [];
 for (const dir of readdirSync(join(root, 'packages')).sort()) {
@@ -85,7 +138,6 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
     platform: 'node',
     target: 'node20.19',
     packages: 'external',
-    keepNames: true,
     sourcemap: 'linked',
     sourcesContent: false,
     chunkNames: 'chunk-[hash]',
@@ -95,7 +147,8 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
   });
   for (const warning of result.warnings) problems.push(`${dir}: ${warning.text}`);
   const outputs = Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.js')).map((file) => join(root, file));
-  problems.push(...checkRelativeUrls(dist, outputs));
+  for (const file of outputs) keepClassNames(file);
+  problems.push(...checkRelativeUrls(dist, outputs), ...checkNames(join(pkgDir, 'src'), outputs));
 }
 
 if (problems.length > 0) {
