@@ -138,8 +138,8 @@ function startPool(library: Library, workers: number): Contender {
     case 'ours': {
       const pool = new Pool({ processes: workers });
       return {
-        call: (i) => pool.apply<number>(id, [i]),
-        cpu: (k) => pool.apply<number>(factorial, [k]),
+        call: (i) => pool.apply(id, [i]) as Promise<number>,
+        cpu: (k) => pool.apply(factorial, [k]) as Promise<number>,
         close: async () => {
           pool.close();
           await pool.join();
@@ -410,7 +410,7 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
         name: 'map-ours',
         run: async () => {
           const t0 = performance.now();
-          const results = await ours2.map<number, number>(id, items);
+          const results = await ours2.map(id, items);
           const seconds = (performance.now() - t0) / 1000;
           if (results.length !== items.length || results[items.length - 1] !== items.length - 1) throw new Error('map: wrong results');
           return { itemsPerSecond: items.length / seconds };
@@ -421,7 +421,7 @@ export async function run(options: BenchOptions): Promise<Scenario[]> {
         name: 'map-ours-1',
         run: async () => {
           const t0 = performance.now();
-          const results = await ours2.map<number, number>(id, smallItems, { chunksize: 1 });
+          const results = await ours2.map(id, smallItems, { chunksize: 1 });
           const seconds = (performance.now() - t0) / 1000;
           if (results[smallItems.length - 1] !== smallItems.length - 1) throw new Error('map chunksize 1: wrong results');
           return { itemsPerSecond: smallItems.length / seconds };
