@@ -3,8 +3,9 @@
 // JavaScript, one bundle per package entry point, with esbuild.
 //
 // Why bundle: a child process imports our packages before it can run anything, and Node's ESM loader pays per file
-// (resolve, read package.json scopes, link, evaluate). Per file, the pool worker's graph was ~130 modules and cost each
-// child ~60 ms of CPU; bundled, it is a dozen files (docs/benchmarks.md, "Process start" and example 5).
+// (resolve, read package.json scopes, link, evaluate). Per file, the pool worker's graph was ~130 modules, and a worker
+// used 126-182 ms of CPU before its first task; bundled, a dozen files and 66-97 ms (docs/design-notes.md, "What a
+// child loads, and why the packages are bundled").
 //
 // The rules that keep the bundles equivalent to the modules they come from:
 // - Every other package (@multiproc/*, msgpackr, ioredis) stays an import, so each package is loaded once per process
